@@ -1,0 +1,24 @@
+#pragma once
+/// @file commands.hpp
+/// The subcommands of the `lauter` executable. Each add_* function declares a subcommand with its
+/// options and help; when the subcommand is chosen, parsing stores in `action` the work to run, so
+/// that main() runs it inside one place that maps errors to exit codes.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace lauter::sim {
+
+using CommandAction = std::function<int()>;
+
+void add_run_command(CLI::App& app, CommandAction& action);
+void add_info_command(CLI::App& app, CommandAction& action);
+void add_export_command(CLI::App& app, CommandAction& action);
+void add_tool_command(CLI::App& app, CommandAction& action);
+void add_schema_command(CLI::App& app, CommandAction& action);
+
+/// Applies --threads (0 = OpenMP's default, all cores) to every parallel region that follows.
+void apply_thread_count(int threads);
+
+} // namespace lauter::sim

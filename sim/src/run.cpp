@@ -1,0 +1,353 @@
+#include <lauter/kernels/terrain/slope.hpp>
+#include <lauter/sim/crs.hpp>
+#include <lauter/sim/error.hpp>
+#include <lauter/sim/osm_landcover.hpp>
+#include <lauter/sim/progress.hpp>
+#include <lauter/sim/raster_input.hpp>
+#include <lauter/sim/results.hpp>
+#include <lauter/sim/run.hpp>
+#include <lauter/sim/sha256.hpp>
+#include <lauter/sim/vector_input.hpp>
+#include <lauter/version.hpp>
+
+#include <ogr_spatialref.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <memory>
+#include <sstream>
+
+namespace lauter::sim {
+
+namespace {
+
+using kernels::CellMask;
+using kernels::CellStatus;
+using kernels::GridSpec;
+using kernels::Raster;
+
+constexpr const char* osm_attribution = "© OpenStreetMap contributors, ODbL 1.0";
+
+/// A grid covering [x_min, x_max] x [y_min, y_max], its edges snapped outward to the resolution.
+GridSpec snapped_grid(double x_min, double y_min, double x_max, double y_max, double resolution_m,
+                      const std::string& crs_wkt) {
+    GridSpec g;
+    const double left = std::floor(x_min / resolution_m) * resolution_m;
+    const double right = std::ceil(x_max / resolution_m) * resolution_m;
+    const double bottom = std::floor(y_min / resolution_m) * resolution_m;
+    const double top = std::ceil(y_max / resolution_m) * resolution_m;
+    g.cols = static_cast<std::size_t>(std::llround((right - left) / resolution_m));
+    g.rows = static_cast<std::size_t>(std::llround((top - bottom) / resolution_m));
+    g.cell_size_x_m = resolution_m;
+    g.cell_size_y_m = resolution_m;
+    g.x0 = left;
+    g.y0 = top;
+    g.crs_wkt = crs_wkt;
+    return g;
+}
+
+/// The extent of a raster file in the study CRS (its corners transformed, densified edges).
+GridSpec dem_extent_grid(const Scenario& s) {
+    const std::optional<std::string> assumed =
+        s.inputs.dem_crs.empty() ? std::nullopt : std::optional<std::string>(s.inputs.dem_crs);
+    const GridSpec dem = raster_grid_of(*s.inputs.dem, assumed, "inputs.dem_crs");
+    OGRSpatialReference source;
+    OGRSpatialReference target;
+    source.importFromWkt(dem.crs_wkt.c_str());
+    target.importFromWkt(s.study_area.crs_wkt.c_str());
+    source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(
+        OGRCreateCoordinateTransformation(&source, &target));
+    double x_min = 0.0;
+    double y_min = 0.0;
+    double x_max = 0.0;
+    double y_max = 0.0;
+    if (!ct || !ct->TransformBounds(dem.x0, dem.y_min(), dem.x_max(), dem.y0, &x_min, &y_min,
+                                    &x_max, &y_max, 21)) {
+        throw InputError("inputs.dem: the extent of " + s.inputs.dem->string() +
+                         " cannot be transformed into the study CRS; give study_area.extent");
+    }
+    return snapped_grid(x_min, y_min, x_max, y_max, s.study_area.resolution_m,
+                        s.study_area.crs_wkt);
+}
+
+std::string utc_now_iso8601() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+/// Sets cells without data in `other` to no_data in `mask`; returns how many were switched off.
+std::size_t intersect_mask(CellMask& mask, const CellMask& other) {
+    std::size_t switched = 0;
+    for (std::size_t i = 0; i < mask.spec().cell_count(); ++i) {
+        if (mask.has_data(i) && !other.has_data(i)) {
+            mask.set(i, CellStatus::no_data);
+            ++switched;
+        }
+    }
+    return switched;
+}
+
+Resampling to_resampling(DemResampling r) {
+    switch (r) {
+    case DemResampling::nearest: return Resampling::nearest;
+    case DemResampling::bilinear: return Resampling::bilinear;
+    case DemResampling::cubic: return Resampling::cubic;
+    case DemResampling::cubic_spline: return Resampling::cubic_spline;
+    case DemResampling::average: return Resampling::average;
+    }
+    return Resampling::bilinear;
+}
+
+std::string terrain_note_for(const Scenario& s) {
+    if (s.inputs.dem_kind == DemKind::illustrative) {
+        return "illustrative terrain: reconstructed from OpenStreetMap ele tags, river lines and "
+               "forest areas, not a measured elevation model; do not use it for real hazard "
+               "assessment (see inputs/kaiserslautern/TERRAIN.md). Pass the official DGM with "
+               "inputs.dem and dem_kind: measured.";
+    }
+    return "measured elevation model: " + s.inputs.dem->filename().string();
+}
+
+void write_terrain_layers(ResultsWriter& out, const std::string& group, const Scenario& s,
+                          const StudyArea& area) {
+    const Raster<float>& dem = *area.elevation_m;
+    out.write_raster(group, {"elevation", "m", "terrain elevation above sea level", "surface_altitude",
+                             area.terrain_note, {}, {}},
+                     dem, area.mask);
+    Raster<float> slope(area.grid);
+    kernels::terrain::compute_slope_deg(dem.view(), area.mask, slope.view());
+    out.write_raster(group, {"slope", "degree", "slope angle (Horn 1981)", "", "", {}, {}}, slope,
+                     area.mask);
+    Raster<float> aspect(area.grid);
+    kernels::terrain::compute_aspect_deg(dem.view(), area.mask, aspect.view());
+    out.write_raster(group,
+                     {"aspect", "degree",
+                      "aspect of the downslope direction, clockwise from north (Horn 1981)", "",
+                      "NaN on flat cells", {}, {}},
+                     aspect, area.mask);
+    Raster<float> shade(area.grid);
+    kernels::terrain::HillshadeParams hp;
+    hp.sun_azimuth_deg = s.models.terrain.hillshade_azimuth_deg;
+    hp.sun_altitude_deg = s.models.terrain.hillshade_altitude_deg;
+    kernels::terrain::compute_hillshade(dem.view(), area.mask, shade.view(), hp);
+    out.write_raster(group, {"hillshade", "1", "hillshade (Horn 1981 gradient)", "", "", {}, {}},
+                     shade, area.mask);
+    out.set_group_attribute(group, "terrain_kind", area.terrain_note);
+}
+
+void write_landcover_layers(ResultsWriter& out, const std::string& group, const StudyArea& area) {
+    const LandCoverLayers& lc = *area.land_cover;
+    LayerMeta class_meta{"land_cover_class", "1", "dominant land-cover class of the cell", "", "",
+                         {}, {}};
+    for (kernels::LandCover c : kernels::all_land_cover_classes) {
+        class_meta.flag_values.push_back(static_cast<int>(c));
+        class_meta.flag_meanings.emplace_back(kernels::land_cover_name(c));
+    }
+    out.write_raster(group, class_meta, lc.land_cover_class, area.mask);
+    for (kernels::LandCover c : kernels::all_land_cover_classes) {
+        const std::string name(kernels::land_cover_name(c));
+        out.write_raster(group,
+                         {"fraction_" + name, "1", "area fraction of the cell covered by " + name,
+                          "", "", {}, {}},
+                         lc.class_fraction[kernels::land_cover_index(c)], area.mask);
+    }
+    out.write_raster(group,
+                     {"impervious_fraction", "1", "sealed (impervious) fraction of the cell area",
+                      "", "building + road + sealed_other fractions", {}, {}},
+                     lc.impervious_fraction, area.mask);
+    out.write_raster(group,
+                     {"building_height", "m", "mean building height over the building part of the cell",
+                      "", "0 where the cell has no building", {}, {}},
+                     lc.building_height_m, area.mask);
+    out.write_raster(group,
+                     {"tree_canopy_fraction", "1", "fraction of the cell under tree crowns", "", "",
+                      {}, {}},
+                     lc.tree_canopy_fraction, area.mask);
+
+    // Areas per class over the active cells: by dominant class and by sub-cell fractions.
+    const double cell_area = area.grid.cell_area_m2();
+    std::vector<std::string> names;
+    std::vector<std::int64_t> dominant_cells;
+    std::vector<double> dominant_area;
+    std::vector<double> fraction_area;
+    std::vector<double> share;
+    double total_area = 0.0;
+    for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
+        total_area += area.mask.has_data(i) ? cell_area : 0.0;
+    }
+    for (kernels::LandCover c : kernels::all_land_cover_classes) {
+        std::int64_t cells = 0;
+        double covered = 0.0;
+        const Raster<float>& fraction = lc.class_fraction[kernels::land_cover_index(c)];
+        for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
+            if (!area.mask.has_data(i)) {
+                continue;
+            }
+            cells += lc.land_cover_class[i] == static_cast<std::uint8_t>(c) ? 1 : 0;
+            covered += static_cast<double>(fraction[i]) * cell_area;
+        }
+        names.emplace_back(kernels::land_cover_name(c));
+        dominant_cells.push_back(cells);
+        dominant_area.push_back(static_cast<double>(cells) * cell_area);
+        fraction_area.push_back(covered);
+        share.push_back(total_area > 0.0 ? 100.0 * covered / total_area : 0.0);
+    }
+    Table table;
+    table.add_column("class", std::move(names));
+    table.add_column("area_m2", std::move(fraction_area), "m2");
+    table.add_column("share_percent", std::move(share), "%");
+    table.add_column("dominant_cells", std::move(dominant_cells), "1");
+    table.add_column("dominant_area_m2", std::move(dominant_area), "m2");
+    out.write_table(group, "class_areas", table);
+}
+
+} // namespace
+
+GridSpec make_study_grid(const Scenario& s) {
+    const StudyAreaSettings& sa = s.study_area;
+    if (sa.extent) {
+        return snapped_grid(sa.extent->x_min_m, sa.extent->y_min_m, sa.extent->x_max_m,
+                            sa.extent->y_max_m, sa.resolution_m, sa.crs_wkt);
+    }
+    switch (*sa.extent_from) {
+    case ExtentSource::osm:
+        return osm_extract_grid(*s.inputs.osm, sa.crs_wkt, sa.resolution_m);
+    case ExtentSource::dem:
+        return dem_extent_grid(s);
+    case ExtentSource::boundary:
+        return extent_of(*sa.boundary, sa.crs_wkt, sa.resolution_m);
+    }
+    throw ConfigError("study_area: no extent");
+}
+
+StudyArea prepare_study_area(const Scenario& s) {
+    StudyArea area;
+    const StepTimer timer;
+    area.grid = make_study_grid(s);
+    if (area.grid.cell_count() == 0) {
+        throw ConfigError(s.source_file.string() + ": study_area: the extent is empty");
+    }
+    log_info("study grid: " + std::to_string(area.grid.cols) + " x " +
+             std::to_string(area.grid.rows) + " cells of " + std::to_string(s.study_area.resolution_m) +
+             " m (" + std::to_string(area.grid.cell_count()) + " cells), x0 " +
+             std::to_string(area.grid.x0) + " y0 " + std::to_string(area.grid.y0));
+    area.mask = CellMask(area.grid);
+    if (s.study_area.boundary) {
+        const PolygonLayer boundary = read_polygons(*s.study_area.boundary, s.study_area.crs_wkt);
+        area.mask = mask_from_boundary(boundary.polygons, area.grid);
+        area.inputs.push_back({"study_area.boundary", *s.study_area.boundary,
+                               sha256_file_hex(*s.study_area.boundary)});
+        if (area.mask.count_with_data() == 0) {
+            throw InputError("study_area.boundary: " + s.study_area.boundary->string() +
+                             " does not overlap the study extent; check the extent and the file");
+        }
+    }
+    if (s.models.terrain.enabled) {
+        const StepTimer dem_timer;
+        const std::optional<std::string> assumed =
+            s.inputs.dem_crs.empty() ? std::nullopt : std::optional<std::string>(s.inputs.dem_crs);
+        RasterLayer dem = warp_raster_to_grid(*s.inputs.dem, area.grid,
+                                              to_resampling(s.inputs.dem_resampling), assumed, 1,
+                                              "inputs.dem_crs");
+        area.inputs.push_back({"inputs.dem", *s.inputs.dem, sha256_file_hex(*s.inputs.dem)});
+        const std::size_t before = area.mask.count_with_data();
+        const std::size_t holes = intersect_mask(area.mask, dem.mask);
+        if (holes == before) {
+            throw InputError("inputs.dem: " + s.inputs.dem->string() +
+                             " has no data inside the study area; check its extent and CRS");
+        }
+        if (holes > 0) {
+            log_warning("inputs.dem: " + std::to_string(holes) + " of " + std::to_string(before) +
+                        " cells of the study area have no elevation (no-data holes or outside the "
+                        "DEM); they are no-data in every result");
+        }
+        area.elevation_m = std::move(dem.values);
+        area.terrain_note = terrain_note_for(s);
+        log_info("terrain: " + area.terrain_note.substr(0, area.terrain_note.find(':')) + ", read in " +
+                 std::to_string(dem_timer.seconds()) + " s");
+    }
+    if (s.models.landcover.enabled) {
+        OsmLandCoverParams params;
+        params.subcell_samples = static_cast<std::size_t>(s.landcover.subcell_samples);
+        params.storey_height_m = s.landcover.storey_height_m;
+        params.default_building_height_m = s.landcover.default_building_height_m;
+        params.tree_crown_radius_m = s.landcover.tree_crown_radius_m;
+        params.unmapped_class = s.landcover.unmapped_class;
+        OsmLandCover derived = derive_osm_landcover(*s.inputs.osm, area.grid, params);
+        area.inputs.push_back({"inputs.osm", *s.inputs.osm, sha256_file_hex(*s.inputs.osm)});
+        const std::size_t outside = intersect_mask(area.mask, derived.mask);
+        if (outside > 0) {
+            log_info("land cover: " + std::to_string(outside) +
+                     " cells lie outside the OSM extract's bounds and are no-data");
+        }
+        LandCoverLayers lc;
+        lc.land_cover_class = Raster<std::uint8_t>(area.grid, 0);
+        for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
+            lc.land_cover_class[i] = static_cast<std::uint8_t>(derived.dominant[i]);
+        }
+        lc.class_fraction = std::move(derived.fractions);
+        lc.impervious_fraction = std::move(derived.impervious_fraction);
+        lc.building_height_m = std::move(derived.building_height_m);
+        lc.tree_canopy_fraction = std::move(derived.tree_canopy_fraction);
+        lc.building_footprint_area_m2 = derived.summary.building_footprint_area_m2;
+        lc.osm_buildings = derived.summary.counts.buildings;
+        area.land_cover = std::move(lc);
+    }
+    log_info("study area prepared in " + std::to_string(timer.seconds()) + " s");
+    return area;
+}
+
+void run_scenario(const Scenario& s, const std::filesystem::path& output) {
+    const StudyArea area = prepare_study_area(s);
+
+    RootAttributes root;
+    root.lauter_version = version_string;
+    root.git_hash = git_hash;
+    root.created_utc = utc_now_iso8601();
+    root.title = "lauter results: " + s.name;
+    root.attribution = s.inputs.osm ? osm_attribution : "";
+    std::ostringstream checksums;
+    for (const InputRecord& input : area.inputs) {
+        checksums << input.role << " " << input.path.string() << " sha256:" << input.sha256_hex
+                  << "\n";
+    }
+    root.extra.emplace_back("input_sha256", checksums.str());
+    if (!area.terrain_note.empty()) {
+        root.extra.emplace_back("terrain", area.terrain_note);
+    }
+
+    WriteOptions options;
+    options.deflate_level = s.output.deflate_level;
+    options.chunk_rows = static_cast<std::size_t>(s.output.chunk_size);
+    options.chunk_cols = static_cast<std::size_t>(s.output.chunk_size);
+    const StepTimer timer;
+    ResultsWriter out(output, root, options);
+    const std::string group = "/" + s.name;
+    out.set_group_attribute(group, "resolved_scenario", s.resolved_yaml);
+    out.set_group_attribute(group, "input_sha256", checksums.str());
+    if (area.elevation_m) {
+        write_terrain_layers(out, group + "/terrain", s, area);
+    }
+    if (area.land_cover) {
+        const std::string lc_group = group + "/landcover";
+        write_landcover_layers(out, lc_group, area);
+        out.set_group_attribute(lc_group, "source",
+                                "derived from OpenStreetMap (" + s.inputs.osm->filename().string() +
+                                    "), " + std::string(osm_attribution));
+        out.set_group_attribute(lc_group, "osm_building_footprint_area_m2",
+                                std::to_string(area.land_cover->building_footprint_area_m2));
+        out.set_group_attribute(lc_group, "osm_buildings",
+                                std::to_string(area.land_cover->osm_buildings));
+    }
+    out.commit();
+    log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");
+}
+
+} // namespace lauter::sim
