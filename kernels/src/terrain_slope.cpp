@@ -10,20 +10,34 @@ namespace {
 
 constexpr double rad_to_deg = 180.0 / std::numbers::pi;
 
-/// Value of neighbour (row+dr, col+dc) or, when it has no data, its linear extrapolation.
+bool usable(RasterView<const float> z, const CellMask& mask, std::ptrdiff_t r,
+            std::ptrdiff_t c) noexcept {
+    return z.spec().contains(r, c) &&
+           mask.has_data(static_cast<std::size_t>(r), static_cast<std::size_t>(c));
+}
+
+/// Value of neighbour (row+dr, col+dc) or, when it has no data, its linear extrapolation:
+/// 2e - opposite when the opposite neighbour has data; for a diagonal neighbour whose opposite
+/// is missing too (a corner of the data), the sum of the two axis increments, each itself taken
+/// from the axis neighbour or its extrapolation; the centre value when nothing is available
+/// along an axis (zero gradient there). Every fallback is exact on a plane.
 double neighbour_or_extrapolated(RasterView<const float> z, const CellMask& mask, std::size_t row,
                                  std::size_t col, int dr, int dc, double centre) noexcept {
     const auto r = static_cast<std::ptrdiff_t>(row) + dr;
     const auto c = static_cast<std::ptrdiff_t>(col) + dc;
-    const GridSpec& g = z.spec();
-    if (g.contains(r, c) && mask.has_data(static_cast<std::size_t>(r), static_cast<std::size_t>(c))) {
+    if (usable(z, mask, r, c)) {
         return z(static_cast<std::size_t>(r), static_cast<std::size_t>(c));
     }
     const auto ro = static_cast<std::ptrdiff_t>(row) - dr;
     const auto co = static_cast<std::ptrdiff_t>(col) - dc;
-    if (g.contains(ro, co) &&
-        mask.has_data(static_cast<std::size_t>(ro), static_cast<std::size_t>(co))) {
-        return 2.0 * centre - static_cast<double>(z(static_cast<std::size_t>(ro), static_cast<std::size_t>(co)));
+    if (usable(z, mask, ro, co)) {
+        return 2.0 * centre -
+               static_cast<double>(z(static_cast<std::size_t>(ro), static_cast<std::size_t>(co)));
+    }
+    if (dr != 0 && dc != 0) {
+        const double along_col = neighbour_or_extrapolated(z, mask, row, col, 0, dc, centre);
+        const double along_row = neighbour_or_extrapolated(z, mask, row, col, dr, 0, centre);
+        return along_col + along_row - centre;
     }
     return centre;
 }

@@ -7,9 +7,12 @@
 ///                    d e f      dz/dx = ((c + 2f + i) - (a + 2d + g)) / (8 dx)
 ///                    g h i      dz/dy = ((g + 2h + i) - (a + 2b + c)) / (8 dy)   (y grows north)
 /// with row 0 at the northern edge. A neighbour outside the grid or without data is replaced by
-/// linear extrapolation through the centre from the opposite neighbour (2e - opposite), or by the
-/// centre value when the opposite is missing too; a plane therefore keeps its exact slope up to the
-/// edges of the data. Cells without data get NaN.
+/// linear extrapolation through the centre from the opposite neighbour (2e - opposite); a
+/// diagonal neighbour whose opposite is missing too (at a corner of the data) by the sum of the
+/// two axis increments (e.g. c = b + f - e, each extrapolated the same way if missing); an axis
+/// neighbour whose opposite is missing by the centre value (zero gradient along that axis, e.g. in
+/// a one-cell-wide strip). A plane therefore keeps its exact slope up to the edges and corners of
+/// the data. Cells without data get NaN.
 ///
 /// Threading: OpenMP over rows; each output cell depends only on the input, so results are
 /// bitwise identical for any thread count.
