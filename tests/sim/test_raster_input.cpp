@@ -217,6 +217,25 @@ TEST_CASE("Rasters in EPSG:4326 (GeoTIFF, ASCII grid + .prj) are warped onto a U
     CHECK(part.mask.has_data(0, 0));
 }
 
+TEST_CASE("A south-up raster is returned north-up", "[raster_input]") {
+    TempDir tmp;
+    // Row 0 of the file is the southern row (y grows with the row index).
+    const std::array<double, 6> gt = {410000.0, 10.0, 0.0, 5475000.0, 0.0, 10.0};
+    const std::vector<float> v = {1.0F, 2.0F, 3.0F, 4.0F, 5.0F, 6.0F};
+    const auto path = tmp.path / "south_up.tif";
+    write_raster(path, "GTiff", 3, 2, gt, "EPSG:25832", v, std::nullopt);
+    const sim::RasterLayer layer = sim::read_raster(path);
+    const kernels::GridSpec& g = layer.values.spec();
+    REQUIRE(g.rows == 2);
+    REQUIRE(g.cols == 3);
+    CHECK(g.y0 == Approx(5475020.0));
+    CHECK(g.x0 == Approx(410000.0));
+    CHECK(layer.mask.count_with_data() == 6);
+    CHECK(layer.values(0, 0) == 4.0F);
+    CHECK(layer.values(0, 2) == 6.0F);
+    CHECK(layer.values(1, 0) == 1.0F);
+}
+
 TEST_CASE("Raster input errors name the file and what to do", "[raster_input]") {
     TempDir tmp;
     const std::array<double, 6> gt = {410000.0, 10.0, 0.0, 5475040.0, 0.0, -10.0};

@@ -13,9 +13,9 @@
 /// paints overwrite earlier ones, which gives a priority order by painting order. Counting the
 /// sub-samples of a cell that hold a value gives its area fraction: the error of the covered area
 /// of a shape is of the order of (perimeter x sub-sample width / 2), so the fractions converge to
-/// the exact area coverage as S grows (point sampling of the indicator function on a regular
-/// lattice; see e.g. Foley, van Dam, Feiner & Hughes (1990), Computer Graphics, section 3.6 on
-/// scan-converting polygons, and section 14.10 on supersampling).
+/// the exact area coverage as S grows. This is scanline polygon filling with supersampling, as
+/// described in Foley, van Dam, Feiner & Hughes (1990): Computer Graphics: Principles and
+/// Practice, 2nd ed. (chapters on scan conversion and antialiasing).
 ///
 /// Complexity: O(E log E + covered sub-rows x crossings) per polygon with E edges (active edge
 /// table), independent of the canvas size. All functions are serial and deterministic; callers

@@ -55,8 +55,8 @@ struct OsmLandCoverParams {
     /// Storey height for building:levels (m): 3.0 m, a common gross storey height (about 2.5 m
     /// clear height plus floor slab) and the factor OSM 3D renderers apply to building:levels.
     double storey_height_m = 3.0;
-    /// Height of buildings without height or levels tags (m): three storeys of 3 m, the typical
-    /// height of the prevailing residential stock of mid-sized German cities.
+    /// Height of buildings without height or levels tags (m): lauter's assumption of three
+    /// storeys of 3 m; set it from local knowledge (e.g. a cadastre's mean building height).
     double default_building_height_m = 9.0;
     /// Crown radius of a natural=tree point and half width of a natural=tree_row (m): 3 m, i.e. a
     /// 6 m crown, a mid-sized urban street tree.
