@@ -1,0 +1,159 @@
+#pragma once
+/// @file osm_landcover.hpp
+/// Land cover, imperviousness, building heights and tree canopy on the study grid, derived from an
+/// OpenStreetMap extract (.osm, .osm.gz, .osm.bz2, .pbf) read with GDAL's OSM driver.
+///
+/// Tags: GDAL's default osmconf.ini drops tags we need (building:levels, height, surface,
+/// area:highway, parking, water, width, tunnel, ...). lauter therefore embeds its own OSM driver
+/// configuration (osm_driver_config() below, the text of sim/data/osmconf.ini) and hands it to the
+/// driver through an in-memory file (/vsimem/) and the CONFIG_FILE open option: no file has to be
+/// found at run time, and the tags read are versioned with the code.
+///
+/// Method: every feature is mapped to one land-cover class (table in osm_landcover.cpp, documented
+/// in docs of OsmLandCoverParams) and painted into a sub-sample canvas (S x S samples per cell,
+/// kernels/rasterize.hpp) in increasing priority, so that higher priority overwrites lower:
+///
+///     open_land < agriculture < trees < sealed_other < water < railway < road < building
+///
+/// Why this order: building footprints are the most precise OSM geometries; roads are buffered
+/// centre lines drawn across whatever lies beneath (a street through a park is sealed there);
+/// railway beds and water bodies are explicit areas that enclosing parking or landuse polygons
+/// should not hide; sealed_other areas (parking, fuel stations) usually lie inside broader
+/// vegetated landuse; woods inside parks or farmland are more specific than the enclosing polygon.
+/// Sub-samples no feature covers take `unmapped_class`.
+/// Cell outputs: per-class fractions (count / S^2), the dominant class (largest fraction; ties go
+/// to the higher priority), impervious fraction (building + road + sealed_other + a documented
+/// share of railway), the area-weighted mean building height over the building sub-samples, and a
+/// tree-canopy fraction painted on its own canvas (a crown over a road is canopy and road).
+/// Cells outside the extract's bounds (the <bound>/<bounds> element) are no_data in `mask`.
+///
+/// © OpenStreetMap contributors (ODbL 1.0) applies to any data derived from OSM input.
+
+#include <lauter/kernels/grid.hpp>
+#include <lauter/kernels/landcover.hpp>
+
+#include <array>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lauter::sim {
+
+/// Buffer width (full paved width, m) of one highway class.
+struct HighwayWidth {
+    std::string highway; ///< value of the highway tag
+    double width_m = 0.0;
+};
+
+/// Parameters of the OSM land-cover derivation (scenario keys: the member names).
+struct OsmLandCoverParams {
+    /// Sub-samples per cell along each axis; fractions are exact to about one sub-sample width
+    /// (cell / S) along feature edges. 5 gives 4 % area steps at a cost of 25 bytes per cell.
+    std::size_t subcell_samples = 5;
+    /// Storey height for building:levels (m): 3.0 m, a common gross storey height (about 2.5 m
+    /// clear height plus floor slab) and the factor OSM 3D renderers apply to building:levels.
+    double storey_height_m = 3.0;
+    /// Height of buildings without height or levels tags (m): lauter's assumption of three
+    /// storeys of 3 m; set it from local knowledge (e.g. a cadastre's mean building height).
+    double default_building_height_m = 9.0;
+    /// Crown radius of a natural=tree point and half width of a natural=tree_row (m): 3 m, i.e. a
+    /// 6 m crown, a mid-sized urban street tree.
+    double tree_crown_radius_m = 3.0;
+    /// Class of sub-samples no feature covers: in a city, unmapped ground is mostly gardens and
+    /// verges (open land), but users with better local knowledge may choose otherwise.
+    kernels::LandCover unmapped_class = kernels::LandCover::open_land;
+    /// Share of a railway track bed counted as impervious (0..1). Ballast beds infiltrate most
+    /// rain; we count none of them as sealed, as no cited value for the share is at hand.
+    double railway_impervious_share = 0.0;
+    /// Sealed widths (m) per highway class, used when a line has no `width` tag: lauter's own
+    /// rounded choices for a whole street between kerbs (carriageway plus parking lanes), guided by
+    /// the orders of magnitude of the German design guidelines RASt 06 (FGSV 2006) for urban
+    /// streets, RAA 2008 (FGSV 2008) for motorways and EFA 2002 / ERA 2010 for footways and
+    /// cycleways. Sidewalks mapped only as street attributes are not included. track and path
+    /// lines are painted only when their `surface` tag is paved (they are mostly unpaved).
+    std::vector<HighwayWidth> highway_widths = {
+        {"motorway", 28.0},    {"motorway_link", 8.0},  {"trunk", 20.0},
+        {"trunk_link", 8.0},   {"primary", 14.0},       {"primary_link", 7.0},
+        {"secondary", 12.0},   {"secondary_link", 7.0}, {"tertiary", 10.0},
+        {"tertiary_link", 6.0}, {"unclassified", 6.0},  {"residential", 8.0},
+        {"living_street", 6.0}, {"road", 6.0},          {"service", 4.5},
+        {"pedestrian", 6.0},   {"busway", 7.0},         {"bus_guideway", 7.0},
+        {"footway", 2.5},      {"cycleway", 2.0},       {"steps", 2.5},
+        {"path", 1.5},         {"bridleway", 2.0},      {"track", 3.0},
+    };
+    /// Track-bed width (m) per railway class, one track: lauter's rounded choice for a ballast
+    /// bed with shoulders (standard gauge about 4-5 m); tram tracks in street space 3.0 m.
+    std::vector<HighwayWidth> railway_widths = {
+        {"rail", 5.0},  {"light_rail", 4.5}, {"narrow_gauge", 4.0},
+        {"tram", 3.0},  {"preserved", 4.0},  {"funicular", 3.0},
+    };
+    /// Widths (m) of waterway lines (streams, ditches, rivers) painted as water.
+    std::vector<HighwayWidth> waterway_widths = {
+        {"river", 12.0}, {"canal", 10.0}, {"stream", 2.0}, {"ditch", 1.0}, {"drain", 1.0},
+    };
+};
+
+/// Feature counts of one derivation (features read from the file, before clipping to the grid).
+struct OsmFeatureCounts {
+    std::size_t buildings = 0;             ///< building polygons (incl. multipolygon relations)
+    std::size_t buildings_with_height = 0; ///< of which with a usable height tag
+    std::size_t buildings_with_levels = 0; ///< of which with building:levels but no height
+    std::size_t highway_lines = 0;         ///< highway centre lines painted as road
+    std::size_t highway_areas = 0;         ///< area:highway and highway polygons
+    std::size_t railway_lines = 0;
+    std::size_t waterway_lines = 0;
+    std::size_t water_areas = 0;
+    std::size_t sealed_areas = 0;          ///< parking, garages, fuel, sealed pitches ...
+    std::size_t tree_areas = 0;            ///< forest, wood
+    std::size_t tree_rows = 0;
+    std::size_t tree_points = 0;
+    std::size_t agriculture_areas = 0;
+    std::size_t open_land_areas = 0;
+    std::size_t railway_areas = 0;
+    std::size_t skipped_underground = 0;   ///< tunnels, culverts, underground parking
+};
+
+/// Summary for checks against vector statistics.
+struct OsmLandCoverSummary {
+    OsmFeatureCounts counts;
+    /// Total building footprint area (m^2) of the OSM polygons in the grid CRS, clipped to the grid
+    /// extent (OGR/GEOS intersection and area, overlaps between buildings counted twice).
+    double building_footprint_area_m2 = 0.0;
+    /// Sum of building fractions x cell area (m^2) over the whole grid (inside and outside the
+    /// extract's bounds): the raster's building area, to compare with the vector area.
+    double building_class_area_m2 = 0.0;
+    double seconds = 0.0; ///< wall-clock time of the derivation
+};
+
+/// Outputs on the study grid; every raster has the grid's spec.
+struct OsmLandCover {
+    kernels::CellMask mask;                        ///< active inside the extract's bounds
+    kernels::Raster<kernels::LandCover> dominant;  ///< dominant class (unmapped_class outside mask)
+    /// Per-class area fractions 0..1, indexed by land_cover_index(); they sum to 1 on active cells.
+    std::array<kernels::Raster<float>, kernels::land_cover_class_count> fractions;
+    kernels::Raster<float> impervious_fraction;    ///< 0..1
+    kernels::Raster<float> building_height_m;      ///< mean over building sub-samples, 0 elsewhere
+    kernels::Raster<float> tree_canopy_fraction;   ///< 0..1, independent of the class canvas
+    OsmLandCoverSummary summary;
+};
+
+/// Derives land cover from `osm_path` on `grid` (which must have a CRS). Throws InputError if the
+/// file cannot be read as OSM, ConfigError for invalid parameters. Float outputs are NaN and the
+/// class is unmapped_class in cells outside the extract's bounds.
+[[nodiscard]] OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path,
+                                                const kernels::GridSpec& grid,
+                                                const OsmLandCoverParams& params = {});
+
+/// Parses an OSM height value: "12", "12 m", "12.5m", "40 ft", "40'", "12'6\"" (feet/inches
+/// converted to metres). Returns a negative value if the text is not a height.
+[[nodiscard]] double parse_osm_height_m(std::string_view text) noexcept;
+
+/// Throws ConfigError naming the parameter if a value is out of range.
+void validate(const OsmLandCoverParams& params);
+
+/// The embedded OSM driver configuration (text of an osmconf.ini).
+[[nodiscard]] std::string_view osm_driver_config() noexcept;
+
+} // namespace lauter::sim

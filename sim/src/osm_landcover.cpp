@@ -1,0 +1,825 @@
+#include <lauter/sim/osm_landcover.hpp>
+
+#include "gdal_support.hpp"
+
+#include <lauter/kernels/rasterize.hpp>
+#include <lauter/sim/crs.hpp>
+#include <lauter/sim/error.hpp>
+#include <lauter/sim/progress.hpp>
+#include <lauter/sim/vector_input.hpp>
+
+#include <cpl_vsi.h>
+#include <ogr_api.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <unordered_set>
+
+namespace lauter::sim {
+
+using kernels::GridSpec;
+using kernels::LandCover;
+using kernels::Point2;
+using kernels::Polygon;
+using kernels::Raster;
+using kernels::Ring;
+
+namespace {
+
+// The text of sim/data/osmconf.ini (tests/sim/test_osm_landcover.cpp keeps them identical).
+constexpr std::string_view embedded_osmconf = R"ini(# lauter's configuration of GDAL's OSM driver (the text is embedded in sim/src/osm_landcover.cpp,
+# osm_driver_config(); a test keeps the two identical). It replaces GDAL's default osmconf.ini,
+# which drops tags the land-cover derivation needs. Only the tags below become fields; all others
+# are discarded (other_tags=no), which also keeps reading fast.
+
+# Closed ways with one of these keys (or key=value) are areas (multipolygons layer); other closed
+# ways are lines. area=yes/no on a way overrides this in the driver.
+closed_ways_are_polygons=aeroway,amenity,boundary,building,building:part,craft,geological,historic,landuse,leisure,military,natural,office,place,shop,sport,tourism,area:highway,parking,water,waterway=riverbank,waterway=dock,highway=platform,public_transport=platform,railway=platform
+
+# Nodes are indexed in a temporary database; the default settings suit city extracts.
+
+[points]
+osm_id=yes
+osm_version=no
+osm_timestamp=no
+osm_uid=no
+osm_user=no
+osm_changeset=no
+attributes=natural,highway
+other_tags=no
+all_tags=no
+
+[lines]
+osm_id=yes
+osm_version=no
+osm_timestamp=no
+osm_uid=no
+osm_user=no
+osm_changeset=no
+attributes=highway,railway,waterway,natural,width,surface,tunnel,covered,area,layer
+other_tags=no
+all_tags=no
+
+[multipolygons]
+osm_id=yes
+osm_version=no
+osm_timestamp=no
+osm_uid=no
+osm_user=no
+osm_changeset=no
+attributes=type,building,building:levels,height,building:height,landuse,natural,leisure,amenity,waterway,water,railway,surface,area:highway,highway,parking,area,location,layer
+other_tags=no
+all_tags=no
+
+[multilinestrings]
+osm_id=yes
+osm_version=no
+osm_timestamp=no
+osm_uid=no
+osm_user=no
+osm_changeset=no
+attributes=type
+other_tags=no
+all_tags=no
+
+[other_relations]
+osm_id=yes
+osm_version=no
+osm_timestamp=no
+osm_uid=no
+osm_user=no
+osm_changeset=no
+attributes=type
+other_tags=no
+all_tags=no
+)ini";
+
+constexpr const char* config_vsimem_path = "/vsimem/lauter/osmconf.ini";
+
+/// Publishes the embedded configuration as an in-memory file once per process.
+void publish_config() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // GDAL reads the static buffer in place and never frees it (bTakeOwnership = FALSE).
+        VSILFILE* f = VSIFileFromMemBuffer(
+            config_vsimem_path,
+            reinterpret_cast<GByte*>(const_cast<char*>(embedded_osmconf.data())),
+            static_cast<vsi_l_offset>(embedded_osmconf.size()), FALSE);
+        if (f != nullptr) {
+            VSIFCloseL(f);
+        }
+    });
+}
+
+/// Paint order = priority, lowest first (documented in the header).
+constexpr std::array<LandCover, kernels::land_cover_class_count> paint_order = {
+    LandCover::open_land, LandCover::agriculture, LandCover::trees, LandCover::sealed_other,
+    LandCover::water,     LandCover::railway,     LandCover::road,  LandCover::building};
+
+std::size_t priority_of(LandCover c) noexcept {
+    for (std::size_t i = 0; i < paint_order.size(); ++i) {
+        if (paint_order[i] == c) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+bool is_one_of(std::string_view v, std::initializer_list<std::string_view> values) noexcept {
+    return std::find(values.begin(), values.end(), v) != values.end();
+}
+
+bool paved_surface(std::string_view s) noexcept {
+    return is_one_of(s, {"paved", "asphalt", "concrete", "concrete:plates", "concrete:lanes",
+                         "paving_stones", "sett", "cobblestone", "unhewn_cobblestone", "metal",
+                         "tartan", "chipseal", "bricks"});
+}
+
+bool unpaved_surface(std::string_view s) noexcept {
+    return is_one_of(s, {"unpaved", "gravel", "fine_gravel", "compacted", "ground", "dirt", "earth",
+                         "grass", "grass_paver", "sand", "mud", "woodchips", "pebblestone", "rock",
+                         "wood"});
+}
+
+double width_from_table(const std::vector<HighwayWidth>& table, std::string_view key) noexcept {
+    for (const HighwayWidth& w : table) {
+        if (w.highway == key) {
+            return w.width_m;
+        }
+    }
+    return 0.0;
+}
+
+/// Tag values of one feature, looked up by pre-computed field indices.
+class Tags {
+public:
+    Tags(OGRFeatureDefn* defn, std::initializer_list<const char*> keys) {
+        for (const char* k : keys) {
+            indices_.push_back(defn->GetFieldIndex(k));
+        }
+    }
+    void bind(const OGRFeature* f) noexcept { feature_ = f; }
+    /// Value of the i-th key of the constructor list ("" if absent).
+    [[nodiscard]] std::string_view operator[](std::size_t i) const noexcept {
+        const int idx = indices_[i];
+        if (idx < 0 || !feature_->IsFieldSetAndNotNull(idx)) {
+            return {};
+        }
+        return feature_->GetFieldAsString(idx);
+    }
+
+private:
+    std::vector<int> indices_;
+    const OGRFeature* feature_ = nullptr;
+};
+
+// Field order of the Tags objects below.
+enum PolygonKey : std::size_t {
+    p_building, p_levels, p_height, p_building_height, p_landuse, p_natural, p_leisure, p_amenity,
+    p_waterway, p_water, p_railway, p_surface, p_area_highway, p_highway, p_parking, p_area,
+    p_location, p_layer
+};
+enum LineKey : std::size_t {
+    l_highway, l_railway, l_waterway, l_natural, l_width, l_surface, l_tunnel, l_covered, l_area
+};
+
+/// Class of an OSM area, or nullopt if it is not a surface we map (e.g. landuse=residential).
+std::optional<LandCover> classify_area(const Tags& t, bool& underground) {
+    underground = false;
+    const std::string_view building = t[p_building];
+    if (!building.empty() && building != "no") {
+        if (t[p_location] == "underground") {
+            underground = true;
+            return std::nullopt;
+        }
+        return LandCover::building;
+    }
+    const std::string_view area_highway = t[p_area_highway];
+    if (!area_highway.empty() && area_highway != "no") {
+        return LandCover::road;
+    }
+    const std::string_view highway = t[p_highway];
+    if (!highway.empty() && t[p_area] != "no") {
+        return highway == "platform" ? LandCover::sealed_other : LandCover::road;
+    }
+    const std::string_view railway = t[p_railway];
+    if (railway == "platform") {
+        return LandCover::sealed_other;
+    }
+    const std::string_view amenity = t[p_amenity];
+    const std::string_view landuse = t[p_landuse];
+    const std::string_view parking = t[p_parking];
+    if (is_one_of(amenity, {"parking", "bicycle_parking", "motorcycle_parking", "fuel"}) ||
+        !parking.empty()) {
+        if (parking == "underground") {
+            underground = true;
+            return std::nullopt;
+        }
+        return LandCover::sealed_other;
+    }
+    if (landuse == "garages") {
+        return LandCover::sealed_other;
+    }
+    if (landuse == "railway") {
+        return LandCover::railway;
+    }
+    const std::string_view natural = t[p_natural];
+    const std::string_view leisure = t[p_leisure];
+    const std::string_view waterway = t[p_waterway];
+    if (natural == "water" || !t[p_water].empty() || is_one_of(waterway, {"riverbank", "dock"}) ||
+        is_one_of(landuse, {"reservoir", "basin"}) || leisure == "swimming_pool" ||
+        amenity == "fountain") {
+        return LandCover::water;
+    }
+    if (natural == "wood" || landuse == "forest") {
+        return LandCover::trees;
+    }
+    if (is_one_of(landuse, {"farmland", "allotments", "orchard", "vineyard", "farmyard",
+                            "greenhouse_horticulture", "plant_nursery"})) {
+        return LandCover::agriculture;
+    }
+    const bool sport_ground = is_one_of(leisure, {"pitch", "playground", "track"});
+    if (sport_ground && paved_surface(t[p_surface])) {
+        return LandCover::sealed_other;
+    }
+    if (sport_ground ||
+        is_one_of(landuse, {"grass", "meadow", "village_green", "cemetery", "recreation_ground",
+                            "greenfield", "flowerbed"}) ||
+        is_one_of(leisure, {"park", "garden", "common", "golf_course", "dog_park",
+                            "nature_reserve", "recreation_ground"}) ||
+        is_one_of(natural, {"grassland", "heath", "scrub", "wetland"}) || amenity == "grave_yard") {
+        return LandCover::open_land;
+    }
+    return std::nullopt;
+}
+
+struct BufferedLine {
+    std::vector<Point2> points; ///< grid coordinates
+    double half_width_m = 0.0;
+};
+
+struct Building {
+    Polygon polygon; ///< grid coordinates
+    float height_m = 0.0F;
+};
+
+/// Everything read from the file, in grid coordinates, grouped for painting.
+struct Features {
+    std::array<std::vector<Polygon>, kernels::land_cover_class_count> areas;
+    std::array<std::vector<BufferedLine>, kernels::land_cover_class_count> lines;
+    std::vector<Building> buildings;
+    std::vector<Point2> tree_points;
+    std::vector<Polygon> canopy_areas;
+    std::vector<BufferedLine> canopy_lines;
+};
+
+Ring ring_in_grid(const OGRLinearRing& r, const GridSpec& g) {
+    Ring ring;
+    ring.reserve(static_cast<std::size_t>(r.getNumPoints()));
+    for (int i = 0; i < r.getNumPoints(); ++i) {
+        ring.push_back({g.col_coordinate(r.getX(i)), g.row_coordinate(r.getY(i))});
+    }
+    return ring;
+}
+
+void polygons_in_grid(const OGRGeometry* geom, const GridSpec& g, std::vector<Polygon>& out) {
+    if (geom == nullptr) {
+        return;
+    }
+    const auto type = wkbFlatten(geom->getGeometryType());
+    if (type == wkbPolygon) {
+        const OGRPolygon* p = geom->toPolygon();
+        if (p->getExteriorRing() == nullptr) {
+            return;
+        }
+        Polygon poly;
+        poly.rings.push_back(ring_in_grid(*p->getExteriorRing(), g));
+        for (int i = 0; i < p->getNumInteriorRings(); ++i) {
+            poly.rings.push_back(ring_in_grid(*p->getInteriorRing(i), g));
+        }
+        out.push_back(std::move(poly));
+    } else if (type == wkbMultiPolygon || type == wkbGeometryCollection) {
+        const OGRGeometryCollection* c = geom->toGeometryCollection();
+        for (int i = 0; i < c->getNumGeometries(); ++i) {
+            polygons_in_grid(c->getGeometryRef(i), g, out);
+        }
+    }
+}
+
+std::vector<Point2> line_in_grid(const OGRGeometry* geom, const GridSpec& g) {
+    std::vector<Point2> pts;
+    if (geom == nullptr || wkbFlatten(geom->getGeometryType()) != wkbLineString) {
+        return pts;
+    }
+    const OGRLineString* l = geom->toLineString();
+    pts.reserve(static_cast<std::size_t>(l->getNumPoints()));
+    for (int i = 0; i < l->getNumPoints(); ++i) {
+        pts.push_back({g.col_coordinate(l->getX(i)), g.row_coordinate(l->getY(i))});
+    }
+    return pts;
+}
+
+/// Whether an envelope (grid CRS) touches the grid; features far outside are skipped early.
+bool touches_grid(const OGREnvelope& e, const GridSpec& g, double margin_m) noexcept {
+    return e.MaxX >= g.x0 - margin_m && e.MinX <= g.x_max() + margin_m &&
+           e.MaxY >= g.y_min() - margin_m && e.MinY <= g.y0 + margin_m;
+}
+
+/// Building footprint area (m^2) clipped to the grid rectangle (GEOS intersection).
+double clipped_area_m2(const OGRGeometry& geom, const OGRPolygon& grid_rect,
+                       const OGREnvelope& env, const GridSpec& g) {
+    const bool inside = env.MinX >= g.x0 && env.MaxX <= g.x_max() && env.MinY >= g.y_min() &&
+                        env.MaxY <= g.y0;
+    if (inside) {
+        return OGR_G_Area(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(&geom)));
+    }
+    std::unique_ptr<OGRGeometry> clipped(geom.Intersection(&grid_rect));
+    if (!clipped) {
+        std::unique_ptr<OGRGeometry> valid(geom.MakeValid());
+        if (valid) {
+            clipped.reset(valid->Intersection(&grid_rect));
+        }
+    }
+    return clipped ? OGR_G_Area(OGRGeometry::ToHandle(clipped.get())) : 0.0;
+}
+
+/// The extract's bounds (<bound>/<bounds>) as a densified polygon in the grid CRS, if known.
+std::optional<Polygon> extract_bounds(GDALDataset& ds, OGRCoordinateTransformation& ct) {
+    OGRLayer* points = ds.GetLayerByName("points");
+    OGREnvelope env;
+    if (points == nullptr || points->GetExtent(&env, FALSE) != OGRERR_NONE) {
+        return std::nullopt;
+    }
+    constexpr int steps = 32; // the bbox edges are curves in a projected CRS
+    std::vector<double> xs;
+    std::vector<double> ys;
+    auto edge = [&](double x0, double y0, double x1, double y1) {
+        for (int i = 0; i < steps; ++i) {
+            const double t = static_cast<double>(i) / steps;
+            xs.push_back(x0 + t * (x1 - x0));
+            ys.push_back(y0 + t * (y1 - y0));
+        }
+    };
+    edge(env.MinX, env.MinY, env.MaxX, env.MinY);
+    edge(env.MaxX, env.MinY, env.MaxX, env.MaxY);
+    edge(env.MaxX, env.MaxY, env.MinX, env.MaxY);
+    edge(env.MinX, env.MaxY, env.MinX, env.MinY);
+    if (!ct.Transform(static_cast<int>(xs.size()), xs.data(), ys.data())) {
+        return std::nullopt;
+    }
+    Ring ring(xs.size());
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        ring[i] = {xs[i], ys[i]};
+    }
+    return Polygon{{std::move(ring)}};
+}
+
+} // namespace
+
+std::string_view osm_driver_config() noexcept { return embedded_osmconf; }
+
+double parse_osm_height_m(std::string_view text) noexcept {
+    std::string s(text);
+    std::replace(s.begin(), s.end(), ',', '.');
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string::npos) {
+        return -1.0;
+    }
+    const char* begin = s.data() + first;
+    const char* end = s.data() + s.size();
+    double value = 0.0;
+    auto [ptr, ec] = std::from_chars(begin, end, value);
+    if (ec != std::errc() || !std::isfinite(value) || value < 0.0) {
+        return -1.0;
+    }
+    std::string_view rest(ptr, static_cast<std::size_t>(end - ptr));
+    while (!rest.empty() && rest.front() == ' ') {
+        rest.remove_prefix(1);
+    }
+    while (!rest.empty() && rest.back() == ' ') {
+        rest.remove_suffix(1);
+    }
+    constexpr double foot_m = 0.3048;
+    constexpr double inch_m = 0.0254;
+    if (rest.empty() || rest == "m" || rest == "meter" || rest == "meters" || rest == "metres") {
+        return value;
+    }
+    if (rest == "ft" || rest == "feet") {
+        return value * foot_m;
+    }
+    if (rest.front() == '\'') {
+        // 12' or 12'6"
+        rest.remove_prefix(1);
+        double inches = 0.0;
+        if (!rest.empty()) {
+            auto [p2, ec2] = std::from_chars(rest.data(), rest.data() + rest.size(), inches);
+            if (ec2 != std::errc() || std::string_view(p2, static_cast<std::size_t>(
+                                          rest.data() + rest.size() - p2)) != "\"") {
+                return -1.0;
+            }
+        }
+        return value * foot_m + inches * inch_m;
+    }
+    return -1.0;
+}
+
+void validate(const OsmLandCoverParams& p) {
+    auto fail = [](const std::string& key, const std::string& what) {
+        return ConfigError("landcover." + key + ": " + what);
+    };
+    if (p.subcell_samples < 1 || p.subcell_samples > 16) {
+        throw fail("subcell_samples", "must be between 1 and 16 (got " +
+                                          std::to_string(p.subcell_samples) + ")");
+    }
+    if (!(p.storey_height_m > 0.0 && p.storey_height_m <= 20.0)) {
+        throw fail("storey_height_m", "must be in (0, 20] m");
+    }
+    if (!(p.default_building_height_m > 0.0 && p.default_building_height_m <= 1000.0)) {
+        throw fail("default_building_height_m", "must be in (0, 1000] m");
+    }
+    if (!(p.tree_crown_radius_m > 0.0 && p.tree_crown_radius_m <= 50.0)) {
+        throw fail("tree_crown_radius_m", "must be in (0, 50] m");
+    }
+    if (!(p.railway_impervious_share >= 0.0 && p.railway_impervious_share <= 1.0)) {
+        throw fail("railway_impervious_share", "must be within 0..1");
+    }
+    if (land_cover_name(p.unmapped_class) == "unknown") {
+        throw fail("unmapped_class", "is not a land-cover class");
+    }
+    for (const auto* table : {&p.highway_widths, &p.railway_widths, &p.waterway_widths}) {
+        for (const HighwayWidth& w : *table) {
+            if (!(w.width_m > 0.0 && w.width_m <= 200.0)) {
+                throw fail("widths." + w.highway, "must be in (0, 200] m");
+            }
+        }
+    }
+}
+
+OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const GridSpec& grid,
+                                  const OsmLandCoverParams& params) {
+    validate(params);
+    if (grid.crs_wkt.empty() || grid.rows == 0 || grid.cols == 0) {
+        throw ConfigError("study grid has no coordinate reference system or no cells; set the "
+                          "grid before deriving land cover from '" + osm_path.string() + "'");
+    }
+    const StepTimer timer;
+    detail::ensure_gdal_registered();
+    detail::require_file(osm_path, "OpenStreetMap file");
+    const std::string name = osm_path.string();
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".bz2") == 0) {
+        throw InputError("OpenStreetMap file '" + name + "' is bzip2-compressed, which GDAL cannot "
+                         "read; decompress it (bunzip2) or convert it to .osm.gz or .pbf");
+    }
+    publish_config();
+
+    detail::DatasetPtr ds;
+    {
+        detail::QuietGdalErrors quiet;
+        const std::string open_path = detail::gdal_path(osm_path);
+        const std::string config_option = std::string("CONFIG_FILE=") + config_vsimem_path;
+        const char* open_options[] = {config_option.c_str(), nullptr};
+        const char* drivers[] = {"OSM", nullptr};
+        ds.reset(GDALDataset::Open(open_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers,
+                                   open_options));
+        if (!ds) {
+            throw InputError("OpenStreetMap file '" + name + "' cannot be read by GDAL's OSM "
+                             "driver" + detail::last_gdal_error() +
+                             "; give an .osm, .osm.gz or .pbf file");
+        }
+    }
+
+    OGRSpatialReference wgs84;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReference target = detail::srs_from_wkt(grid.crs_wkt, "study grid");
+    std::unique_ptr<OGRCoordinateTransformation> ct(
+        OGRCreateCoordinateTransformation(&wgs84, &target));
+    if (!ct) {
+        throw InputError("no transformation from WGS84 to the study grid's coordinate reference "
+                         "system; check grid.crs");
+    }
+
+    OsmLandCover out;
+    const std::optional<Polygon> bounds = extract_bounds(*ds, *ct);
+    out.mask = bounds ? mask_from_boundary({*bounds}, grid)
+                      : kernels::CellMask(grid, kernels::CellStatus::active);
+    if (out.mask.count_with_data() == 0) {
+        throw InputError("OpenStreetMap file '" + name + "' does not overlap the study area; "
+                         "check the extract and the grid extent");
+    }
+
+    OGRLayer* points = ds->GetLayerByName("points");
+    OGRLayer* lines = ds->GetLayerByName("lines");
+    OGRLayer* multipolygons = ds->GetLayerByName("multipolygons");
+    if (points == nullptr || lines == nullptr || multipolygons == nullptr) {
+        throw InputError("OpenStreetMap file '" + name + "' lacks the points, lines and "
+                         "multipolygons layers of GDAL's OSM driver; is it an OSM file?");
+    }
+    Tags point_tags(points->GetLayerDefn(), {"natural"});
+    Tags line_tags(lines->GetLayerDefn(), {"highway", "railway", "waterway", "natural", "width",
+                                           "surface", "tunnel", "covered", "area"});
+    Tags area_tags(multipolygons->GetLayerDefn(),
+                   {"building", "building_levels", "height", "building_height", "landuse",
+                    "natural", "leisure", "amenity", "waterway", "water", "railway", "surface",
+                    "area_highway", "highway", "parking", "area", "location", "layer"});
+
+    OGRPolygon grid_rect;
+    {
+        OGRLinearRing r;
+        r.addPoint(grid.x0, grid.y0);
+        r.addPoint(grid.x_max(), grid.y0);
+        r.addPoint(grid.x_max(), grid.y_min());
+        r.addPoint(grid.x0, grid.y_min());
+        r.addPoint(grid.x0, grid.y0);
+        grid_rect.addRing(&r);
+    }
+
+    OsmFeatureCounts& counts = out.summary.counts;
+    Features features;
+    const double max_buffer_m = 100.0; // larger than every half width of the tables
+    std::size_t features_read = 0;
+    {
+        detail::QuietGdalErrors quiet;
+        ds->ResetReading();
+        OGRLayer* layer = nullptr;
+        while (true) {
+            std::unique_ptr<OGRFeature> f(ds->GetNextFeature(&layer, nullptr, nullptr, nullptr));
+            if (!f) {
+                break;
+            }
+            ++features_read;
+            OGRGeometry* geom = f->GetGeometryRef();
+            if (geom == nullptr || (layer != points && layer != lines && layer != multipolygons)) {
+                continue;
+            }
+            if (layer == points) {
+                point_tags.bind(f.get());
+                if (point_tags[0] != "tree") {
+                    continue;
+                }
+            } else if (layer == lines) {
+                line_tags.bind(f.get());
+                if (line_tags[l_highway].empty() && line_tags[l_railway].empty() &&
+                    line_tags[l_waterway].empty() && line_tags[l_natural] != "tree_row") {
+                    continue;
+                }
+            } else {
+                area_tags.bind(f.get());
+            }
+            if (geom->transform(ct.get()) != OGRERR_NONE) {
+                continue;
+            }
+            OGREnvelope env;
+            geom->getEnvelope(&env);
+            if (!touches_grid(env, grid, max_buffer_m)) {
+                if (layer == multipolygons) {
+                    bool underground = false;
+                    if (classify_area(area_tags, underground) == LandCover::building) {
+                        ++counts.buildings; // counted like the file's buildings, not painted
+                    }
+                }
+                continue;
+            }
+
+            if (layer == points) {
+                const auto* p = geom->toPoint();
+                features.tree_points.push_back(
+                    {grid.col_coordinate(p->getX()), grid.row_coordinate(p->getY())});
+                ++counts.tree_points;
+                continue;
+            }
+
+            if (layer == lines) {
+                const Tags& t = line_tags;
+                const bool underground = is_one_of(t[l_tunnel], {"yes", "culvert", "building_passage"}) ||
+                                         t[l_covered] == "yes";
+                BufferedLine bl;
+                std::optional<LandCover> cls;
+                const double tagged_width_m = parse_osm_height_m(t[l_width]);
+                if (!t[l_highway].empty()) {
+                    const std::string_view hw = t[l_highway];
+                    const std::string_view surface = t[l_surface];
+                    const bool needs_paved = is_one_of(hw, {"track", "path", "bridleway"});
+                    const bool paved = needs_paved ? paved_surface(surface) : !unpaved_surface(surface);
+                    const double w = width_from_table(params.highway_widths, hw);
+                    if (w > 0.0 && paved && t[l_area] != "yes") {
+                        if (underground) {
+                            ++counts.skipped_underground;
+                            continue;
+                        }
+                        cls = LandCover::road;
+                        bl.half_width_m = 0.5 * (tagged_width_m > 0.0 ? tagged_width_m : w);
+                        ++counts.highway_lines;
+                    }
+                } else if (!t[l_railway].empty()) {
+                    const double w = width_from_table(params.railway_widths, t[l_railway]);
+                    if (w > 0.0) {
+                        if (underground) {
+                            ++counts.skipped_underground;
+                            continue;
+                        }
+                        cls = LandCover::railway;
+                        bl.half_width_m = 0.5 * w;
+                        ++counts.railway_lines;
+                    }
+                } else if (!t[l_waterway].empty()) {
+                    const double w = width_from_table(params.waterway_widths, t[l_waterway]);
+                    if (w > 0.0) {
+                        if (underground) {
+                            ++counts.skipped_underground;
+                            continue;
+                        }
+                        cls = LandCover::water;
+                        bl.half_width_m = 0.5 * (tagged_width_m > 0.0 ? tagged_width_m : w);
+                        ++counts.waterway_lines;
+                    }
+                } else if (t[l_natural] == "tree_row") {
+                    cls = LandCover::trees;
+                    bl.half_width_m = params.tree_crown_radius_m;
+                    ++counts.tree_rows;
+                }
+                if (!cls) {
+                    continue;
+                }
+                bl.points = line_in_grid(geom, grid);
+                if (*cls == LandCover::trees) {
+                    features.canopy_lines.push_back(bl);
+                }
+                features.lines[kernels::land_cover_index(*cls)].push_back(std::move(bl));
+                continue;
+            }
+
+            // multipolygons
+            const Tags& t = area_tags;
+            bool underground = false;
+            const std::optional<LandCover> cls = classify_area(t, underground);
+            if (underground) {
+                ++counts.skipped_underground;
+                continue;
+            }
+            if (!cls) {
+                continue;
+            }
+            std::vector<Polygon> polys;
+            polygons_in_grid(geom, grid, polys);
+            switch (*cls) {
+            case LandCover::building: {
+                ++counts.buildings;
+                double h = parse_osm_height_m(t[p_height]);
+                if (!(h > 0.0)) {
+                    h = parse_osm_height_m(t[p_building_height]);
+                }
+                if (h > 0.0) {
+                    ++counts.buildings_with_height;
+                } else {
+                    const double levels = parse_osm_height_m(t[p_levels]);
+                    if (levels > 0.0 && t[p_levels].find_first_of("mf'") == std::string_view::npos) {
+                        h = levels * params.storey_height_m;
+                        ++counts.buildings_with_levels;
+                    } else {
+                        h = params.default_building_height_m;
+                    }
+                }
+                out.summary.building_footprint_area_m2 += clipped_area_m2(*geom, grid_rect, env, grid);
+                for (Polygon& p : polys) {
+                    features.buildings.push_back({std::move(p), static_cast<float>(h)});
+                }
+                continue;
+            }
+            case LandCover::road: ++counts.highway_areas; break;
+            case LandCover::sealed_other: ++counts.sealed_areas; break;
+            case LandCover::railway: ++counts.railway_areas; break;
+            case LandCover::water: ++counts.water_areas; break;
+            case LandCover::trees: ++counts.tree_areas; break;
+            case LandCover::agriculture: ++counts.agriculture_areas; break;
+            case LandCover::open_land: ++counts.open_land_areas; break;
+            }
+            auto& dst = features.areas[kernels::land_cover_index(*cls)];
+            if (*cls == LandCover::trees) {
+                features.canopy_areas.insert(features.canopy_areas.end(), polys.begin(), polys.end());
+            }
+            for (Polygon& p : polys) {
+                dst.push_back(std::move(p));
+            }
+        }
+    }
+    log_info("read " + std::to_string(features_read) + " OSM features from " + name + ": " +
+             std::to_string(counts.buildings) + " buildings, " +
+             std::to_string(counts.highway_lines) + " highway lines, " +
+             std::to_string(counts.tree_points) + " trees");
+
+    // Painting: class canvas in priority order, then heights and canopy on their own canvases.
+    const std::size_t s = params.subcell_samples;
+    const auto unmapped_code = static_cast<std::uint8_t>(params.unmapped_class);
+    std::size_t total_units = features.buildings.size() * 2 + features.tree_points.size() * 2 +
+                              features.canopy_areas.size() + features.canopy_lines.size();
+    for (std::size_t i = 0; i < kernels::land_cover_class_count; ++i) {
+        total_units += features.areas[i].size() + features.lines[i].size();
+    }
+    Progress progress("rasterizing land cover", total_units);
+    kernels::SubcellCanvas<std::uint8_t> classes(grid, s, unmapped_code);
+    for (const LandCover cls : paint_order) {
+        const auto code = static_cast<std::uint8_t>(cls);
+        const std::size_t idx = kernels::land_cover_index(cls);
+        for (const Polygon& p : features.areas[idx]) {
+            kernels::paint_polygon(classes, p, code);
+        }
+        for (const BufferedLine& l : features.lines[idx]) {
+            kernels::paint_buffered_line(classes, std::span<const Point2>(l.points), l.half_width_m,
+                                         code);
+        }
+        progress.advance(features.areas[idx].size() + features.lines[idx].size());
+        if (cls == LandCover::trees) {
+            for (const Point2& p : features.tree_points) {
+                kernels::paint_disc(classes, p, params.tree_crown_radius_m, code);
+            }
+            progress.advance(features.tree_points.size());
+        }
+        if (cls == LandCover::building) {
+            for (const Building& b : features.buildings) {
+                kernels::paint_polygon(classes, b.polygon, code);
+            }
+            progress.advance(features.buildings.size());
+        }
+    }
+
+    {
+        kernels::SubcellCanvas<float> heights(grid, s, 0.0F);
+        for (const Building& b : features.buildings) {
+            kernels::paint_polygon(heights, b.polygon, b.height_m);
+        }
+        progress.advance(features.buildings.size());
+        out.building_height_m = kernels::mean_where(
+            heights, classes, static_cast<std::uint8_t>(LandCover::building), 0.0F);
+    }
+    {
+        kernels::SubcellCanvas<std::uint8_t> canopy(grid, s, 0);
+        for (const Polygon& p : features.canopy_areas) {
+            kernels::paint_polygon(canopy, p, std::uint8_t{1});
+        }
+        for (const BufferedLine& l : features.canopy_lines) {
+            kernels::paint_buffered_line(canopy, std::span<const Point2>(l.points), l.half_width_m,
+                                         std::uint8_t{1});
+        }
+        for (const Point2& p : features.tree_points) {
+            kernels::paint_disc(canopy, p, params.tree_crown_radius_m, std::uint8_t{1});
+        }
+        progress.advance(features.canopy_areas.size() + features.canopy_lines.size() +
+                         features.tree_points.size());
+        out.tree_canopy_fraction = kernels::coverage_fraction(canopy, 1);
+    }
+
+    std::vector<Raster<float>> fractions =
+        kernels::coverage_fractions(classes, kernels::land_cover_class_count);
+    progress.finish();
+    for (std::size_t i = 0; i < kernels::land_cover_class_count; ++i) {
+        out.fractions[i] = std::move(fractions[i]);
+    }
+
+    out.dominant = Raster<LandCover>(grid, params.unmapped_class);
+    out.impervious_fraction = Raster<float>(grid, 0.0F);
+    const auto& f = out.fractions;
+    const auto railway_share = static_cast<float>(params.railway_impervious_share);
+    double building_fraction_sum = 0.0;
+    for (std::size_t i = 0; i < grid.cell_count(); ++i) {
+        building_fraction_sum +=
+            static_cast<double>(f[kernels::land_cover_index(LandCover::building)][i]);
+        if (!out.mask.has_data(i)) {
+            for (auto& r : out.fractions) {
+                r[i] = kernels::no_data_value<float>;
+            }
+            out.impervious_fraction[i] = kernels::no_data_value<float>;
+            out.building_height_m[i] = kernels::no_data_value<float>;
+            out.tree_canopy_fraction[i] = kernels::no_data_value<float>;
+            continue;
+        }
+        LandCover best = params.unmapped_class;
+        float best_fraction = -1.0F;
+        for (const LandCover c : kernels::all_land_cover_classes) {
+            const float v = f[kernels::land_cover_index(c)][i];
+            if (v > best_fraction || (v == best_fraction && priority_of(c) > priority_of(best))) {
+                best = c;
+                best_fraction = v;
+            }
+        }
+        out.dominant[i] = best;
+        const float impervious = f[kernels::land_cover_index(LandCover::building)][i] +
+                                 f[kernels::land_cover_index(LandCover::road)][i] +
+                                 f[kernels::land_cover_index(LandCover::sealed_other)][i] +
+                                 railway_share * f[kernels::land_cover_index(LandCover::railway)][i];
+        out.impervious_fraction[i] = std::clamp(impervious, 0.0F, 1.0F);
+    }
+    out.summary.building_class_area_m2 = building_fraction_sum * grid.cell_area_m2();
+    out.summary.seconds = timer.seconds();
+    log_info("land cover from OSM: " + std::to_string(grid.rows) + " x " +
+             std::to_string(grid.cols) + " cells, S = " + std::to_string(s) + ", took " +
+             std::to_string(out.summary.seconds) + " s");
+    return out;
+}
+
+} // namespace lauter::sim
