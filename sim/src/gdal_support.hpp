@@ -43,4 +43,8 @@ void require_file(const std::filesystem::path& path, const std::string& what);
 /// The WKT2_2018 text of a spatial reference.
 [[nodiscard]] std::string wkt2_of(const OGRSpatialReference& srs);
 
+/// Opens an OpenStreetMap extract (.osm, .osm.gz, .pbf) with GDAL's OSM driver and lauter's
+/// embedded driver configuration (osm_driver_config()); InputError naming the file otherwise.
+[[nodiscard]] DatasetPtr open_osm_dataset(const std::filesystem::path& osm_path);
+
 } // namespace lauter::sim::detail

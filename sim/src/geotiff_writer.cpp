@@ -21,42 +21,21 @@
 #include <system_error>
 #include <unistd.h>
 
+#include "gdal_support.hpp"
+
 namespace lauter::sim {
 
 namespace {
 
 namespace fs = std::filesystem;
 
-void register_gdal_drivers() {
-    static std::once_flag once;
-    std::call_once(once, [] { GDALAllRegister(); });
+/// GDAL's last error message, or a generic text when it gave none.
+std::string gdal_reason() {
+    const std::string reason = detail::last_gdal_error();
+    return reason.empty() ? std::string("unknown GDAL error") : reason.substr(2);
 }
 
-/// Captures GDAL's error messages for the lifetime of the object instead of printing them, so
-/// that the one exception we throw carries the reason.
-class GdalErrorCapture {
-public:
-    GdalErrorCapture() {
-        CPLErrorReset();
-        CPLPushErrorHandler(CPLQuietErrorHandler);
-    }
-    GdalErrorCapture(const GdalErrorCapture&) = delete;
-    GdalErrorCapture& operator=(const GdalErrorCapture&) = delete;
-    ~GdalErrorCapture() { CPLPopErrorHandler(); }
-    [[nodiscard]] static std::string last_message() {
-        const char* m = CPLGetLastErrorMsg();
-        return (m != nullptr && *m != '\0') ? std::string(m) : std::string("unknown GDAL error");
-    }
-};
-
-struct DatasetCloser {
-    void operator()(GDALDataset* ds) const noexcept {
-        if (ds != nullptr) {
-            GDALClose(GDALDataset::ToHandle(ds));
-        }
-    }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+using detail::DatasetPtr;
 
 /// Hidden temporary name next to the destination, unique per process and call.
 fs::path temporary_name(const fs::path& destination) {
@@ -130,7 +109,7 @@ void write_any(const fs::path& destination, const kernels::Raster<T>& raster,
         throw std::invalid_argument("write_geotiff: " + destination.string() +
                                     ": a uint8 no-data value must be an integer in 0..255");
     }
-    register_gdal_drivers();
+    detail::ensure_gdal_registered();
     const fs::path temporary = temporary_name(destination);
     check_destination(destination, temporary);
 
@@ -154,7 +133,7 @@ void write_any(const fs::path& destination, const kernels::Raster<T>& raster,
                     " cells with data equal the no-data value and will read as no-data");
     }
 
-    GdalErrorCapture capture;
+    detail::QuietGdalErrors capture;
     const int rows = static_cast<int>(g.rows);
     const int cols = static_cast<int>(g.cols);
     const GDALDataType type = is_float ? GDT_Float32 : GDT_Byte;
@@ -170,13 +149,13 @@ void write_any(const fs::path& destination, const kernels::Raster<T>& raster,
     if (!mem) {
         throw RuntimeFailure("cannot write " + destination.string() +
                              ": GDAL could not allocate the raster (" +
-                             GdalErrorCapture::last_message() + ")");
+                             gdal_reason() + ")");
     }
     double transform[6] = {g.x0, g.cell_size_x_m, 0.0, g.y0, 0.0, -g.cell_size_y_m};
     mem->SetGeoTransform(transform);
     if (!g.crs_wkt.empty() && mem->SetProjection(g.crs_wkt.c_str()) != CE_None) {
         throw InputError("cannot write " + destination.string() +
-                         ": the grid's CRS is not valid WKT (" + GdalErrorCapture::last_message() +
+                         ": the grid's CRS is not valid WKT (" + gdal_reason() +
                          ")");
     }
     for (const auto& [key, value] : options.metadata) {
@@ -193,7 +172,7 @@ void write_any(const fs::path& destination, const kernels::Raster<T>& raster,
     if (band->RasterIO(GF_Write, 0, 0, cols, rows, buffer.data(), cols, rows, type, 0, 0,
                        nullptr) != CE_None) {
         throw RuntimeFailure("cannot write " + destination.string() + ": " +
-                             GdalErrorCapture::last_message());
+                             gdal_reason());
     }
 
     const std::string block = std::to_string(options.block_size_px);
@@ -225,7 +204,7 @@ void write_any(const fs::path& destination, const kernels::Raster<T>& raster,
         written = CPLGetLastErrorType() < CE_Failure && fs::exists(temporary);
     }
     if (!written) {
-        const std::string reason = GdalErrorCapture::last_message();
+        const std::string reason = gdal_reason();
         remove_quietly(temporary);
         throw RuntimeFailure("cannot write " + destination.string() + ": " + reason +
                              " (disk full or file system error?)");

@@ -50,7 +50,7 @@ osm_timestamp=no
 osm_uid=no
 osm_user=no
 osm_changeset=no
-attributes=natural,highway
+attributes=natural,highway,ele
 other_tags=no
 all_tags=no
 
@@ -383,6 +383,54 @@ std::optional<Polygon> extract_bounds(GDALDataset& ds, OGRCoordinateTransformati
 
 std::string_view osm_driver_config() noexcept { return embedded_osmconf; }
 
+namespace detail {
+
+DatasetPtr open_osm_dataset(const std::filesystem::path& osm_path) {
+    ensure_gdal_registered();
+    require_file(osm_path, "OpenStreetMap file");
+    const std::string name = osm_path.string();
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".bz2") == 0) {
+        throw InputError("OpenStreetMap file '" + name + "' is bzip2-compressed, which GDAL cannot "
+                         "read; decompress it (bunzip2) or convert it to .osm.gz or .pbf");
+    }
+    publish_config();
+    QuietGdalErrors quiet;
+    const std::string open_path = gdal_path(osm_path);
+    const std::string config_option = std::string("CONFIG_FILE=") + config_vsimem_path;
+    const char* open_options[] = {config_option.c_str(), nullptr};
+    const char* drivers[] = {"OSM", nullptr};
+    DatasetPtr ds(GDALDataset::Open(open_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers,
+                                    open_options));
+    if (!ds) {
+        throw InputError("OpenStreetMap file '" + name + "' cannot be read by GDAL's OSM driver" +
+                         last_gdal_error() + "; give an .osm, .osm.gz or .pbf file");
+    }
+    return ds;
+}
+
+} // namespace detail
+
+GridSpec osm_extract_grid(const std::filesystem::path& osm_path, const std::string& crs_wkt,
+                          double cell_size_m) {
+    detail::DatasetPtr ds = detail::open_osm_dataset(osm_path);
+    OGRSpatialReference wgs84;
+    wgs84.SetWellKnownGeogCS("WGS84");
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReference target = detail::srs_from_wkt(crs_wkt, "study_area.crs");
+    std::unique_ptr<OGRCoordinateTransformation> ct(
+        OGRCreateCoordinateTransformation(&wgs84, &target));
+    std::optional<Polygon> bounds = ct ? extract_bounds(*ds, *ct) : std::nullopt;
+    if (!bounds) {
+        throw InputError("OpenStreetMap file '" + osm_path.string() +
+                         "' states no bounds and has no nodes; give study_area.extent instead "
+                         "of extent_from: osm");
+    }
+    PolygonLayer layer;
+    layer.polygons.push_back(std::move(*bounds));
+    layer.crs_wkt = crs_wkt;
+    return extent_of(layer, cell_size_m);
+}
+
 double parse_osm_height_m(std::string_view text) noexcept {
     std::string s(text);
     std::replace(s.begin(), s.end(), ',', '.');
@@ -468,30 +516,9 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
                           "grid before deriving land cover from '" + osm_path.string() + "'");
     }
     const StepTimer timer;
-    detail::ensure_gdal_registered();
-    detail::require_file(osm_path, "OpenStreetMap file");
     const std::string name = osm_path.string();
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".bz2") == 0) {
-        throw InputError("OpenStreetMap file '" + name + "' is bzip2-compressed, which GDAL cannot "
-                         "read; decompress it (bunzip2) or convert it to .osm.gz or .pbf");
-    }
-    publish_config();
 
-    detail::DatasetPtr ds;
-    {
-        detail::QuietGdalErrors quiet;
-        const std::string open_path = detail::gdal_path(osm_path);
-        const std::string config_option = std::string("CONFIG_FILE=") + config_vsimem_path;
-        const char* open_options[] = {config_option.c_str(), nullptr};
-        const char* drivers[] = {"OSM", nullptr};
-        ds.reset(GDALDataset::Open(open_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers,
-                                   open_options));
-        if (!ds) {
-            throw InputError("OpenStreetMap file '" + name + "' cannot be read by GDAL's OSM "
-                             "driver" + detail::last_gdal_error() +
-                             "; give an .osm, .osm.gz or .pbf file");
-        }
-    }
+    detail::DatasetPtr ds = detail::open_osm_dataset(osm_path);
 
     OGRSpatialReference wgs84;
     wgs84.SetWellKnownGeogCS("WGS84");

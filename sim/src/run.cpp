@@ -143,20 +143,24 @@ void write_terrain_layers(ResultsWriter& out, const std::string& group, const Sc
 }
 
 void write_landcover_layers(ResultsWriter& out, const std::string& group, const StudyArea& area) {
-    const LandCoverLayers& lc = *area.land_cover;
+    const OsmLandCover& lc = *area.land_cover;
     LayerMeta class_meta{"land_cover_class", "1", "dominant land-cover class of the cell", "", "",
                          {}, {}};
     for (kernels::LandCover c : kernels::all_land_cover_classes) {
         class_meta.flag_values.push_back(static_cast<int>(c));
         class_meta.flag_meanings.emplace_back(kernels::land_cover_name(c));
     }
-    out.write_raster(group, class_meta, lc.land_cover_class, area.mask);
+    Raster<std::uint8_t> class_codes(area.grid, 0);
+    for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
+        class_codes[i] = static_cast<std::uint8_t>(lc.dominant[i]);
+    }
+    out.write_raster(group, class_meta, class_codes, area.mask);
     for (kernels::LandCover c : kernels::all_land_cover_classes) {
         const std::string name(kernels::land_cover_name(c));
         out.write_raster(group,
                          {"fraction_" + name, "1", "area fraction of the cell covered by " + name,
                           "", "", {}, {}},
-                         lc.class_fraction[kernels::land_cover_index(c)], area.mask);
+                         lc.fractions[kernels::land_cover_index(c)], area.mask);
     }
     out.write_raster(group,
                      {"impervious_fraction", "1", "sealed (impervious) fraction of the cell area",
@@ -185,12 +189,12 @@ void write_landcover_layers(ResultsWriter& out, const std::string& group, const 
     for (kernels::LandCover c : kernels::all_land_cover_classes) {
         std::int64_t cells = 0;
         double covered = 0.0;
-        const Raster<float>& fraction = lc.class_fraction[kernels::land_cover_index(c)];
+        const Raster<float>& fraction = lc.fractions[kernels::land_cover_index(c)];
         for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
             if (!area.mask.has_data(i)) {
                 continue;
             }
-            cells += lc.land_cover_class[i] == static_cast<std::uint8_t>(c) ? 1 : 0;
+            cells += lc.dominant[i] == c ? 1 : 0;
             covered += static_cast<double>(fraction[i]) * cell_area;
         }
         names.emplace_back(kernels::land_cover_name(c));
@@ -287,18 +291,7 @@ StudyArea prepare_study_area(const Scenario& s) {
             log_info("land cover: " + std::to_string(outside) +
                      " cells lie outside the OSM extract's bounds and are no-data");
         }
-        LandCoverLayers lc;
-        lc.land_cover_class = Raster<std::uint8_t>(area.grid, 0);
-        for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
-            lc.land_cover_class[i] = static_cast<std::uint8_t>(derived.dominant[i]);
-        }
-        lc.class_fraction = std::move(derived.fractions);
-        lc.impervious_fraction = std::move(derived.impervious_fraction);
-        lc.building_height_m = std::move(derived.building_height_m);
-        lc.tree_canopy_fraction = std::move(derived.tree_canopy_fraction);
-        lc.building_footprint_area_m2 = derived.summary.building_footprint_area_m2;
-        lc.osm_buildings = derived.summary.counts.buildings;
-        area.land_cover = std::move(lc);
+        area.land_cover = std::move(derived);
     }
     log_info("study area prepared in " + std::to_string(timer.seconds()) + " s");
     return area;
@@ -342,9 +335,9 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
                                 "derived from OpenStreetMap (" + s.inputs.osm->filename().string() +
                                     "), " + std::string(osm_attribution));
         out.set_group_attribute(lc_group, "osm_building_footprint_area_m2",
-                                std::to_string(area.land_cover->building_footprint_area_m2));
+                                std::to_string(area.land_cover->summary.building_footprint_area_m2));
         out.set_group_attribute(lc_group, "osm_buildings",
-                                std::to_string(area.land_cover->osm_buildings));
+                                std::to_string(area.land_cover->summary.counts.buildings));
     }
     out.commit();
     log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");

@@ -3,7 +3,10 @@
 #include <lauter/kernels/terrain/scattered_surface.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/geotiff_writer.hpp>
+#include <lauter/sim/osm_landcover.hpp>
 #include <lauter/sim/progress.hpp>
+
+#include "gdal_support.hpp"
 
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -34,107 +37,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace kt = kernels::terrain;
-
-void register_gdal_drivers() {
-    static std::once_flag once;
-    std::call_once(once, [] { GDALAllRegister(); });
-}
-
-/// OGR OSM driver configuration: the stock osmconf.ini ignores ele, so this one keeps it and
-/// reports nodes whose only tag is ele. Only the attributes the reconstruction reads are kept.
-constexpr const char* osm_config_text = R"(closed_ways_are_polygons=aeroway,amenity,boundary,building,craft,geological,historic,landuse,leisure,military,natural,office,place,shop,sport,tourism
-[points]
-osm_id=yes
-attributes=ele
-unsignificant=created_by,converted_by,source,time,attribution
-ignore=created_by,converted_by,source,time,note,todo,fixme,FIXME
-other_tags=no
-[lines]
-osm_id=yes
-attributes=waterway
-ignore=created_by,converted_by,source,time,note,todo,fixme,FIXME
-other_tags=no
-[multipolygons]
-osm_id=yes
-attributes=landuse,natural
-ignore=area,created_by,converted_by,source,time,note,todo,fixme,FIXME
-other_tags=no
-[multilinestrings]
-osm_id=yes
-attributes=name
-other_tags=no
-[other_relations]
-osm_id=yes
-attributes=name
-other_tags=no
-)";
-
-/// The OSM driver configuration written to a private temporary file for one open dataset.
-class OsmConfigFile {
-public:
-    OsmConfigFile() {
-        static std::atomic<unsigned> counter{0};
-        std::string name = "lauter_osmconf_";
-        name += std::to_string(static_cast<long>(::getpid()));
-        name += '_';
-        name += std::to_string(counter.fetch_add(1));
-        name += ".ini";
-        path_ = fs::temp_directory_path() / name;
-        std::ofstream out(path_);
-        out << osm_config_text;
-        if (!out) {
-            throw RuntimeFailure("cannot write the OSM driver configuration " + path_.string());
-        }
-    }
-    OsmConfigFile(const OsmConfigFile&) = delete;
-    OsmConfigFile& operator=(const OsmConfigFile&) = delete;
-    ~OsmConfigFile() {
-        std::error_code ec;
-        fs::remove(path_, ec);
-    }
-    [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-
-private:
-    fs::path path_;
-};
-
-struct DatasetCloser {
-    void operator()(GDALDataset* ds) const noexcept {
-        if (ds != nullptr) {
-            GDALClose(GDALDataset::ToHandle(ds));
-        }
-    }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
-
-std::string gdal_path(const fs::path& p) {
-    const std::string s = p.string();
-    if (s.size() > 3 && s.compare(s.size() - 3, 3, ".gz") == 0) {
-        return "/vsigzip/" + s;
-    }
-    return s;
-}
-
-DatasetPtr open_osm(const fs::path& osm, const OsmConfigFile& config) {
-    register_gdal_drivers();
-    std::error_code ec;
-    if (!fs::is_regular_file(osm, ec)) {
-        throw InputError("OSM file " + osm.string() + " does not exist or is not a file");
-    }
-    const std::string config_option = "CONFIG_FILE=" + config.path().string();
-    const char* open_options[] = {config_option.c_str(), nullptr};
-    const char* drivers[] = {"OSM", nullptr};
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    DatasetPtr ds(GDALDataset::Open(gdal_path(osm).c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                    drivers, open_options, nullptr));
-    const std::string reason = CPLGetLastErrorMsg();
-    CPLPopErrorHandler();
-    if (!ds) {
-        throw InputError("cannot read " + osm.string() + " as OpenStreetMap data (.osm, .osm.gz, " +
-                         ".pbf)" + (reason.empty() ? std::string() : ": " + reason));
-    }
-    return ds;
-}
 
 /// "235", "235 m", "235.4", " 235.4m " -> value; anything else (lists, feet, text) -> nullopt.
 std::optional<double> parse_ele(std::string_view text) {
@@ -212,8 +114,7 @@ OGRSpatialReference metric_crs(const kernels::GridSpec& target) {
 }
 
 OsmRelief read_osm_relief(const fs::path& osm, const OGRSpatialReference& crs) {
-    const OsmConfigFile config;
-    DatasetPtr ds = open_osm(osm, config);
+    detail::DatasetPtr ds = detail::open_osm_dataset(osm);
     const auto ct = lonlat_to(crs);
     OsmRelief relief;
     CPLPushErrorHandler(CPLQuietErrorHandler); // unclosed rings of clipped ways are expected
@@ -477,44 +378,15 @@ kernels::GridSpec utm32_grid_for_osm_extent(const std::filesystem::path& osm, do
     if (!(margin_m >= 0.0) || !std::isfinite(margin_m)) {
         throw ConfigError("margin must be finite and >= 0 m");
     }
-    const OsmConfigFile config;
-    DatasetPtr ds = open_osm(osm, config);
-    OGRLayer* layer = ds->GetLayerByName("points");
-    OGREnvelope lonlat;
-    if (layer == nullptr || layer->GetExtent(&lonlat, FALSE) != OGRERR_NONE) {
-        throw InputError(osm.string() + " has no bounding box (<bounds> element or PBF header "
-                         "bbox); extract it with a bounding box, e.g. osmium extract -b");
-    }
     OGRSpatialReference utm;
     utm.importFromEPSG(25832);
-    utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    const auto ct = lonlat_to(utm);
-    double x_min = 0.0;
-    double y_min = 0.0;
-    double x_max = 0.0;
-    double y_max = 0.0;
-    // Densified edges: a lon/lat box maps to a slightly curved quadrilateral in UTM.
-    if (!ct->TransformBounds(lonlat.MinX, lonlat.MinY, lonlat.MaxX, lonlat.MaxY, &x_min, &y_min,
-                             &x_max, &y_max, 21)) {
-        throw InputError(osm.string() + ": its bounding box cannot be transformed to EPSG:25832");
-    }
-    const double margin_cells = std::ceil(margin_m / cell_size_m);
-    const double left = (std::floor(x_min / cell_size_m) - margin_cells) * cell_size_m;
-    const double right = (std::ceil(x_max / cell_size_m) + margin_cells) * cell_size_m;
-    const double bottom = (std::floor(y_min / cell_size_m) - margin_cells) * cell_size_m;
-    const double top = (std::ceil(y_max / cell_size_m) + margin_cells) * cell_size_m;
-    kernels::GridSpec g;
-    g.cols = static_cast<std::size_t>(std::llround((right - left) / cell_size_m));
-    g.rows = static_cast<std::size_t>(std::llround((top - bottom) / cell_size_m));
-    g.cell_size_x_m = cell_size_m;
-    g.cell_size_y_m = cell_size_m;
-    g.x0 = left;
-    g.y0 = top;
-    char* wkt = nullptr;
-    const char* wkt_options[] = {"FORMAT=WKT2_2018", nullptr};
-    utm.exportToWkt(&wkt, wkt_options);
-    g.crs_wkt = wkt != nullptr ? wkt : "";
-    CPLFree(wkt);
+    kernels::GridSpec g = osm_extract_grid(osm, detail::wkt2_of(utm), cell_size_m);
+    const auto margin_cells = static_cast<std::size_t>(std::ceil(margin_m / cell_size_m));
+    const double margin = static_cast<double>(margin_cells) * cell_size_m;
+    g.x0 -= margin;
+    g.y0 += margin;
+    g.cols += 2 * margin_cells;
+    g.rows += 2 * margin_cells;
     return g;
 }
 

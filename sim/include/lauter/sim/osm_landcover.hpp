@@ -146,6 +146,11 @@ struct OsmLandCover {
                                                 const kernels::GridSpec& grid,
                                                 const OsmLandCoverParams& params = {});
 
+/// The bounds of an OSM extract (its <bounds> element, else the extent of its nodes) in `crs_wkt`,
+/// snapped outward to `cell_size_m`: the study grid of `extent_from: osm`.
+[[nodiscard]] kernels::GridSpec osm_extract_grid(const std::filesystem::path& osm_path,
+                                                 const std::string& crs_wkt, double cell_size_m);
+
 /// Parses an OSM height value: "12", "12 m", "12.5m", "40 ft", "40'", "12'6\"" (feet/inches
 /// converted to metres). Returns a negative value if the text is not a height.
 [[nodiscard]] double parse_osm_height_m(std::string_view text) noexcept;
