@@ -38,8 +38,8 @@ bool is_plain_name(std::string_view name) noexcept {
         return false;
     }
     for (const char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '_';
+        const bool ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
         if (!ok) {
             return false;
         }
@@ -243,10 +243,10 @@ std::string format_double(double value) {
     std::array<char, 64> buffer{};
     const double magnitude = std::abs(value);
     const bool positional = value == 0.0 || (magnitude >= 1e-5 && magnitude < 1e16);
-    const auto result =
-        positional ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                   std::chars_format::fixed)
-                   : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    const auto result = positional
+                            ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                            std::chars_format::fixed)
+                            : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
     return {buffer.data(), result.ptr};
 }
 

@@ -22,8 +22,8 @@ public:
     using Closer = herr_t (*)(hid_t);
     Hid() = default;
     Hid(hid_t id, Closer closer) noexcept : id_(id), closer_(closer) {}
-    Hid(Hid&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)),
-                                closer_(other.closer_) {}
+    Hid(Hid&& other) noexcept
+        : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
     Hid& operator=(Hid&& other) noexcept {
         if (this != &other) {
             reset();
@@ -131,7 +131,7 @@ inline constexpr std::string_view netcdf_dimension_only_marker =
 struct GridMapping {
     using Value = std::variant<std::string, double>;
     std::vector<std::pair<std::string, Value>> attributes; ///< in writing order
-    bool geographic = false;  ///< latitude/longitude axes (degrees)
+    bool geographic = false;                               ///< latitude/longitude axes (degrees)
     std::string linear_units; ///< UDUNITS text for projected axes ("m")
 };
 

@@ -88,8 +88,8 @@ void print_attributes(std::ostream& out, const std::string& indent,
 
 std::string grid_description(const std::filesystem::path& file, const std::string& group,
                              const LayerInfo& first_layer) {
-    std::string text = std::to_string(first_layer.rows) + " x " +
-                       std::to_string(first_layer.cols) + " cells";
+    std::string text =
+        std::to_string(first_layer.rows) + " x " + std::to_string(first_layer.cols) + " cells";
     const std::string crs_path = (group == "/" ? "" : group) + "/crs";
     std::string geo_transform;
     std::string crs_wkt;
@@ -145,7 +145,8 @@ void print_table(std::ostream& out, const std::filesystem::path& file, const Tab
             } else if (const auto* d = std::get_if<std::vector<double>>(&column.values)) {
                 row.push_back(format_number((*d)[r]));
             } else {
-                row.push_back(std::to_string(std::get<std::vector<std::int64_t>>(column.values)[r]));
+                row.push_back(
+                    std::to_string(std::get<std::vector<std::int64_t>>(column.values)[r]));
             }
         }
         rows.push_back(std::move(row));
@@ -161,10 +162,12 @@ void print_results_info(const std::filesystem::path& file, std::ostream& out) {
     const std::vector<TableInfo> tables = list_tables(file);
 
     out << "lauter results file " << file.string() << '\n';
-    const std::map<std::string, std::string> labels = {
-        {"title", "title"},          {"lauter_version", "lauter version"},
-        {"git_hash", "git hash"},    {"created", "created (UTC)"},
-        {"attribution", "attribution"}, {"Conventions", "conventions"}};
+    const std::map<std::string, std::string> labels = {{"title", "title"},
+                                                       {"lauter_version", "lauter version"},
+                                                       {"git_hash", "git hash"},
+                                                       {"created", "created (UTC)"},
+                                                       {"attribution", "attribution"},
+                                                       {"Conventions", "conventions"}};
     std::vector<std::pair<std::string, std::string>> root_rows;
     for (const char* key :
          {"title", "lauter_version", "git_hash", "created", "attribution", "Conventions"}) {

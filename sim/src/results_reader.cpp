@@ -214,8 +214,8 @@ LayerInfo summarise_layer(hid_t dataset, const std::string& path,
 
     // Blocks of whole rows of about 4 Mi cells keep memory bounded on large layers.
     constexpr std::size_t cells_per_block = std::size_t{1} << 22U;
-    const std::size_t rows_per_block = std::max<std::size_t>(1, cells_per_block /
-                                                                    std::max<std::size_t>(1, shape.cols));
+    const std::size_t rows_per_block =
+        std::max<std::size_t>(1, cells_per_block / std::max<std::size_t>(1, shape.cols));
     std::vector<double> block;
     double sum = 0.0;
     double low = std::numeric_limits<double>::infinity();
@@ -327,15 +327,15 @@ LayerGrid layer_grid(hid_t file, hid_t dataset, const std::string& path,
 
     std::optional<std::array<double, 6>> transform;
     if (auto mapping_name = detail::read_string_attribute(dataset, "grid_mapping")) {
-        const std::string mapping_path =
-            detail::parent_path(path) + (detail::parent_path(path) == "/" ? "" : "/") +
-            *mapping_name;
+        const std::string mapping_path = detail::parent_path(path) +
+                                         (detail::parent_path(path) == "/" ? "" : "/") +
+                                         *mapping_name;
         Hid mapping = open_object(file, mapping_path);
         if (mapping.valid()) {
-            grid.crs_wkt = detail::read_string_attribute(mapping.get(), "crs_wkt")
-                               .value_or(detail::read_string_attribute(mapping.get(),
-                                                                       "spatial_ref")
-                                             .value_or(""));
+            grid.crs_wkt =
+                detail::read_string_attribute(mapping.get(), "crs_wkt")
+                    .value_or(
+                        detail::read_string_attribute(mapping.get(), "spatial_ref").value_or(""));
             if (auto text = detail::read_string_attribute(mapping.get(), "GeoTransform")) {
                 transform = parse_geo_transform(*text);
             }
@@ -434,10 +434,10 @@ ReadLayer read_raster_layer(const std::filesystem::path& file, const std::string
     const LayerGrid geometry = layer_grid(handle.get(), dataset.get(), path, file);
     const kernels::GridSpec& grid = geometry.grid;
 
-    ReadLayer layer{kernels::Raster<float>(grid), kernels::CellMask(grid), layer_meta(dataset.get(), path)};
+    ReadLayer layer{kernels::Raster<float>(grid), kernels::CellMask(grid),
+                    layer_meta(dataset.get(), path)};
     if (grid.cell_count() > 0 &&
-        !read_rows(dataset.get(), H5T_NATIVE_FLOAT, 0, grid.rows, grid.cols,
-                   layer.values.data())) {
+        !read_rows(dataset.get(), H5T_NATIVE_FLOAT, 0, grid.rows, grid.cols, layer.values.data())) {
         throw InputError(where(file) + ": layer '" + path + "' cannot be read (" +
                          detail::hdf5_error_text() + "); the file may be damaged");
     }
@@ -519,8 +519,8 @@ Table read_table(const std::filesystem::path& file, const std::string& table_pat
         const auto read_member = [&](hid_t element_type, std::size_t element_size, void* target) {
             Hid memory = detail::type_hid(H5Tcreate(H5T_COMPOUND, element_size));
             if (!memory.valid() || H5Tinsert(memory.get(), name.c_str(), 0, element_type) < 0 ||
-                (rows > 0 && H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                     target) < 0)) {
+                (rows > 0 &&
+                 H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, target) < 0)) {
                 fail(name);
             }
         };
@@ -551,15 +551,15 @@ Table read_table(const std::filesystem::path& file, const std::string& table_pat
     return table;
 }
 
-std::vector<std::pair<std::string, std::string>>
-read_attributes(const std::filesystem::path& file, const std::string& object_path) {
+std::vector<std::pair<std::string, std::string>> read_attributes(const std::filesystem::path& file,
+                                                                 const std::string& object_path) {
     const detail::Hdf5ErrorSilencer silence;
     Hid handle = open_results_file(file);
     Hid object = open_object(handle.get(), object_path);
     if (!object.valid()) {
-        throw InputError(where(file) + " has no group or dataset '" + object_path +
-                         "'; groups in the file: " + list_of(all_entries(handle.get()),
-                                                             EntryKind::group));
+        throw InputError(
+            where(file) + " has no group or dataset '" + object_path +
+            "'; groups in the file: " + list_of(all_entries(handle.get()), EntryKind::group));
     }
     return detail::all_attributes_as_text(object.get());
 }

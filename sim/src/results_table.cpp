@@ -56,8 +56,8 @@ const TableColumn& Table::column(const std::string& name) const {
         }
         names += (names.empty() ? "" : ", ") + c.name;
     }
-    throw std::out_of_range("table has no column '" + name + "'; columns: " +
-                            (names.empty() ? "(none)" : names));
+    throw std::out_of_range("table has no column '" + name +
+                            "'; columns: " + (names.empty() ? "(none)" : names));
 }
 
 } // namespace lauter::sim

@@ -58,18 +58,15 @@ bool contains_blank(const std::string& text) {
 }
 
 /// HDF5 types and fill value of one raster element type.
-template <typename T>
-struct RasterTraits;
+template <typename T> struct RasterTraits;
 
-template <>
-struct RasterTraits<float> {
+template <> struct RasterTraits<float> {
     static hid_t file_type() { return H5T_IEEE_F32LE; }
     static hid_t memory_type() { return H5T_NATIVE_FLOAT; }
     static constexpr float fill_value = kernels::no_data_value<float>;
 };
 
-template <>
-struct RasterTraits<std::uint8_t> {
+template <> struct RasterTraits<std::uint8_t> {
     static hid_t file_type() { return H5T_STD_U8LE; }
     static hid_t memory_type() { return H5T_NATIVE_UINT8; }
     static constexpr std::uint8_t fill_value = 0;
@@ -99,7 +96,9 @@ public:
 
 private:
     void abandon() noexcept;
-    [[nodiscard]] std::string where() const { return "results file '" + final_path_.string() + "'"; }
+    [[nodiscard]] std::string where() const {
+        return "results file '" + final_path_.string() + "'";
+    }
     [[noreturn]] void fail(const std::string& what) const;
     void check(bool ok, const std::string& what) const {
         if (!ok) {
@@ -126,7 +125,8 @@ private:
 
     /// Opens (creating as needed) the group at a validated, normalised path.
     Hid open_group(const std::string& group_path, std::string& normalised);
-    void require_new_name(hid_t group, const std::string& group_path, const std::string& name) const;
+    void require_new_name(hid_t group, const std::string& group_path,
+                          const std::string& name) const;
     void ensure_grid(hid_t group, const std::string& group_path, const kernels::GridSpec& grid);
     Hid dataset_creation_plist() const;
 
@@ -262,8 +262,8 @@ Hid ResultsWriter::Impl::dataset_creation_plist() const {
     return dcpl;
 }
 
-void ResultsWriter::Impl::set_group_attribute(const std::string& group_path,
-                                              const std::string& key, const std::string& value) {
+void ResultsWriter::Impl::set_group_attribute(const std::string& group_path, const std::string& key,
+                                              const std::string& value) {
     if (!detail::is_plain_name(key)) {
         throw std::invalid_argument(where() + ": attribute name '" + key +
                                     "' is not allowed; use letters, digits and '_'");
@@ -318,10 +318,10 @@ void ResultsWriter::Impl::ensure_grid(hid_t group, const std::string& group_path
         Hid space = detail::space_hid(H5Screate_simple(1, dims, nullptr));
         Hid dcpl = dataset_creation_plist();
         const std::string path = group_path + (group_path == "/" ? "" : "/") + axis.name;
-        Hid dataset = check(detail::dataset_hid(H5Dcreate2(group, axis.name, H5T_IEEE_F64LE,
-                                                           space.get(), H5P_DEFAULT, dcpl.get(),
-                                                           H5P_DEFAULT)),
-                            "cannot create coordinate '" + path + "'");
+        Hid dataset =
+            check(detail::dataset_hid(H5Dcreate2(group, axis.name, H5T_IEEE_F64LE, space.get(),
+                                                 H5P_DEFAULT, dcpl.get(), H5P_DEFAULT)),
+                  "cannot create coordinate '" + path + "'");
         check(H5Dwrite(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                        coords.data()) >= 0,
               "cannot write coordinate '" + path + "'");
@@ -441,16 +441,15 @@ void ResultsWriter::Impl::write_raster(const std::string& group_path, const Laye
                   H5Pset_deflate(dcpl.get(), static_cast<unsigned>(options_.deflate_level)) >= 0,
               "cannot set up compression of '" + path + "'");
     }
-    Hid dataset = check(detail::dataset_hid(H5Dcreate2(group.get(), meta.name.c_str(),
-                                                       RasterTraits<T>::file_type(), space.get(),
-                                                       H5P_DEFAULT, dcpl.get(), H5P_DEFAULT)),
-                        "cannot create layer '" + path + "'");
+    Hid dataset = check(
+        detail::dataset_hid(H5Dcreate2(group.get(), meta.name.c_str(), RasterTraits<T>::file_type(),
+                                       space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT)),
+        "cannot create layer '" + path + "'");
     check(H5Dwrite(dataset.get(), RasterTraits<T>::memory_type(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
                    buffer.data()) >= 0,
           "cannot write layer '" + path + "'");
 
-    check(detail::write_numeric_attribute(dataset.get(), "_FillValue",
-                                          RasterTraits<T>::file_type(),
+    check(detail::write_numeric_attribute(dataset.get(), "_FillValue", RasterTraits<T>::file_type(),
                                           RasterTraits<T>::memory_type(), &fill, 1),
           "cannot write attribute '_FillValue' of '" + path + "'");
     put_text(dataset.get(), path, "long_name", meta.long_name);
@@ -472,10 +471,10 @@ void ResultsWriter::Impl::write_raster(const std::string& group_path, const Laye
         // A 1-element array stays an array: CF readers expect flag_values to be a list.
         const hsize_t flag_dims[1] = {static_cast<hsize_t>(flags.size())};
         Hid flag_space = detail::space_hid(H5Screate_simple(1, flag_dims, nullptr));
-        Hid attr = check(detail::attr_hid(H5Acreate2(dataset.get(), "flag_values",
-                                                     RasterTraits<T>::file_type(),
-                                                     flag_space.get(), H5P_DEFAULT, H5P_DEFAULT)),
-                         "cannot write attribute 'flag_values' of '" + path + "'");
+        Hid attr = check(
+            detail::attr_hid(H5Acreate2(dataset.get(), "flag_values", RasterTraits<T>::file_type(),
+                                        flag_space.get(), H5P_DEFAULT, H5P_DEFAULT)),
+            "cannot write attribute 'flag_values' of '" + path + "'");
         check(H5Awrite(attr.get(), RasterTraits<T>::memory_type(), flags.data()) >= 0,
               "cannot write attribute 'flag_values' of '" + path + "'");
         put_text(dataset.get(), path, "flag_meanings", meanings);

@@ -148,8 +148,8 @@ Sha256::Digest Sha256::finish() noexcept {
         compress(buffer_.data());
         buffered_bytes_ = 0;
     }
-    std::fill(buffer_.begin() + static_cast<std::ptrdiff_t>(buffered_bytes_),
-              buffer_.begin() + 56, std::uint8_t{0});
+    std::fill(buffer_.begin() + static_cast<std::ptrdiff_t>(buffered_bytes_), buffer_.begin() + 56,
+              std::uint8_t{0});
     for (std::size_t i = 0; i < 8; ++i) {
         buffer_[56 + i] = static_cast<std::uint8_t>(message_bits >> (56U - 8U * i));
     }
@@ -215,8 +215,8 @@ std::string sha256_file_hex(const std::filesystem::path& path) {
         in.read(block.data(), static_cast<std::streamsize>(block.size()));
         const std::streamsize got = in.gcount();
         if (got > 0) {
-            hash.update(std::as_bytes(std::span<const char>(block.data(),
-                                                            static_cast<std::size_t>(got))));
+            hash.update(
+                std::as_bytes(std::span<const char>(block.data(), static_cast<std::size_t>(got))));
         }
     }
     if (in.bad()) {

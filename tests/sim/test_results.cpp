@@ -143,7 +143,9 @@ struct Fixture {
             land_cover_meta.flag_meanings.emplace_back(kernels::land_cover_name(cls));
         }
 
-        districts.add_column("name", std::vector<std::string>{"Innenstadt", "Betzenberg", "Lämmchesberg"})
+        districts
+            .add_column("name",
+                        std::vector<std::string>{"Innenstadt", "Betzenberg", "Lämmchesberg"})
             .add_column("sealed_area", std::vector<double>{1.25e5, 8.5e4, 3.0e4}, "m2")
             .add_column("households", std::vector<std::int64_t>{4200, 2100, 0}, "1");
 
@@ -157,7 +159,8 @@ struct Fixture {
 
     void write(const std::filesystem::path& file, const WriteOptions& options = {}) const {
         ResultsWriter writer(file, root, options);
-        writer.set_group_attribute("/baseline", "scenario_yaml", "name: baseline\nmodels: [terrain]\n");
+        writer.set_group_attribute("/baseline", "scenario_yaml",
+                                   "name: baseline\nmodels: [terrain]\n");
         writer.set_group_attribute("/baseline", "input_sha256", "e3b0c442");
         writer.write_raster("/baseline/terrain", elevation_meta, elevation, mask);
         writer.write_raster("/baseline/terrain", land_cover_meta, land_cover, mask);
@@ -267,7 +270,8 @@ TEST_CASE("results: rasters, tables and attributes read back exactly", "[results
         REQUIRE(tables.size() == 1);
         CHECK(tables[0].path == "/baseline/terrain/districts");
         CHECK(tables[0].rows == 3);
-        CHECK(tables[0].column_names == std::vector<std::string>{"name", "sealed_area", "households"});
+        CHECK(tables[0].column_names ==
+              std::vector<std::string>{"name", "sealed_area", "households"});
         CHECK(tables[0].column_units == std::vector<std::string>{"", "m2", "1"});
         const Table t = read_table(file, "/baseline/terrain/districts");
         REQUIRE(t.column_count() == 3);
@@ -575,8 +579,7 @@ TEST_CASE("results: bad input gives one clear error naming the file", "[results]
         t.add_column("a", std::vector<double>{1.0, 2.0});
         CHECK_THROWS_AS(t.add_column("b", std::vector<std::int64_t>{1}), std::invalid_argument);
         CHECK_THROWS_AS(t.add_column("a", std::vector<double>{3.0, 4.0}), std::invalid_argument);
-        CHECK_THROWS_AS(t.add_column("a-b", std::vector<double>{3.0, 4.0}),
-                        std::invalid_argument);
+        CHECK_THROWS_AS(t.add_column("a-b", std::vector<double>{3.0, 4.0}), std::invalid_argument);
         CHECK_THROWS_WITH(t.column("c"), Catch::Contains("columns: a"));
     }
 }

@@ -19,8 +19,8 @@ struct TempDir {
     std::filesystem::path path;
     TempDir() {
         std::random_device rd;
-        path = std::filesystem::temp_directory_path() /
-               ("lauter_sha256_test_" + std::to_string(rd()));
+        path =
+            std::filesystem::temp_directory_path() / ("lauter_sha256_test_" + std::to_string(rd()));
         std::filesystem::create_directories(path);
     }
     ~TempDir() {

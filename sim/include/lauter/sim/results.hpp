@@ -37,12 +37,12 @@ namespace lauter::sim {
 
 /// Attributes of one raster variable.
 struct LayerMeta {
-    std::string name;          ///< dataset name, [A-Za-z0-9_]+ (not x, y or crs)
-    std::string units;         ///< UDUNITS: "m", "1", "degree", "m2", "K", "mm h-1" ...
-    std::string long_name;     ///< human-readable description
-    std::string standard_name; ///< optional CF standard name (empty: omitted)
-    std::string comment;       ///< optional (empty: omitted)
-    std::vector<int> flag_values;           ///< categorical layers: CF flag_values ...
+    std::string name;             ///< dataset name, [A-Za-z0-9_]+ (not x, y or crs)
+    std::string units;            ///< UDUNITS: "m", "1", "degree", "m2", "K", "mm h-1" ...
+    std::string long_name;        ///< human-readable description
+    std::string standard_name;    ///< optional CF standard name (empty: omitted)
+    std::string comment;          ///< optional (empty: omitted)
+    std::vector<int> flag_values; ///< categorical layers: CF flag_values ...
     std::vector<std::string> flag_meanings; ///< ... and one meaning (no blanks) per value
 };
 
