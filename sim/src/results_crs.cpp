@@ -6,6 +6,7 @@
 #include "lauter/sim/error.hpp"
 
 #include <ogr_spatialref.h>
+#include <cpl_error.h>
 #include <ogr_srs_api.h>
 
 #include <cstring>
@@ -15,7 +16,18 @@ namespace lauter::sim::detail {
 namespace {
 std::string text_or_empty(const char* text) { return text != nullptr ? text : ""; }
 
+/// Keeps GDAL from printing its own message for a WKT it cannot parse: the caller reports the
+/// failure once, with the file and group.
+class QuietGdalErrors {
+public:
+    QuietGdalErrors() { CPLPushErrorHandler(CPLQuietErrorHandler); }
+    QuietGdalErrors(const QuietGdalErrors&) = delete;
+    QuietGdalErrors& operator=(const QuietGdalErrors&) = delete;
+    ~QuietGdalErrors() { CPLPopErrorHandler(); }
+};
+
 bool import_wkt(OGRSpatialReference& srs, const std::string& crs_wkt) {
+    const QuietGdalErrors quiet;
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     return srs.importFromWkt(crs_wkt.c_str()) == OGRERR_NONE;
 }

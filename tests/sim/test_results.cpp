@@ -7,6 +7,8 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/results.hpp>
 
+#include <hdf5.h>
+#include <hdf5_hl.h>
 #include <ogr_spatialref.h>
 
 #include <array>
@@ -574,6 +576,18 @@ TEST_CASE("results: bad input gives one clear error naming the file", "[results]
                         std::invalid_argument);
     }
 
+    SECTION("writer: failures in the constructor leave no temporary file") {
+        RootAttributes root = fx.root;
+        root.extra = {{"bad key", "x"}};
+        CHECK_THROWS_AS(ResultsWriter(dir.path / "y.h5", root), std::invalid_argument);
+        kernels::GridSpec g = fx.grid;
+        g.crs_wkt = "not a CRS";
+        ResultsWriter writer(dir.path / "z.h5", fx.root);
+        kernels::Raster<float> r(g, 1.0F);
+        CHECK_THROWS_WITH(writer.write_raster("/s/m", fx.elevation_meta, r, kernels::CellMask(g)),
+                          Catch::Contains("not valid WKT"));
+    }
+
     SECTION("table") {
         Table t;
         t.add_column("a", std::vector<double>{1.0, 2.0});
@@ -582,4 +596,69 @@ TEST_CASE("results: bad input gives one clear error naming the file", "[results]
         CHECK_THROWS_AS(t.add_column("a-b", std::vector<double>{3.0, 4.0}), std::invalid_argument);
         CHECK_THROWS_WITH(t.column("c"), Catch::Contains("columns: a"));
     }
+}
+
+TEST_CASE("results: layers written by other tools (south-up, own fill value) are read",
+          "[results]") {
+    // A plain HDF5 file as another program might write it: no creation order, no GeoTransform,
+    // float64 values, y ascending (south-up) and -9999 as _FillValue.
+    TempDir dir;
+    const auto file = dir.path / "foreign.h5";
+    {
+        const hid_t f = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+        REQUIRE(f >= 0);
+        const auto make_1d = [f](const char* name, const std::vector<double>& values) {
+            const hsize_t n[1] = {values.size()};
+            const hid_t space = H5Screate_simple(1, n, nullptr);
+            const hid_t d = H5Dcreate2(f, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                                       H5P_DEFAULT);
+            H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+            H5DSset_scale(d, name);
+            H5Sclose(space);
+            return d;
+        };
+        const hid_t x = make_1d("x", {102.0, 106.0});
+        const hid_t y = make_1d("y", {201.0, 203.0, 205.0});
+        const hsize_t dims[2] = {3, 2};
+        const hid_t space = H5Screate_simple(2, dims, nullptr);
+        const hid_t d = H5Dcreate2(f, "depth", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                                   H5P_DEFAULT);
+        // Row 0 is the southern row (y = 201).
+        const std::array<double, 6> values = {1.0, 2.0, 3.0, -9999.0, 5.0, 6.0};
+        H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+        const double fill = -9999.0;
+        const hid_t scalar = H5Screate(H5S_SCALAR);
+        const hid_t attr = H5Acreate2(d, "_FillValue", H5T_IEEE_F64LE, scalar, H5P_DEFAULT,
+                                      H5P_DEFAULT);
+        H5Awrite(attr, H5T_NATIVE_DOUBLE, &fill);
+        H5DSattach_scale(d, y, 0);
+        H5DSattach_scale(d, x, 1);
+        H5Aclose(attr);
+        H5Sclose(scalar);
+        H5Sclose(space);
+        H5Dclose(d);
+        H5Dclose(x);
+        H5Dclose(y);
+        REQUIRE(H5Fclose(f) >= 0);
+    }
+    const ReadLayer layer = read_raster_layer(file, "/depth");
+    const kernels::GridSpec& g = layer.values.spec();
+    CHECK(g.rows == 3);
+    CHECK(g.cols == 2);
+    CHECK(g.x0 == 100.0);
+    CHECK(g.cell_size_x_m == 4.0);
+    CHECK(g.y0 == 206.0);
+    CHECK(g.cell_size_y_m == 2.0);
+    CHECK(g.crs_wkt.empty());
+    // Flipped to north-up: the northern row (y = 205) comes first.
+    CHECK(layer.values(0, 0) == 5.0F);
+    CHECK(layer.values(0, 1) == 6.0F);
+    CHECK(layer.values(2, 0) == 1.0F);
+    CHECK_FALSE(layer.mask.has_data(1, 1));
+    CHECK(std::isnan(layer.values(1, 1)));
+    const auto layers = list_layers(file);
+    REQUIRE(layers.size() == 1);
+    CHECK(layers[0].dtype == "float64");
+    CHECK(layers[0].valid_cells == 5);
+    CHECK(layers[0].mean == Approx(17.0 / 5.0));
 }
