@@ -123,6 +123,11 @@ private:
               "cannot write attribute '" + key + "' of '" + object_path + "'");
     }
 
+    void require_open() const {
+        if (!file_.valid()) {
+            throw std::logic_error(where() + ": written to after commit()");
+        }
+    }
     /// Opens (creating as needed) the group at a validated, normalised path.
     Hid open_group(const std::string& group_path, std::string& normalised);
     void require_new_name(hid_t group, const std::string& group_path,
@@ -214,6 +219,7 @@ void ResultsWriter::Impl::open(const RootAttributes& root) {
 }
 
 Hid ResultsWriter::Impl::open_group(const std::string& group_path, std::string& normalised) {
+    require_open();
     const auto parts = detail::split_path(group_path);
     for (const auto& part : parts) {
         if (!detail::is_plain_name(part)) {
@@ -549,8 +555,9 @@ void ResultsWriter::Impl::write_table(const std::string& group_path, const std::
               "cannot define column '" + table.columns()[c].name + "' of table '" + path + "'");
     }
 
-    // The records are packed little-endian: the HDF5 file types above double as memory types on
-    // little-endian hosts; HDF5 converts on big-endian ones because we write with the same type.
+    // The buffer holds native values under the record type, whose members are little-endian:
+    // one type serves as file and memory type, which is right on little-endian hosts only
+    // (static_assert below).
     const std::size_t rows = table.row_count();
     std::vector<unsigned char> records(rows * record_size, 0);
     for (std::size_t c = 0; c < members.size(); ++c) {

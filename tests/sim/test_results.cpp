@@ -404,6 +404,8 @@ TEST_CASE("results: commit is atomic; abandoned writes leave nothing behind", "[
         second.write_raster("/baseline/terrain", fx.elevation_meta, fx.elevation, fx.mask);
         CHECK_THROWS_AS(first.commit(), std::logic_error); // NOLINT(bugprone-use-after-move)
         second.commit();
+        CHECK_THROWS_AS(second.set_group_attribute("/", "late", "x"), std::logic_error);
+        CHECK_THROWS_AS(second.commit(), std::logic_error);
         CHECK(std::filesystem::exists(file));
         CHECK(directory_entries() == std::vector<std::string>{"results.h5"});
     }
