@@ -228,6 +228,10 @@ std::string describe(const YAML::Node& node) {
     return "nothing";
 }
 
+/// Tag given to resolved values of textual keys, so that emit_yaml quotes them when a YAML
+/// reader would otherwise take them for a number, boolean or null.
+const std::string string_tag = "tag:yaml.org,2002:str";
+
 bool is_absent(const YAML::Node& node) {
     return !node.IsDefined() || node.IsNull();
 }
@@ -815,6 +819,11 @@ private:
             break;
         case ValueType::sequence: resolved = check_sequence(spec, value, path, at); break;
         }
+        const bool textual = spec.type == ValueType::string || spec.type == ValueType::path ||
+                             spec.type == ValueType::enumeration || spec.type == ValueType::crs;
+        if (resolved && textual) {
+            resolved->SetTag(string_tag);
+        }
         if (resolved && spec.check && out_.diagnostics.size() == errors_before) {
             const std::string problem = spec.check(*resolved);
             if (!problem.empty()) {
@@ -984,6 +993,51 @@ void apply_override(Document& doc, std::string_view assignment, std::string_view
 // ---------------------------------------------------------------------------------------------
 // Output
 
+namespace {
+
+/// True for text that a YAML 1.1 or 1.2 reader (PyYAML, h5py users) would not read back as a
+/// string when written plain: numbers, booleans, null and the empty string.
+bool needs_quotes(const std::string& text) {
+    static const std::set<std::string> words = {"y",     "n",  "yes", "no",   "true",
+                                                "false", "on", "off", "null", "~"};
+    return text.empty() || words.count(to_lower(text)) != 0 || parse_number(text).has_value() ||
+           parse_integer(text).has_value();
+}
+
+void emit_node(YAML::Emitter& emitter, const YAML::Node& node) {
+    switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+        if (node.Tag() == string_tag && needs_quotes(node.Scalar())) {
+            emitter << YAML::DoubleQuoted;
+        }
+        emitter << node.Scalar();
+        return;
+    case YAML::NodeType::Sequence:
+        if (node.Style() == YAML::EmitterStyle::Flow || node.size() == 0) {
+            emitter << YAML::Flow;
+        }
+        emitter << YAML::BeginSeq;
+        for (const YAML::Node& element : node) {
+            emit_node(emitter, element);
+        }
+        emitter << YAML::EndSeq;
+        return;
+    case YAML::NodeType::Map:
+        emitter << YAML::BeginMap;
+        for (const auto& entry : node) {
+            emitter << YAML::Key << entry.first.Scalar() << YAML::Value;
+            emit_node(emitter, entry.second);
+        }
+        emitter << YAML::EndMap;
+        return;
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined: break;
+    }
+    emitter << YAML::Null;
+}
+
+} // namespace
+
 std::string emit_yaml(const YAML::Node& resolved, std::string_view header_comment) {
     std::string text;
     std::string_view rest = header_comment;
@@ -993,7 +1047,7 @@ std::string emit_yaml(const YAML::Node& resolved, std::string_view header_commen
         rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
     }
     YAML::Emitter emitter;
-    emitter << resolved;
+    emit_node(emitter, resolved);
     text += emitter.c_str();
     text += '\n';
     return text;

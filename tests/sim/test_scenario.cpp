@@ -207,6 +207,7 @@ TEST_CASE("the resolved YAML loads again to an equal scenario", "[scenario]") {
     CHECK(second.same_settings(first));
     CHECK(second.resolved_yaml == first.resolved_yaml);
     CHECK(second.description == "yes");
+    CHECK(first.resolved_yaml.find("description: \"yes\"") != std::string::npos);
     CHECK(second.landcover.storey_height_m == 3.25);
     CHECK(second.study_area.resolution_m == 10.0);
 }
@@ -346,9 +347,13 @@ TEST_CASE("missing, unreadable and wrong-kind input files", "[scenario]") {
         CHECK(p.error_for(valid_text)
                   .rfind(p.at(7, 8) + "inputs.dem: cannot read " + p.input("dem.tif").string(),
                          0) == 0);
+        // The scenario file itself.
+        const fs::path file = p.write_scenario(valid_text);
+        REQUIRE(::chmod(file.c_str(), 0) == 0);
+        CHECK(config_error_of([&] { (void)load_scenario(file); }) ==
+              file.string() + ": cannot read the file (permission denied?); make it readable");
     }
     SECTION("wrong file type for the OSM extract") {
-        p.write_scenario(valid_text);
         CHECK(p.error_for(with_line(6, "  osm: ../inputs/dem.tif"))
                   .rfind(p.at(6, 8) +
                              "inputs.osm: dem.tif has an unexpected file type; expected a name "
@@ -460,7 +465,7 @@ TEST_CASE("all problems are reported at once, one line each, sorted by line", "[
     CHECK(lines[4].rfind(p.at(10, 1) + "unknown key 'colour'", 0) == 0);
 }
 
-TEST_CASE("--set overrides are validated like the file and name the option", "[scenario]") {
+TEST_CASE("overrides given with --set are validated like the file and name the option", "[scenario]") {
     const Project p;
     const fs::path file = p.write_scenario(valid_text);
     SECTION("a valid override changes the value and the resolved YAML") {
