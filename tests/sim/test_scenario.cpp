@@ -465,7 +465,8 @@ TEST_CASE("all problems are reported at once, one line each, sorted by line", "[
     CHECK(lines[4].rfind(p.at(10, 1) + "unknown key 'colour'", 0) == 0);
 }
 
-TEST_CASE("overrides given with --set are validated like the file and name the option", "[scenario]") {
+TEST_CASE("overrides given with --set are validated like the file and name the option",
+          "[scenario]") {
     const Project p;
     const fs::path file = p.write_scenario(valid_text);
     SECTION("a valid override changes the value and the resolved YAML") {
