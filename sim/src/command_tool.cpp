@@ -110,6 +110,8 @@ struct ReconstructToolState {
     CommonToolOptions common;
     std::string osm;
     std::string output;
+    double cell_size_m = 10.0; ///< the committed Kaiserslautern terrain uses 10 m
+    double margin_m = 500.0;   ///< ... and a 500 m margin around the extract
     TerrainReconstructionParams params;
 };
 
@@ -124,10 +126,10 @@ void add_terrain_reconstruct_tool(CLI::App& tool, CommandAction& action) {
         ->check(CLI::ExistingFile);
     cmd->add_option("OUTPUT", state->output, "output Cloud-Optimized GeoTIFF (EPSG:25832)")
         ->required();
-    cmd->add_option("--cell-size-m", state->params.cell_size_m, "output cell size")
+    cmd->add_option("--cell-size-m", state->cell_size_m, "output cell size")
         ->capture_default_str()
         ->check(CLI::Range(1.0, 1000.0));
-    cmd->add_option("--margin-m", state->params.margin_m,
+    cmd->add_option("--margin-m", state->margin_m,
                     "margin added around the extract's bounding box")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 10000.0));
@@ -135,7 +137,8 @@ void add_terrain_reconstruct_tool(CLI::App& tool, CommandAction& action) {
     cmd->callback([&action, state] {
         action = [state] {
             apply_thread_count(state->common.threads);
-            write_illustrative_terrain(state->osm, state->output, state->params);
+            (void)write_illustrative_terrain(state->osm, state->output, state->cell_size_m,
+                                             state->margin_m, state->params);
             return exit_ok;
         };
     });

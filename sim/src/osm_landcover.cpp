@@ -276,6 +276,9 @@ struct Features {
     std::vector<Point2> tree_points;
     std::vector<Polygon> canopy_areas;
     std::vector<BufferedLine> canopy_lines;
+    /// landuse=commercial|industrial|retail: ground there that no feature maps is painted as
+    /// commercial_ground_class before everything else.
+    std::vector<Polygon> commercial_ground;
 };
 
 Ring ring_in_grid(const OGRLinearRing& r, const GridSpec& g) {
@@ -496,6 +499,10 @@ void validate(const OsmLandCoverParams& p) {
     if (!(p.railway_impervious_share >= 0.0 && p.railway_impervious_share <= 1.0)) {
         throw fail("railway_impervious_share", "must be within 0..1");
     }
+    if (land_cover_name(p.commercial_ground_class) == "unknown" ||
+        p.commercial_ground_class == LandCover::building) {
+        throw fail("commercial_ground_class", "must be a land-cover class other than building");
+    }
     if (land_cover_name(p.unmapped_class) == "unknown") {
         throw fail("unmapped_class", "is not a land-cover class");
     }
@@ -690,6 +697,10 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
                 continue;
             }
             if (!cls) {
+                if (is_one_of(t[p_landuse], {"commercial", "industrial", "retail"})) {
+                    ++counts.commercial_ground_areas;
+                    polygons_in_grid(geom, grid, features.commercial_ground);
+                }
                 continue;
             }
             std::vector<Polygon> polys;
@@ -742,14 +753,21 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
 
     // Painting: class canvas in priority order, then heights and canopy on their own canvases.
     const std::size_t s = params.subcell_samples;
-    const auto unmapped_code = static_cast<std::uint8_t>(params.unmapped_class);
-    std::size_t total_units = features.buildings.size() * 2 + features.tree_points.size() * 2 +
+    std::size_t total_units = features.commercial_ground.size() + features.buildings.size() * 2 +
+                              features.tree_points.size() * 2 +
                               features.canopy_areas.size() + features.canopy_lines.size();
     for (std::size_t i = 0; i < kernels::land_cover_class_count; ++i) {
         total_units += features.areas[i].size() + features.lines[i].size();
     }
     Progress progress("rasterizing land cover", total_units);
-    kernels::SubcellCanvas<std::uint8_t> classes(grid, s, unmapped_code);
+    // Sub-samples start as 0 ("no feature"), so that the unmapped share can be reported.
+    constexpr std::uint8_t no_feature = 0;
+    kernels::SubcellCanvas<std::uint8_t> classes(grid, s, no_feature);
+    const auto commercial_code = static_cast<std::uint8_t>(params.commercial_ground_class);
+    for (const Polygon& p : features.commercial_ground) {
+        kernels::paint_polygon(classes, p, commercial_code);
+    }
+    progress.advance(features.commercial_ground.size());
     for (const LandCover cls : paint_order) {
         const auto code = static_cast<std::uint8_t>(cls);
         const std::size_t idx = kernels::land_cover_index(cls);
@@ -803,9 +821,15 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
 
     std::vector<Raster<float>> fractions =
         kernels::coverage_fractions(classes, kernels::land_cover_class_count);
+    out.unmapped_fraction = kernels::coverage_fraction(classes, no_feature);
     progress.finish();
     for (std::size_t i = 0; i < kernels::land_cover_class_count; ++i) {
         out.fractions[i] = std::move(fractions[i]);
+    }
+    // Ground that no feature maps takes unmapped_class.
+    Raster<float>& unmapped_class_fraction = out.fractions[kernels::land_cover_index(params.unmapped_class)];
+    for (std::size_t i = 0; i < grid.cell_count(); ++i) {
+        unmapped_class_fraction[i] += out.unmapped_fraction[i];
     }
 
     out.dominant = Raster<LandCover>(grid, params.unmapped_class);
@@ -823,6 +847,7 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
             out.impervious_fraction[i] = kernels::no_data_value<float>;
             out.building_height_m[i] = kernels::no_data_value<float>;
             out.tree_canopy_fraction[i] = kernels::no_data_value<float>;
+            out.unmapped_fraction[i] = kernels::no_data_value<float>;
             continue;
         }
         LandCover best = params.unmapped_class;

@@ -94,17 +94,6 @@ std::size_t intersect_mask(CellMask& mask, const CellMask& other) {
     return switched;
 }
 
-Resampling to_resampling(DemResampling r) {
-    switch (r) {
-    case DemResampling::nearest: return Resampling::nearest;
-    case DemResampling::bilinear: return Resampling::bilinear;
-    case DemResampling::cubic: return Resampling::cubic;
-    case DemResampling::cubic_spline: return Resampling::cubic_spline;
-    case DemResampling::average: return Resampling::average;
-    }
-    return Resampling::bilinear;
-}
-
 std::string terrain_note_for(const Scenario& s) {
     if (s.inputs.dem_kind == DemKind::illustrative) {
         return "illustrative terrain: reconstructed from OpenStreetMap ele tags, river lines and "
@@ -170,6 +159,11 @@ void write_landcover_layers(ResultsWriter& out, const std::string& group, const 
                      {"building_height", "m", "mean building height over the building part of the cell",
                       "", "0 where the cell has no building", {}, {}},
                      lc.building_height_m, area.mask);
+    out.write_raster(group,
+                     {"unmapped_fraction", "1",
+                      "fraction of the cell that no OSM feature maps (its class is assumed)", "",
+                      "counted as landcover.unmapped_class", {}, {}},
+                     lc.unmapped_fraction, area.mask);
     out.write_raster(group,
                      {"tree_canopy_fraction", "1", "fraction of the cell under tree crowns", "", "",
                       {}, {}},
@@ -258,7 +252,7 @@ StudyArea prepare_study_area(const Scenario& s) {
         const std::optional<std::string> assumed =
             s.inputs.dem_crs.empty() ? std::nullopt : std::optional<std::string>(s.inputs.dem_crs);
         RasterLayer dem = warp_raster_to_grid(*s.inputs.dem, area.grid,
-                                              to_resampling(s.inputs.dem_resampling), assumed, 1,
+                                              s.inputs.dem_resampling, assumed, 1,
                                               "inputs.dem_crs");
         area.inputs.push_back({"inputs.dem", *s.inputs.dem, sha256_file_hex(*s.inputs.dem)});
         const std::size_t before = area.mask.count_with_data();
@@ -278,13 +272,7 @@ StudyArea prepare_study_area(const Scenario& s) {
                  std::to_string(dem_timer.seconds()) + " s");
     }
     if (s.models.landcover.enabled) {
-        OsmLandCoverParams params;
-        params.subcell_samples = static_cast<std::size_t>(s.landcover.subcell_samples);
-        params.storey_height_m = s.landcover.storey_height_m;
-        params.default_building_height_m = s.landcover.default_building_height_m;
-        params.tree_crown_radius_m = s.landcover.tree_crown_radius_m;
-        params.unmapped_class = s.landcover.unmapped_class;
-        OsmLandCover derived = derive_osm_landcover(*s.inputs.osm, area.grid, params);
+        OsmLandCover derived = derive_osm_landcover(*s.inputs.osm, area.grid, s.landcover);
         area.inputs.push_back({"inputs.osm", *s.inputs.osm, sha256_file_hex(*s.inputs.osm)});
         const std::size_t outside = intersect_mask(area.mask, derived.mask);
         if (outside > 0) {

@@ -14,8 +14,10 @@ namespace {
 using schema::KeySpec;
 
 constexpr std::array<std::string_view, 3> extent_source_names = {"osm", "dem", "boundary"};
-constexpr std::array<std::string_view, 5> dem_resampling_names = {"nearest", "bilinear", "cubic",
-                                                                  "cubic_spline", "average"};
+/// The resampling methods offered for the DEM (mode is for categorical rasters only).
+constexpr std::array<Resampling, 5> dem_resamplings = {Resampling::nearest, Resampling::bilinear,
+                                                       Resampling::cubic, Resampling::cubic_spline,
+                                                       Resampling::average};
 constexpr std::array<std::string_view, 2> dem_kind_names = {"measured", "illustrative"};
 
 template <std::size_t N>
@@ -31,6 +33,14 @@ std::size_t index_of(const std::array<std::string_view, N>& names, const std::st
         throw ConfigError("internal: '" + name + "' passed validation but is not a known value");
     }
     return static_cast<std::size_t>(it - names.begin());
+}
+
+std::vector<std::string> dem_resampling_names() {
+    std::vector<std::string> names;
+    for (const Resampling r : dem_resamplings) {
+        names.emplace_back(resampling_name(r));
+    }
+    return names;
 }
 
 std::string format_number(double value) {
@@ -138,7 +148,7 @@ KeySpec build_schema() {
                             "terrain model runs"),
             crs_key("dem_crs", "CRS assumed when the DEM file has none (empty: none assumed)")
                 .with_default("\"\""),
-            enum_key("dem_resampling", to_strings(dem_resampling_names),
+            enum_key("dem_resampling", dem_resampling_names(),
                      "resampling of the DEM onto the study grid (GDAL's algorithms)")
                 .with_default("bilinear"),
             enum_key("dem_kind", to_strings(dem_kind_names),
@@ -148,6 +158,7 @@ KeySpec build_schema() {
         },
         "input files; relative paths are resolved against the scenario file's directory");
 
+    const OsmLandCoverParams landcover_defaults;
     KeySpec landcover = mapping_key(
         "landcover",
         {
@@ -155,23 +166,28 @@ KeySpec build_schema() {
                         "sub-samples per cell edge for area coverage (5 gives 25 samples, "
                         "fractions in 4 % steps)")
                 .with_range(1.0, 16.0)
-                .with_default("5"),
+                .with_default(std::to_string(landcover_defaults.subcell_samples)),
             number_key("storey_height_m", "height per storey for OSM building:levels")
                 .with_unit("m")
                 .with_range(2.0, 6.0)
-                .with_default("3"),
+                .with_default(format_number(landcover_defaults.storey_height_m)),
             number_key("default_building_height_m",
                        "height of buildings without height or building:levels tags")
                 .with_unit("m")
                 .with_range(2.0, 300.0)
-                .with_default("9"),
+                .with_default(format_number(landcover_defaults.default_building_height_m)),
             number_key("tree_crown_radius_m", "crown radius of single mapped trees")
                 .with_unit("m")
                 .with_range(0.5, 20.0)
-                .with_default("3"),
+                .with_default(format_number(landcover_defaults.tree_crown_radius_m)),
             enum_key("unmapped_class", unmapped_classes,
                      "land-cover class of cells that no OSM feature covers")
-                .with_default("open_land"),
+                .with_default(std::string(kernels::land_cover_name(landcover_defaults.unmapped_class))),
+            enum_key("commercial_ground_class", unmapped_classes,
+                     "land-cover class of ground inside landuse=commercial, industrial or retail "
+                     "that no other OSM feature covers")
+                .with_default(std::string(
+                    kernels::land_cover_name(landcover_defaults.commercial_ground_class))),
         },
         "rasterisation of OpenStreetMap features into land cover");
 
@@ -255,6 +271,16 @@ YAML::Node lookup(const YAML::Node& root, std::initializer_list<const char*> pat
     return current;
 }
 
+/// A land-cover class named under `landcover`; the schema has restricted it to class names.
+kernels::LandCover land_cover_class_at(const YAML::Node& resolved, const char* key) {
+    const std::string name = lookup(resolved, {"landcover", key}).Scalar();
+    const auto cls = kernels::land_cover_from_name(name);
+    if (!cls) {
+        throw ConfigError("internal: land-cover class '" + name + "' passed validation");
+    }
+    return *cls;
+}
+
 std::string scalar_or_empty(const YAML::Node& node) {
     return node.IsScalar() ? node.Scalar() : std::string();
 }
@@ -329,24 +355,19 @@ Scenario to_scenario(const YAML::Node& r) {
     in.osm = optional_path(lookup(r, {"inputs", "osm"}));
     in.dem = optional_path(lookup(r, {"inputs", "dem"}));
     in.dem_crs = scalar_or_empty(lookup(r, {"inputs", "dem_crs"}));
-    in.dem_resampling = static_cast<DemResampling>(
-        index_of(dem_resampling_names, lookup(r, {"inputs", "dem_resampling"}).Scalar()));
+    in.dem_resampling = *resampling_from_name(lookup(r, {"inputs", "dem_resampling"}).Scalar());
     in.dem_kind =
         static_cast<DemKind>(index_of(dem_kind_names, lookup(r, {"inputs", "dem_kind"}).Scalar()));
 
-    LandcoverSettings& lc = s.landcover;
+    OsmLandCoverParams& lc = s.landcover;
     lc.subcell_samples =
-        static_cast<int>(schema::to_number(lookup(r, {"landcover", "subcell_samples"})));
+        static_cast<std::size_t>(schema::to_number(lookup(r, {"landcover", "subcell_samples"})));
     lc.storey_height_m = schema::to_number(lookup(r, {"landcover", "storey_height_m"}));
     lc.default_building_height_m =
         schema::to_number(lookup(r, {"landcover", "default_building_height_m"}));
     lc.tree_crown_radius_m = schema::to_number(lookup(r, {"landcover", "tree_crown_radius_m"}));
-    const std::string unmapped = lookup(r, {"landcover", "unmapped_class"}).Scalar();
-    const auto unmapped_class = kernels::land_cover_from_name(unmapped);
-    if (!unmapped_class) {
-        throw ConfigError("internal: land-cover class '" + unmapped + "' passed validation");
-    }
-    lc.unmapped_class = *unmapped_class;
+    lc.unmapped_class = land_cover_class_at(r, "unmapped_class");
+    lc.commercial_ground_class = land_cover_class_at(r, "commercial_ground_class");
 
     TerrainModelSettings& terrain = s.models.terrain;
     terrain.enabled = schema::to_boolean(lookup(r, {"models", "terrain", "enabled"}));
@@ -366,9 +387,6 @@ Scenario to_scenario(const YAML::Node& r) {
 
 std::string_view extent_source_name(ExtentSource source) noexcept {
     return extent_source_names[static_cast<std::size_t>(source)];
-}
-std::string_view dem_resampling_name(DemResampling resampling) noexcept {
-    return dem_resampling_names[static_cast<std::size_t>(resampling)];
 }
 std::string_view dem_kind_name(DemKind kind) noexcept {
     return dem_kind_names[static_cast<std::size_t>(kind)];

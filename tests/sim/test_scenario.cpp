@@ -105,7 +105,7 @@ TEST_CASE("a minimal scenario resolves every default", "[scenario]") {
     CHECK(s.inputs.osm->is_absolute());
     CHECK(*s.inputs.dem == p.input("dem.tif").lexically_normal());
     CHECK(s.inputs.dem_crs.empty());
-    CHECK(s.inputs.dem_resampling == DemResampling::bilinear);
+    CHECK(s.inputs.dem_resampling == Resampling::bilinear);
     CHECK(s.inputs.dem_kind == DemKind::measured);
     CHECK(s.landcover.subcell_samples == 5);
     CHECK(s.landcover.storey_height_m == 3.0);
@@ -174,7 +174,7 @@ TEST_CASE("every key of the file is read into the typed scenario", "[scenario]")
     CHECK(*s.study_area.boundary == p.input("outline.poly").lexically_normal());
     CHECK(s.study_area.resolution_m == 2.5);
     CHECK(s.inputs.dem_crs == "EPSG:31467");
-    CHECK(s.inputs.dem_resampling == DemResampling::cubic_spline);
+    CHECK(s.inputs.dem_resampling == Resampling::cubic_spline);
     CHECK(s.inputs.dem_kind == DemKind::illustrative);
     CHECK(s.landcover.subcell_samples == 16);
     CHECK(s.landcover.storey_height_m == 2.0);
@@ -562,7 +562,7 @@ TEST_CASE("schema_markdown documents every key and the committed reference is cu
             }
         };
     collect(scenario_schema(), "");
-    CHECK(paths.size() == 30);
+    CHECK(paths.size() == 31);
     for (const std::string& path : paths) {
         INFO(path);
         CHECK(md.find("| `" + path + "` |") != std::string::npos);

@@ -20,7 +20,9 @@
 /// railway beds and water bodies are explicit areas that enclosing parking or landuse polygons
 /// should not hide; sealed_other areas (parking, fuel stations) usually lie inside broader
 /// vegetated landuse; woods inside parks or farmland are more specific than the enclosing polygon.
-/// Sub-samples no feature covers take `unmapped_class`.
+/// Ground inside landuse=commercial/industrial/retail is painted first as `commercial_ground_class`
+/// (default sealed_other), so any mapped feature there overwrites it. Sub-samples no feature
+/// covers take `unmapped_class` and are reported as `unmapped_fraction`.
 /// Cell outputs: per-class fractions (count / S^2), the dominant class (largest fraction; ties go
 /// to the higher priority), impervious fraction (building + road + sealed_other + a documented
 /// share of railway), the area-weighted mean building height over the building sub-samples, and a
@@ -45,6 +47,7 @@ namespace lauter::sim {
 struct HighwayWidth {
     std::string highway; ///< value of the highway tag
     double width_m = 0.0;
+    bool operator==(const HighwayWidth&) const = default;
 };
 
 /// Parameters of the OSM land-cover derivation (scenario keys: the member names).
@@ -64,6 +67,11 @@ struct OsmLandCoverParams {
     /// Class of sub-samples no feature covers: in a city, unmapped ground is mostly gardens and
     /// verges (open land), but users with better local knowledge may choose otherwise.
     kernels::LandCover unmapped_class = kernels::LandCover::open_land;
+    /// Class of ground inside landuse=commercial|industrial|retail that no feature maps: such sites
+    /// are mostly sealed yards, loading and parking areas (CORINE/Urban Atlas class 1.2.1
+    /// "industrial, commercial units" is defined by predominantly sealed ground), while unmapped
+    /// ground in residential areas is mostly gardens (unmapped_class).
+    kernels::LandCover commercial_ground_class = kernels::LandCover::sealed_other;
     /// Share of a railway track bed counted as impervious (0..1). Ballast beds infiltrate most
     /// rain; we count none of them as sealed, as no cited value for the share is at hand.
     double railway_impervious_share = 0.0;
@@ -93,6 +101,7 @@ struct OsmLandCoverParams {
     std::vector<HighwayWidth> waterway_widths = {
         {"river", 12.0}, {"canal", 10.0}, {"stream", 2.0}, {"ditch", 1.0}, {"drain", 1.0},
     };
+    bool operator==(const OsmLandCoverParams&) const = default;
 };
 
 /// Feature counts of one derivation (features read from the file, before clipping to the grid).
@@ -112,6 +121,7 @@ struct OsmFeatureCounts {
     std::size_t agriculture_areas = 0;
     std::size_t open_land_areas = 0;
     std::size_t railway_areas = 0;
+    std::size_t commercial_ground_areas = 0; ///< landuse=commercial|industrial|retail
     std::size_t skipped_underground = 0;   ///< tunnels, culverts, underground parking
 };
 
@@ -136,6 +146,9 @@ struct OsmLandCover {
     kernels::Raster<float> impervious_fraction;    ///< 0..1
     kernels::Raster<float> building_height_m;      ///< mean over building sub-samples, 0 elsewhere
     kernels::Raster<float> tree_canopy_fraction;   ///< 0..1, independent of the class canvas
+    /// 0..1: share of the cell that no OSM feature (nor commercial ground) maps, so that its class
+    /// is the assumed unmapped_class: where the map says little, the land cover is a guess.
+    kernels::Raster<float> unmapped_fraction;
     OsmLandCoverSummary summary;
 };
 

@@ -19,6 +19,8 @@
 /// mobility) and the `modifications:` list are added as KeySpec entries in scenario.cpp.
 
 #include <lauter/kernels/landcover.hpp>
+#include <lauter/sim/osm_landcover.hpp>
+#include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/schema.hpp>
 
 #include <array>
@@ -37,14 +39,12 @@ inline constexpr int scenario_schema_version = 1;
 enum class ExtentSource { osm, dem, boundary };
 
 /// Resampling of the DEM onto the study grid (GDAL's resampling algorithms of the same names).
-enum class DemResampling { nearest, bilinear, cubic, cubic_spline, average };
 
 /// Whether the DEM is a measured terrain model or an illustrative stand-in; results are labelled
 /// with it so that maps made from illustrative terrain are never mistaken for measurements.
 enum class DemKind { measured, illustrative };
 
 [[nodiscard]] std::string_view extent_source_name(ExtentSource source) noexcept;
-[[nodiscard]] std::string_view dem_resampling_name(DemResampling resampling) noexcept;
 [[nodiscard]] std::string_view dem_kind_name(DemKind kind) noexcept;
 
 /// Rectangle in the study CRS, metres.
@@ -72,30 +72,10 @@ struct InputSettings {
     std::optional<std::filesystem::path> osm; ///< absolute path of the OSM extract
     std::optional<std::filesystem::path> dem; ///< absolute path of the DEM raster
     std::string dem_crs; ///< CRS assumed when the DEM file has none; empty: none assumed
-    DemResampling dem_resampling = DemResampling::bilinear;
+    Resampling dem_resampling = Resampling::bilinear;
     DemKind dem_kind = DemKind::measured;
 
     bool operator==(const InputSettings&) const = default;
-};
-
-/// Rasterisation of OpenStreetMap features into land cover.
-struct LandcoverSettings {
-    /// Sub-samples per cell edge for area coverage: 5 gives 25 samples, i.e. fractions in 4 %
-    /// steps, enough for imperviousness classes while keeping rasterisation cost low.
-    int subcell_samples = 5;
-    /// Height per storey for building:levels; 3 m is the usual storey height of residential
-    /// buildings (about 2.5 m clear height plus the slab).
-    double storey_height_m = 3.0;
-    /// Height of buildings without height or levels tags: three storeys of storey_height_m,
-    /// typical of the inner-city housing stock of German towns.
-    double default_building_height_m = 9.0;
-    /// Crown radius of mapped single trees (natural=tree): a mature street tree has a crown
-    /// of about 6 m diameter.
-    double tree_crown_radius_m = 3.0;
-    /// Class of cells that no OSM feature covers.
-    kernels::LandCover unmapped_class = kernels::LandCover::open_land;
-
-    bool operator==(const LandcoverSettings&) const = default;
 };
 
 struct TerrainModelSettings {
@@ -137,7 +117,7 @@ struct Scenario {
     std::string description;
     StudyAreaSettings study_area;
     InputSettings inputs;
-    LandcoverSettings landcover;
+    OsmLandCoverParams landcover; ///< how land cover is derived from OSM (scenario key landcover)
     ModelSettings models;
     OutputSettings output;
 
