@@ -32,8 +32,13 @@ std::string format_number(double value) {
     if (std::isnan(value)) {
         return "-";
     }
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    char buffer[48];
+    // Large magnitudes (areas in m2, counts) read better as whole numbers than in e-notation.
+    if (std::abs(value) >= 1.0e5 && std::abs(value) < 1.0e15) {
+        std::snprintf(buffer, sizeof buffer, "%.0f", value);
+    } else {
+        std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    }
     return buffer;
 }
 
