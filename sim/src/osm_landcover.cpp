@@ -258,6 +258,51 @@ std::optional<LandCover> classify_area(const Tags& t, bool& underground) {
     return std::nullopt;
 }
 
+/// What a line feature is painted as, how wide, and which count it adds to.
+struct LineClass {
+    LandCover cls;
+    double width_m;
+    std::size_t OsmFeatureCounts::*counter;
+};
+
+/// Class and full width of an OSM line, or nullopt if it is not painted. A `width` tag overrides
+/// the class width of highways and waterways (railway widths are per track, not tagged).
+std::optional<LineClass> classify_line(const Tags& t, const OsmLandCoverParams& params) {
+    const double tagged_width_m = parse_osm_height_m(t[l_width]);
+    auto width_or_tagged = [&](double class_width_m) {
+        return tagged_width_m > 0.0 ? tagged_width_m : class_width_m;
+    };
+    if (!t[l_highway].empty()) {
+        const std::string_view hw = t[l_highway];
+        const bool needs_paved = is_one_of(hw, {"track", "path", "bridleway"});
+        const bool paved = needs_paved ? paved_surface(t[l_surface]) : !unpaved_surface(t[l_surface]);
+        const double w = width_from_table(params.highway_widths, hw);
+        if (w > 0.0 && paved && t[l_area] != "yes") {
+            return LineClass{LandCover::road, width_or_tagged(w), &OsmFeatureCounts::highway_lines};
+        }
+        return std::nullopt;
+    }
+    if (!t[l_railway].empty()) {
+        const double w = width_from_table(params.railway_widths, t[l_railway]);
+        if (w > 0.0) {
+            return LineClass{LandCover::railway, w, &OsmFeatureCounts::railway_lines};
+        }
+        return std::nullopt;
+    }
+    if (!t[l_waterway].empty()) {
+        const double w = width_from_table(params.waterway_widths, t[l_waterway]);
+        if (w > 0.0) {
+            return LineClass{LandCover::water, width_or_tagged(w), &OsmFeatureCounts::waterway_lines};
+        }
+        return std::nullopt;
+    }
+    if (t[l_natural] == "tree_row") {
+        return LineClass{LandCover::trees, 2.0 * params.tree_crown_radius_m,
+                         &OsmFeatureCounts::tree_rows};
+    }
+    return std::nullopt;
+}
+
 struct BufferedLine {
     std::vector<Point2> points; ///< grid coordinates
     double half_width_m = 0.0;
@@ -630,53 +675,21 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
 
             if (layer == lines) {
                 const Tags& t = line_tags;
-                const bool underground = is_one_of(t[l_tunnel], {"yes", "culvert", "building_passage"}) ||
-                                         t[l_covered] == "yes";
-                BufferedLine bl;
-                std::optional<LandCover> cls;
-                const double tagged_width_m = parse_osm_height_m(t[l_width]);
-                if (!t[l_highway].empty()) {
-                    const std::string_view hw = t[l_highway];
-                    const std::string_view surface = t[l_surface];
-                    const bool needs_paved = is_one_of(hw, {"track", "path", "bridleway"});
-                    const bool paved = needs_paved ? paved_surface(surface) : !unpaved_surface(surface);
-                    const double w = width_from_table(params.highway_widths, hw);
-                    if (w > 0.0 && paved && t[l_area] != "yes") {
-                        if (underground) {
-                            ++counts.skipped_underground;
-                            continue;
-                        }
-                        cls = LandCover::road;
-                        bl.half_width_m = 0.5 * (tagged_width_m > 0.0 ? tagged_width_m : w);
-                        ++counts.highway_lines;
-                    }
-                } else if (!t[l_railway].empty()) {
-                    const double w = width_from_table(params.railway_widths, t[l_railway]);
-                    if (w > 0.0) {
-                        if (underground) {
-                            ++counts.skipped_underground;
-                            continue;
-                        }
-                        cls = LandCover::railway;
-                        bl.half_width_m = 0.5 * w;
-                        ++counts.railway_lines;
-                    }
-                } else if (!t[l_waterway].empty()) {
-                    const double w = width_from_table(params.waterway_widths, t[l_waterway]);
-                    if (w > 0.0) {
-                        if (underground) {
-                            ++counts.skipped_underground;
-                            continue;
-                        }
-                        cls = LandCover::water;
-                        bl.half_width_m = 0.5 * (tagged_width_m > 0.0 ? tagged_width_m : w);
-                        ++counts.waterway_lines;
-                    }
-                } else if (t[l_natural] == "tree_row") {
-                    cls = LandCover::trees;
-                    bl.half_width_m = params.tree_crown_radius_m;
-                    ++counts.tree_rows;
+                const std::optional<LineClass> line_class = classify_line(t, params);
+                if (!line_class) {
+                    continue;
                 }
+                const bool underground =
+                    is_one_of(t[l_tunnel], {"yes", "culvert", "building_passage"}) ||
+                    t[l_covered] == "yes";
+                if (underground && line_class->cls != LandCover::trees) {
+                    ++counts.skipped_underground;
+                    continue;
+                }
+                ++(counts.*(line_class->counter));
+                const std::optional<LandCover> cls = line_class->cls;
+                BufferedLine bl;
+                bl.half_width_m = 0.5 * line_class->width_m;
                 if (!cls) {
                     continue;
                 }
