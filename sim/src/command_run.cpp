@@ -54,7 +54,7 @@ void add_run_command(CLI::App& app, CommandAction& action) {
     cmd->add_option("-o,--output", o->output,
                     "results file (HDF5, netCDF-4/CF layout); default: <scenario name>.h5");
     cmd->add_option("--threads", o->threads, "OpenMP threads (0: all cores)")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(0, 1024))
         ->capture_default_str();
     cmd->add_option("--set", o->overrides,
                     "override one scenario key, validated like the file, e.g. "

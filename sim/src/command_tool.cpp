@@ -28,7 +28,7 @@ void add_common_options(CLI::App& cmd, CommonToolOptions& common) {
                    "CRS to assume for an input that has none (e.g. EPSG:25832); an input with "
                    "its own CRS keeps it");
     cmd.add_option("--threads", common.threads, "OpenMP threads (0: all cores)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 1024));
 }
 
 std::optional<std::string> assumed_crs(const CommonToolOptions& common) {

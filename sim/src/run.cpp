@@ -220,7 +220,12 @@ GridSpec make_study_grid(const Scenario& s) {
     case ExtentSource::dem:
         return dem_extent_grid(s);
     case ExtentSource::boundary:
-        return extent_of(*sa.boundary, sa.crs_wkt, sa.resolution_m);
+        return extent_of(read_polygons(*sa.boundary, sa.crs_wkt, std::nullopt,
+                                       sa.boundary_crs.empty()
+                                           ? std::nullopt
+                                           : std::optional<std::string>(sa.boundary_crs),
+                                       "study_area.boundary_crs"),
+                         sa.resolution_m);
     }
     throw ConfigError("study_area: no extent");
 }
@@ -238,7 +243,11 @@ StudyArea prepare_study_area(const Scenario& s) {
              std::to_string(area.grid.x0) + " y0 " + std::to_string(area.grid.y0));
     area.mask = CellMask(area.grid);
     if (s.study_area.boundary) {
-        const PolygonLayer boundary = read_polygons(*s.study_area.boundary, s.study_area.crs_wkt);
+        const std::optional<std::string> assumed =
+            s.study_area.boundary_crs.empty() ? std::nullopt
+                                              : std::optional<std::string>(s.study_area.boundary_crs);
+        const PolygonLayer boundary = read_polygons(*s.study_area.boundary, s.study_area.crs_wkt,
+                                                    std::nullopt, assumed, "study_area.boundary_crs");
         area.mask = mask_from_boundary(boundary.polygons, area.grid);
         area.inputs.push_back({"study_area.boundary", *s.study_area.boundary,
                                sha256_file_hex(*s.study_area.boundary)});

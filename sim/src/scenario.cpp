@@ -131,6 +131,9 @@ KeySpec build_schema() {
             path_key("boundary", "vector file with the outline of the study area; cells "
                                  "outside it get no data")
                 .with_extensions({".poly", ".gpkg", ".geojson", ".json", ".shp"}),
+            crs_key("boundary_crs", "CRS assumed when the boundary file has none (empty: none "
+                                    "assumed; .poly files are always WGS 84 lon/lat)")
+                .with_default("\"\""),
             number_key("resolution_m", "cell size of the study grid")
                 .with_unit("m")
                 .with_range(0.5, 1000.0)
@@ -349,6 +352,7 @@ Scenario to_scenario(const YAML::Node& r) {
         area.extent_from = static_cast<ExtentSource>(index_of(extent_source_names, from.Scalar()));
     }
     area.boundary = optional_path(lookup(r, {"study_area", "boundary"}));
+    area.boundary_crs = scalar_or_empty(lookup(r, {"study_area", "boundary_crs"}));
     area.resolution_m = schema::to_number(lookup(r, {"study_area", "resolution_m"}));
 
     InputSettings& in = s.inputs;

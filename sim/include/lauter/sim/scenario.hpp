@@ -63,6 +63,7 @@ struct StudyAreaSettings {
     std::optional<Extent> extent; ///< exactly one of extent / extent_from is set
     std::optional<ExtentSource> extent_from;
     std::optional<std::filesystem::path> boundary; ///< absolute; cells outside get no data
+    std::string boundary_crs; ///< CRS assumed when the boundary file has none; empty: none
     double resolution_m = 10.0;                    ///< cell size of the study grid
 
     bool operator==(const StudyAreaSettings&) const = default;

@@ -37,7 +37,7 @@ struct PolygonLayer {
                                          const std::string& target_crs,
                                          const std::optional<std::string>& layer = {},
                                          const std::optional<std::string>& assumed_crs = {},
-                                         std::string_view crs_key = "inputs.boundary_crs");
+                                         std::string_view crs_key = "study_area.boundary_crs");
 
 /// Reprojects a polygon layer (e.g. from read_osmosis_poly) to `target_crs`.
 [[nodiscard]] PolygonLayer reproject(const PolygonLayer& layer, const std::string& target_crs);
