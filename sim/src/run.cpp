@@ -29,24 +29,6 @@ using kernels::Raster;
 
 constexpr const char* osm_attribution = "© OpenStreetMap contributors, ODbL 1.0";
 
-/// A grid covering [x_min, x_max] x [y_min, y_max], its edges snapped outward to the resolution.
-GridSpec snapped_grid(double x_min, double y_min, double x_max, double y_max, double resolution_m,
-                      const std::string& crs_wkt) {
-    GridSpec g;
-    const double left = std::floor(x_min / resolution_m) * resolution_m;
-    const double right = std::ceil(x_max / resolution_m) * resolution_m;
-    const double bottom = std::floor(y_min / resolution_m) * resolution_m;
-    const double top = std::ceil(y_max / resolution_m) * resolution_m;
-    g.cols = static_cast<std::size_t>(std::llround((right - left) / resolution_m));
-    g.rows = static_cast<std::size_t>(std::llround((top - bottom) / resolution_m));
-    g.cell_size_x_m = resolution_m;
-    g.cell_size_y_m = resolution_m;
-    g.x0 = left;
-    g.y0 = top;
-    g.crs_wkt = crs_wkt;
-    return g;
-}
-
 /// The extent of a raster file in the study CRS (its corners transformed, densified edges).
 GridSpec dem_extent_grid(const Scenario& s) {
     const std::optional<std::string> assumed =
@@ -69,7 +51,7 @@ GridSpec dem_extent_grid(const Scenario& s) {
         throw InputError("inputs.dem: the extent of " + s.inputs.dem->string() +
                          " cannot be transformed into the study CRS; give study_area.extent");
     }
-    return snapped_grid(x_min, y_min, x_max, y_max, s.study_area.resolution_m,
+    return kernels::grid_covering(x_min, y_min, x_max, y_max, s.study_area.resolution_m,
                         s.study_area.crs_wkt);
 }
 
@@ -211,7 +193,7 @@ void write_landcover_layers(ResultsWriter& out, const std::string& group, const 
 GridSpec make_study_grid(const Scenario& s) {
     const StudyAreaSettings& sa = s.study_area;
     if (sa.extent) {
-        return snapped_grid(sa.extent->x_min_m, sa.extent->y_min_m, sa.extent->x_max_m,
+        return kernels::grid_covering(sa.extent->x_min_m, sa.extent->y_min_m, sa.extent->x_max_m,
                             sa.extent->y_max_m, sa.resolution_m, sa.crs_wkt);
     }
     switch (*sa.extent_from) {
@@ -237,10 +219,12 @@ StudyArea prepare_study_area(const Scenario& s) {
     if (area.grid.cell_count() == 0) {
         throw ConfigError(s.source_file.string() + ": study_area: the extent is empty");
     }
-    log_info("study grid: " + std::to_string(area.grid.cols) + " x " +
-             std::to_string(area.grid.rows) + " cells of " + std::to_string(s.study_area.resolution_m) +
-             " m (" + std::to_string(area.grid.cell_count()) + " cells), x0 " +
-             std::to_string(area.grid.x0) + " y0 " + std::to_string(area.grid.y0));
+    char grid_text[160];
+    std::snprintf(grid_text, sizeof grid_text,
+                  "study grid: %zu x %zu cells of %g m (%zu cells), upper-left corner (%.1f, %.1f)",
+                  area.grid.cols, area.grid.rows, s.study_area.resolution_m, area.grid.cell_count(),
+                  area.grid.x0, area.grid.y0);
+    log_info(grid_text);
     area.mask = CellMask(area.grid);
     if (s.study_area.boundary) {
         const std::optional<std::string> assumed =
@@ -309,6 +293,7 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
                   << "\n";
     }
     root.extra.emplace_back("input_sha256", checksums.str());
+    root.extra.emplace_back("resolved_scenario", s.resolved_yaml);
     if (!area.terrain_note.empty()) {
         root.extra.emplace_back("terrain", area.terrain_note);
     }

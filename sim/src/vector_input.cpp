@@ -302,17 +302,7 @@ GridSpec extent_of(const PolygonLayer& layer, double cell_size_m) {
     if (!(xmin <= xmax && ymin <= ymax)) {
         throw InputError("the boundary has no coordinates; cannot derive a study extent from it");
     }
-    GridSpec g;
-    g.cell_size_x_m = cell_size_m;
-    g.cell_size_y_m = cell_size_m;
-    g.x0 = std::floor(xmin / cell_size_m) * cell_size_m;
-    g.y0 = std::ceil(ymax / cell_size_m) * cell_size_m;
-    const double x1 = std::ceil(xmax / cell_size_m) * cell_size_m;
-    const double y1 = std::floor(ymin / cell_size_m) * cell_size_m;
-    g.cols = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround((x1 - g.x0) / cell_size_m)));
-    g.rows = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround((g.y0 - y1) / cell_size_m)));
-    g.crs_wkt = layer.crs_wkt;
-    return g;
+    return kernels::grid_covering(xmin, ymin, xmax, ymax, cell_size_m, layer.crs_wkt);
 }
 
 GridSpec extent_of(const std::filesystem::path& path, const std::string& target_crs,

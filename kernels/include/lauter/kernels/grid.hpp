@@ -69,6 +69,27 @@ struct GridSpec {
     }
 };
 
+/// The smallest grid of square cells of `cell_size_m` whose edges lie on multiples of the cell size
+/// (so that grids of one resolution always align) and that covers [x_min, x_max] x [y_min, y_max].
+/// At least one cell in each direction.
+[[nodiscard]] inline GridSpec grid_covering(double x_min, double y_min, double x_max, double y_max,
+                                            double cell_size_m, std::string crs_wkt) {
+    if (!(cell_size_m > 0.0) || !(x_min <= x_max) || !(y_min <= y_max)) {
+        throw std::invalid_argument("grid_covering: needs a positive cell size and min <= max");
+    }
+    GridSpec g;
+    g.cell_size_x_m = cell_size_m;
+    g.cell_size_y_m = cell_size_m;
+    g.x0 = std::floor(x_min / cell_size_m) * cell_size_m;
+    g.y0 = std::ceil(y_max / cell_size_m) * cell_size_m;
+    const double x1 = std::ceil(x_max / cell_size_m) * cell_size_m;
+    const double y1 = std::floor(y_min / cell_size_m) * cell_size_m;
+    g.cols = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround((x1 - g.x0) / cell_size_m)));
+    g.rows = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround((g.y0 - y1) / cell_size_m)));
+    g.crs_wkt = std::move(crs_wkt);
+    return g;
+}
+
 /// Throws std::invalid_argument unless both grids have the same shape; kernels taking several
 /// rasters call this at entry (cheap check, outside the hot loops).
 inline void require_same_shape(const GridSpec& a, const GridSpec& b, const char* what) {
