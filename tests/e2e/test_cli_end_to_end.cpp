@@ -90,10 +90,8 @@ for engine in ("netcdf4", "h5netcdf"):
     assert np.nanmin(imp) >= 0 and np.nanmax(imp) <= 1
 print("ok")
 )PY";
-    TempDir dir;
-    write_text_file(dir / "check.py", script);
-    const CommandResult py = run_command("/usr/bin/python3 " + shell_quote((dir / "check.py").string()) +
-                                         " " + shell_quote(results.string()));
+    const TempDir dir;
+    const CommandResult py = run_python(dir.write("check.py", script), {results.string()});
     INFO(py.out << py.err);
     CHECK(py.exit_code == 0);
 

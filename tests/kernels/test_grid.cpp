@@ -2,21 +2,14 @@
 
 #include <lauter/kernels/grid.hpp>
 
+#include "../support/test_support.hpp"
+
 #include <cmath>
 
 using namespace lauter::kernels;
 
 namespace {
-GridSpec small_grid() {
-    GridSpec g;
-    g.rows = 3;
-    g.cols = 4;
-    g.cell_size_x_m = 10.0;
-    g.cell_size_y_m = 5.0;
-    g.x0 = 1000.0;
-    g.y0 = 2000.0;
-    return g;
-}
+GridSpec small_grid() { return lauter::test::make_grid(3, 4, 10.0, 5.0, 1000.0, 2000.0); }
 } // namespace
 
 TEST_CASE("GridSpec indexes row-major with row 0 at the northern edge", "[grid]") {

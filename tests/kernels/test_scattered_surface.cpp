@@ -4,6 +4,8 @@
 
 #include <lauter/kernels/terrain/scattered_surface.hpp>
 
+#include "../support/test_support.hpp"
+
 #include <Eigen/Dense>
 #include <omp.h>
 
@@ -36,14 +38,7 @@ std::vector<ControlPoint> bumpy_points(std::size_t n, unsigned seed, double x_of
 }
 
 GridSpec small_grid(std::size_t rows, std::size_t cols, double cell) {
-    GridSpec g;
-    g.rows = rows;
-    g.cols = cols;
-    g.cell_size_x_m = cell;
-    g.cell_size_y_m = cell;
-    g.x0 = 0.0;
-    g.y0 = static_cast<double>(rows) * cell;
-    return g;
+    return lauter::test::make_grid(rows, cols, cell, cell, 0.0, static_cast<double>(rows) * cell);
 }
 
 double rms_residual(const ThinPlateSpline& s, const std::vector<ControlPoint>& pts) {

@@ -4,13 +4,13 @@
 #include <lauter/kernels/terrain/slope.hpp>
 #include <lauter/sim/geotiff_writer.hpp>
 
-#include <gdal_priv.h>
+#include "../support/gdal_fixtures.hpp"
+#include "../support/test_support.hpp"
+
 #include <omp.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <numbers>
 #include <random>
 #include <string>
@@ -18,20 +18,14 @@
 
 using namespace lauter::kernels;
 using namespace lauter::kernels::terrain;
+namespace test = lauter::test;
 
 namespace {
 
 constexpr double deg = 180.0 / std::numbers::pi;
 
 GridSpec make_grid(std::size_t rows, std::size_t cols, double dx, double dy) {
-    GridSpec g;
-    g.rows = rows;
-    g.cols = cols;
-    g.cell_size_x_m = dx;
-    g.cell_size_y_m = dy;
-    g.x0 = 1000.0;
-    g.y0 = 5000.0;
-    return g;
+    return test::make_grid(rows, cols, dx, dy, 1000.0, 5000.0);
 }
 
 /// z = z0 + gx * x + gy * y at the cell centres (x east, y north).
@@ -81,30 +75,6 @@ Raster<float> hillshade_of(const Raster<float>& z, const CellMask& m,
     Raster<float> out(z.spec());
     compute_hillshade(z.view(), m, out.view(), p);
     return out;
-}
-
-std::filesystem::path fresh_temp_dir(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     (name + "_" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir);
-    return dir;
-}
-
-std::vector<float> read_band(const std::filesystem::path& p, double& no_data, bool& has_no_data) {
-    GDALAllRegister();
-    GDALDataset* ds = GDALDataset::Open(p.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
-    REQUIRE(ds != nullptr);
-    GDALRasterBand* b = ds->GetRasterBand(1);
-    const int cols = ds->GetRasterXSize();
-    const int rows = ds->GetRasterYSize();
-    std::vector<float> v(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
-    int ok = 0;
-    no_data = b->GetNoDataValue(&ok);
-    has_no_data = ok != 0;
-    REQUIRE(b->RasterIO(GF_Read, 0, 0, cols, rows, v.data(), cols, rows, GDT_Float32, 0, 0,
-                        nullptr) == CE_None);
-    GDALClose(GDALDataset::ToHandle(ds));
-    return v;
 }
 
 } // namespace
@@ -269,25 +239,27 @@ TEST_CASE("Slope, aspect and hillshade are bitwise independent of the thread cou
 
 TEST_CASE("Slope, aspect and hillshade agree with gdaldem (Horn) away from the edges",
           "[terrain][slope][gdaldem]") {
-    GridSpec g = make_grid(40, 50, 10.0, 10.0);
-    g.x0 = 410000.0;
-    g.y0 = 5477000.0;
-    g.crs_wkt = R"(PROJCS["ETRS89 / UTM zone 32N",GEOGCS["ETRS89",DATUM["European_Terrestrial_Reference_System_1989",SPHEROID["GRS 1980",6378137,298.257222101]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",9],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1],AUTHORITY["EPSG","25832"]])";
+    const GridSpec g =
+        test::make_grid(40, 50, 10.0, 10.0, 410000.0, 5477000.0, test::wkt_of_epsg(25832));
     const CellMask m(g);
     const Raster<float> z = hills(g);
-    const auto dir = fresh_temp_dir("lauter_gdaldem");
+    const test::TempDir dir("gdaldem");
     const auto dem = dir / "dem.tif";
     lauter::sim::GeoTiffOptions options;
     options.cloud_optimized = false;
     lauter::sim::write_geotiff(dem, z, m, options);
 
     auto run = [&](const std::string& mode, const std::string& out) {
-        const std::string cmd = "gdaldem " + mode + " -q " + dem.string() + " " +
-                                (dir / out).string() + " > /dev/null 2>&1";
-        REQUIRE(std::system(cmd.c_str()) == 0);
-        double no_data = 0.0;
-        bool has_no_data = false;
-        return read_band(dir / out, no_data, has_no_data);
+        const test::CommandResult r =
+            test::run_command("gdaldem " + mode + " -q " + test::shell_quote(dem.string()) + " " +
+                              test::shell_quote((dir / out).string()));
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto ds = test::open_raster(dir / out);
+        REQUIRE(ds != nullptr);
+        std::vector<float> values = test::read_band<float>(*ds);
+        REQUIRE(values.size() == g.cell_count());
+        return values;
     };
     const std::vector<float> gdal_slope = run("slope", "slope.tif");
     const std::vector<float> gdal_aspect = run("aspect", "aspect.tif");
@@ -318,5 +290,4 @@ TEST_CASE("Slope, aspect and hillshade agree with gdaldem (Horn) away from the e
     CHECK(max_slope_diff < 1e-3);
     CHECK(max_aspect_diff < 1e-2);
     CHECK(max_shade_diff <= 1.0);
-    std::filesystem::remove_all(dir);
 }

@@ -4,81 +4,28 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/geotiff_writer.hpp>
 
-#include <gdal_priv.h>
-#include <ogr_spatialref.h>
+#include "../support/gdal_fixtures.hpp"
+#include "../support/test_support.hpp"
 
-#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <random>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace lauter;
+using lauter::test::open_raster;
+using lauter::test::read_band;
+using lauter::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() /
-               ("lauter_geotiff_" + std::to_string(std::random_device{}()));
-        fs::create_directories(path);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    [[nodiscard]] std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path)) {
-            names.push_back(e.path().filename().string());
-        }
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-};
-
-std::string utm32_wkt() {
-    OGRSpatialReference srs;
-    srs.importFromEPSG(25832);
-    char* wkt = nullptr;
-    srs.exportToWkt(&wkt);
-    std::string s(wkt);
-    CPLFree(wkt);
-    return s;
-}
-
 kernels::GridSpec test_grid(std::size_t rows, std::size_t cols) {
-    kernels::GridSpec g;
-    g.rows = rows;
-    g.cols = cols;
-    g.cell_size_x_m = 10.0;
-    g.cell_size_y_m = 5.0;
-    g.x0 = 409000.0;
-    g.y0 = 5478000.0;
-    g.crs_wkt = utm32_wkt();
-    return g;
+    return test::make_grid(rows, cols, 10.0, 5.0, 409000.0, 5478000.0, test::wkt_of_epsg(25832));
 }
-
-struct Dataset {
-    GDALDataset* ds = nullptr;
-    explicit Dataset(const fs::path& p) {
-        GDALAllRegister();
-        ds = GDALDataset::Open(p.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
-    }
-    Dataset(const Dataset&) = delete;
-    Dataset& operator=(const Dataset&) = delete;
-    ~Dataset() {
-        if (ds != nullptr) {
-            GDALClose(GDALDataset::ToHandle(ds));
-        }
-    }
-};
 
 } // namespace
 
@@ -97,42 +44,39 @@ TEST_CASE("Float COG round trip: values, NaN no-data, geotransform, CRS, metadat
     o.description = "test elevation";
     o.units = "m";
     o.metadata = {{"SOURCE", "unit test"}, {"LICENSE", "ODbL 1.0"}};
-    const fs::path out = dir.path / "dem.tif";
+    const fs::path out = dir / "dem.tif";
     sim::write_geotiff(out, r, m, o);
     CHECK(dir.entries() == std::vector<std::string>{"dem.tif"});
 
-    Dataset d(out);
-    REQUIRE(d.ds != nullptr);
-    CHECK(d.ds->GetRasterXSize() == 53);
-    CHECK(d.ds->GetRasterYSize() == 37);
+    const auto d = open_raster(out);
+    REQUIRE(d != nullptr);
+    CHECK(d->GetRasterXSize() == 53);
+    CHECK(d->GetRasterYSize() == 37);
     double gt[6] = {};
-    REQUIRE(d.ds->GetGeoTransform(gt) == CE_None);
+    REQUIRE(d->GetGeoTransform(gt) == CE_None);
     CHECK(gt[0] == 409000.0);
     CHECK(gt[1] == 10.0);
     CHECK(gt[2] == 0.0);
     CHECK(gt[3] == 5478000.0);
     CHECK(gt[4] == 0.0);
     CHECK(gt[5] == -5.0);
-    OGRSpatialReference expected;
-    expected.importFromEPSG(25832);
-    REQUIRE(d.ds->GetSpatialRef() != nullptr);
-    CHECK(d.ds->GetSpatialRef()->IsSame(&expected));
-    const char* layout = d.ds->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE");
+    REQUIRE(d->GetSpatialRef() != nullptr);
+    CHECK(test::is_epsg(d->GetSpatialRef(), 25832));
+    const char* layout = d->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE");
     REQUIRE(layout != nullptr);
     CHECK(std::string(layout) == "COG");
-    CHECK(std::string(d.ds->GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE")) == "DEFLATE");
-    CHECK(std::string(d.ds->GetMetadataItem("SOURCE")) == "unit test");
-    CHECK(std::string(d.ds->GetMetadataItem("LICENSE")) == "ODbL 1.0");
-    GDALRasterBand* b = d.ds->GetRasterBand(1);
+    CHECK(std::string(d->GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE")) == "DEFLATE");
+    CHECK(std::string(d->GetMetadataItem("SOURCE")) == "unit test");
+    CHECK(std::string(d->GetMetadataItem("LICENSE")) == "ODbL 1.0");
+    GDALRasterBand* b = d->GetRasterBand(1);
     CHECK(b->GetRasterDataType() == GDT_Float32);
     CHECK(std::string(b->GetDescription()) == "test elevation");
     CHECK(std::string(b->GetUnitType()) == "m");
     int has_no_data = 0;
     CHECK(std::isnan(b->GetNoDataValue(&has_no_data)));
     CHECK(has_no_data != 0);
-    std::vector<float> back(r.size());
-    REQUIRE(b->RasterIO(GF_Read, 0, 0, 53, 37, back.data(), 53, 37, GDT_Float32, 0, 0, nullptr) ==
-            CE_None);
+    const std::vector<float> back = read_band<float>(*d);
+    REQUIRE(back.size() == r.size());
     for (std::size_t i = 0; i < r.size(); ++i) {
         if (m.has_data(i)) {
             CHECK(back[i] == r[i]);
@@ -148,31 +92,31 @@ TEST_CASE("COG of a larger raster has overviews; plain GeoTIFF is tiled without 
     const kernels::GridSpec g = test_grid(700, 600);
     kernels::Raster<float> r(g, 250.0F);
     const kernels::CellMask m(g);
-    sim::write_geotiff(dir.path / "cog.tif", r, m);
+    sim::write_geotiff(dir / "cog.tif", r, m);
     {
-        Dataset d(dir.path / "cog.tif");
-        REQUIRE(d.ds != nullptr);
-        CHECK(d.ds->GetRasterBand(1)->GetOverviewCount() >= 1);
+        const auto d = open_raster(dir / "cog.tif");
+        REQUIRE(d != nullptr);
+        CHECK(d->GetRasterBand(1)->GetOverviewCount() >= 1);
         int bx = 0;
         int by = 0;
-        d.ds->GetRasterBand(1)->GetBlockSize(&bx, &by);
+        d->GetRasterBand(1)->GetBlockSize(&bx, &by);
         CHECK(bx == 512);
         CHECK(by == 512);
     }
     sim::GeoTiffOptions plain;
     plain.cloud_optimized = false;
     plain.block_size_px = 256;
-    sim::write_geotiff(dir.path / "plain.tif", r, m, plain);
-    Dataset d(dir.path / "plain.tif");
-    REQUIRE(d.ds != nullptr);
-    const char* layout = d.ds->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE");
+    sim::write_geotiff(dir / "plain.tif", r, m, plain);
+    const auto d = open_raster(dir / "plain.tif");
+    REQUIRE(d != nullptr);
+    const char* layout = d->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE");
     CHECK((layout == nullptr || std::string(layout) != "COG"));
     int bx = 0;
     int by = 0;
-    d.ds->GetRasterBand(1)->GetBlockSize(&bx, &by);
+    d->GetRasterBand(1)->GetBlockSize(&bx, &by);
     CHECK(bx == 256);
     CHECK(by == 256);
-    CHECK(d.ds->GetRasterBand(1)->GetOverviewCount() == 0);
+    CHECK(d->GetRasterBand(1)->GetOverviewCount() == 0);
 }
 
 TEST_CASE("uint8 GeoTIFF writes 0 (or the chosen value) as no-data", "[io][geotiff]") {
@@ -181,26 +125,25 @@ TEST_CASE("uint8 GeoTIFF writes 0 (or the chosen value) as no-data", "[io][geoti
     kernels::Raster<std::uint8_t> r(g, std::uint8_t{6});
     kernels::CellMask m(g);
     m.set(2, 3, kernels::CellStatus::no_data);
-    sim::write_geotiff(dir.path / "classes.tif", r, m);
+    sim::write_geotiff(dir / "classes.tif", r, m);
     sim::GeoTiffOptions o;
     o.no_data_value = 255.0;
-    sim::write_geotiff(dir.path / "classes255.tif", r, m, o);
+    sim::write_geotiff(dir / "classes255.tif", r, m, o);
     for (const auto& [name, nd] : {std::pair<std::string, double>{"classes.tif", 0.0},
                                    std::pair<std::string, double>{"classes255.tif", 255.0}}) {
-        Dataset d(dir.path / name);
-        REQUIRE(d.ds != nullptr);
-        GDALRasterBand* b = d.ds->GetRasterBand(1);
+        const auto d = open_raster(dir / name);
+        REQUIRE(d != nullptr);
+        GDALRasterBand* b = d->GetRasterBand(1);
         CHECK(b->GetRasterDataType() == GDT_Byte);
         int has = 0;
         CHECK(b->GetNoDataValue(&has) == nd);
-        std::vector<std::uint8_t> back(r.size());
-        REQUIRE(b->RasterIO(GF_Read, 0, 0, 12, 10, back.data(), 12, 10, GDT_Byte, 0, 0,
-                            nullptr) == CE_None);
+        const std::vector<std::uint8_t> back = read_band<std::uint8_t>(*d);
+        REQUIRE(back.size() == r.size());
         CHECK(back[g.index(2, 3)] == static_cast<std::uint8_t>(nd));
         CHECK(back[g.index(0, 0)] == 6);
     }
     o.no_data_value = 300.0;
-    CHECK_THROWS_AS(sim::write_geotiff(dir.path / "bad.tif", r, m, o), std::invalid_argument);
+    CHECK_THROWS_AS(sim::write_geotiff(dir / "bad.tif", r, m, o), std::invalid_argument);
 }
 
 TEST_CASE("GeoTIFF writer fails cleanly and leaves nothing behind", "[io][geotiff]") {
@@ -218,24 +161,24 @@ TEST_CASE("GeoTIFF writer fails cleanly and leaves nothing behind", "[io][geotif
         CHECK_FALSE(fs::exists(dest));
     };
     // The directory does not exist.
-    expect_input_error(dir.path / "missing" / "dem.tif");
+    expect_input_error(dir / "missing" / "dem.tif");
     // The "directory" is a regular file.
-    std::ofstream(dir.path / "file.txt") << "x";
-    expect_input_error(dir.path / "file.txt" / "dem.tif");
+    dir.write("file.txt", "x");
+    expect_input_error(dir / "file.txt" / "dem.tif");
     // A directory nobody can create files in, not even root.
     expect_input_error(fs::path("/proc") / "lauter_test_dem.tif");
     // The destination is a directory: refused, and the directory is untouched.
-    fs::create_directory(dir.path / "taken.tif");
+    fs::create_directory(dir / "taken.tif");
     try {
-        sim::write_geotiff(dir.path / "taken.tif", r, m);
+        sim::write_geotiff(dir / "taken.tif", r, m);
         FAIL("no error for a directory destination");
     } catch (const sim::InputError& e) {
         CHECK(std::string(e.what()).find("taken.tif") != std::string::npos);
     }
-    CHECK(fs::is_directory(dir.path / "taken.tif"));
+    CHECK(fs::is_directory(dir / "taken.tif"));
     // Shape mismatch is a programming error.
     const kernels::CellMask other(test_grid(9, 9));
-    CHECK_THROWS_AS(sim::write_geotiff(dir.path / "x.tif", r, other), std::invalid_argument);
+    CHECK_THROWS_AS(sim::write_geotiff(dir / "x.tif", r, other), std::invalid_argument);
     // No temporary file was left anywhere.
     CHECK(dir.entries() == std::vector<std::string>{"file.txt", "taken.tif"});
 }
@@ -244,14 +187,13 @@ TEST_CASE("GeoTIFF writer replaces an existing file atomically", "[io][geotiff]"
     TempDir dir;
     const kernels::GridSpec g = test_grid(8, 9);
     const kernels::CellMask m(g);
-    const fs::path out = dir.path / "dem.tif";
-    std::ofstream(out) << "not a tiff";
+    const fs::path out = dir / "dem.tif";
+    test::write_text_file(out, "not a tiff");
     sim::write_geotiff(out, kernels::Raster<float>(g, 7.0F), m);
     CHECK(dir.entries() == std::vector<std::string>{"dem.tif"});
-    Dataset d(out);
-    REQUIRE(d.ds != nullptr);
-    float v = 0.0F;
-    REQUIRE(d.ds->GetRasterBand(1)->RasterIO(GF_Read, 4, 4, 1, 1, &v, 1, 1, GDT_Float32, 0, 0,
-                                             nullptr) == CE_None);
-    CHECK(v == 7.0F);
+    const auto d = open_raster(out);
+    REQUIRE(d != nullptr);
+    const std::vector<float> back = read_band<float>(*d);
+    REQUIRE(back.size() == g.cell_count());
+    CHECK(back[g.index(4, 4)] == 7.0F);
 }

@@ -5,43 +5,25 @@
 #include <lauter/sim/osm_landcover.hpp>
 #include <lauter/sim/vector_input.hpp>
 
-#include <ogr_spatialref.h>
+#include "../support/gdal_fixtures.hpp"
+#include "../support/test_support.hpp"
 
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <memory>
 #include <numbers>
-#include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using namespace lauter;
 using kernels::LandCover;
 using kernels::land_cover_index;
+using lauter::test::source_dir;
+using lauter::test::TempDir;
 
 namespace {
-
-std::filesystem::path source_dir() { return std::filesystem::path(LAUTER_SOURCE_DIR); }
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() /
-               ("lauter_osm_test_" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
 
 /// Grid of `cell_m` cells around the bounding box of an OSM extract given in lon/lat, in UTM 32N.
 kernels::GridSpec utm_grid_around(double lon0, double lat0, double lon1, double lat1, double cell_m,
@@ -68,15 +50,7 @@ double read_json_number(const std::string& json, const std::string& key) {
 /// Writes a small OSM XML file whose features are given in UTM 32N metres.
 class OsmWriter {
 public:
-    OsmWriter() {
-        OGRSpatialReference utm;
-        utm.importFromEPSG(25832);
-        utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        OGRSpatialReference wgs;
-        wgs.importFromEPSG(4326);
-        wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        ct_.reset(OGRCreateCoordinateTransformation(&utm, &wgs));
-    }
+    OsmWriter() : ct_(test::epsg_transform(25832, 4326)) {}
     /// Adds a node; returns its id.
     long node(double x, double y, const std::string& tags = "") {
         double lon = x;
@@ -101,10 +75,9 @@ public:
         const long d = node(x0, y1);
         way({a, b, c, d, a}, tags);
     }
-    void write(const std::filesystem::path& p) const {
-        std::ofstream out(p);
-        out << "<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\">\n"
-            << nodes_.str() << ways_.str() << "</osm>\n";
+    [[nodiscard]] std::string text() const {
+        return "<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\">\n" + nodes_.str() +
+               ways_.str() + "</osm>\n";
     }
 
 private:
@@ -130,11 +103,8 @@ double class_area_m2(const sim::OsmLandCover& lc, LandCover c) {
 
 TEST_CASE("The embedded OSM driver configuration is the file sim/data/osmconf.ini",
           "[osm_landcover]") {
-    std::ifstream in(source_dir() / "sim/data/osmconf.ini");
-    REQUIRE(in);
-    std::stringstream text;
-    text << in.rdbuf();
-    CHECK(text.str() == std::string(sim::osm_driver_config()));
+    const std::string text = test::read_text_file(source_dir() / "sim/data/osmconf.ini");
+    CHECK(text == std::string(sim::osm_driver_config()));
 }
 
 TEST_CASE("OSM height tags are parsed with units", "[osm_landcover]") {
@@ -168,14 +138,8 @@ TEST_CASE("Synthetic OSM: classes, priorities, heights and canopy match the draw
           "[osm_landcover]") {
     TempDir tmp;
     // A 200 m x 200 m study grid at 2 m in UTM 32N near Kaiserslautern.
-    kernels::GridSpec g;
-    g.rows = 100;
-    g.cols = 100;
-    g.cell_size_x_m = 2.0;
-    g.cell_size_y_m = 2.0;
-    g.x0 = 410000.0;
-    g.y0 = 5475200.0;
-    g.crs_wkt = sim::normalize_crs("EPSG:25832", "test");
+    const kernels::GridSpec g = test::make_grid(100, 100, 2.0, 2.0, 410000.0, 5475200.0,
+                                                sim::normalize_crs("EPSG:25832", "test"));
 
     OsmWriter w;
     // A park covering the southern half; a road crosses it west-east at y = 5475050.
@@ -195,8 +159,7 @@ TEST_CASE("Synthetic OSM: classes, priorities, heights and canopy match the draw
     // An underground car park is skipped.
     w.rectangle(410000.0, 5475110.0, 410040.0, 5475130.0,
                 tag("amenity", "parking") + tag("parking", "underground"));
-    const auto osm = tmp.path / "synthetic.osm";
-    w.write(osm);
+    const auto osm = tmp.write("synthetic.osm", w.text());
 
     sim::OsmLandCoverParams params;
     params.subcell_samples = 4;
@@ -252,16 +215,11 @@ TEST_CASE("OSM land cover of the campus agrees with independent counts and areas
     const auto osm = source_dir() / "inputs/kaiserslautern/kaiserslautern_uni.osm.gz";
     REQUIRE(std::filesystem::exists(osm));
     // Independent statistics from tests/python/osm_building_stats.py (xml.etree + osr).
-    TempDir tmp;
-    const auto json_path = tmp.path / "stats.json";
-    const std::string cmd = "/usr/bin/python3 " +
-                            (source_dir() / "tests/python/osm_building_stats.py").string() + " " +
-                            osm.string() + " > " + json_path.string();
-    REQUIRE(std::system(cmd.c_str()) == 0);
-    std::ifstream in(json_path);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string json = buffer.str();
+    const test::CommandResult stats =
+        test::run_python(source_dir() / "tests/python/osm_building_stats.py", {osm.string()});
+    INFO(stats.err);
+    REQUIRE(stats.exit_code == 0);
+    const std::string& json = stats.out;
     const double py_count = read_json_number(json, "buildings");
     const double py_area_m2 = read_json_number(json, "footprint_area_m2");
     REQUIRE(py_count > 400);
@@ -339,12 +297,11 @@ TEST_CASE("OSM land cover rejects unreadable files and grids without CRS", "[osm
     g.rows = 10;
     g.cols = 10;
     g.crs_wkt = sim::normalize_crs("EPSG:25832", "test");
-    CHECK_THROWS_AS(sim::derive_osm_landcover(tmp.path / "missing.osm", g), sim::InputError);
-    const auto bogus = tmp.path / "bogus.osm";
-    std::ofstream(bogus) << "this is not OSM";
+    CHECK_THROWS_AS(sim::derive_osm_landcover(tmp / "missing.osm", g), sim::InputError);
+    const auto bogus = tmp.write("bogus.osm", "this is not OSM");
     CHECK_THROWS_AS(sim::derive_osm_landcover(bogus, g), sim::InputError);
-    std::ofstream(tmp.path / "x.osm.bz2") << "BZh";
-    CHECK_THROWS_WITH(sim::derive_osm_landcover(tmp.path / "x.osm.bz2", g),
+    tmp.write("x.osm.bz2", "BZh");
+    CHECK_THROWS_WITH(sim::derive_osm_landcover(tmp / "x.osm.bz2", g),
                       Catch::Contains("x.osm.bz2") && Catch::Contains("bzip2"));
     kernels::GridSpec no_crs = g;
     no_crs.crs_wkt.clear();

@@ -4,92 +4,34 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/raster_input.hpp>
 
-#include <gdal_priv.h>
-#include <ogr_spatialref.h>
+#include "../support/gdal_fixtures.hpp"
+#include "../support/test_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <memory>
-#include <random>
+#include <optional>
 #include <string>
 #include <vector>
 
 using namespace lauter;
+using lauter::test::TempDir;
 
 namespace {
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() /
-               ("lauter_raster_test_" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
-
-struct DsClose {
-    void operator()(GDALDataset* d) const { GDALClose(d); }
-};
-using Ds = std::unique_ptr<GDALDataset, DsClose>;
 
 /// The test plane z = 100 + 0.01 (x - 410000) - 0.02 (y - 5475000), in UTM 32N metres.
 double plane(double x, double y) { return 100.0 + 0.01 * (x - 410000.0) - 0.02 * (y - 5475000.0); }
 
-/// Writes a Float32 raster with `driver` (GTiff or, through a MEM copy, AAIGrid).
-void write_raster(const std::filesystem::path& path, const char* driver, int cols, int rows,
-                  const std::array<double, 6>& gt, const char* epsg,
-                  const std::vector<float>& values, std::optional<double> no_data) {
-    GDALAllRegister();
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    Ds ds(mem->Create("", cols, rows, 1, GDT_Float32, nullptr));
-    std::array<double, 6> t = gt;
-    ds->SetGeoTransform(t.data());
-    if (epsg != nullptr) {
-        OGRSpatialReference srs;
-        srs.SetFromUserInput(epsg);
-        ds->SetSpatialRef(&srs);
-    }
-    GDALRasterBand* b = ds->GetRasterBand(1);
-    if (no_data) {
-        b->SetNoDataValue(*no_data);
-    }
-    REQUIRE(b->RasterIO(GF_Write, 0, 0, cols, rows, const_cast<float*>(values.data()), cols, rows,
-                        GDT_Float32, 0, 0, nullptr) == CE_None);
-    GDALDriver* out = GetGDALDriverManager()->GetDriverByName(driver);
-    Ds copy(out->CreateCopy(path.string().c_str(), ds.get(), FALSE, nullptr, nullptr, nullptr));
-    REQUIRE(copy);
-}
-
-kernels::GridSpec utm_grid(double x0, double y0, std::size_t rows, std::size_t cols, double cell_m) {
-    kernels::GridSpec g;
-    g.rows = rows;
-    g.cols = cols;
-    g.cell_size_x_m = cell_m;
-    g.cell_size_y_m = cell_m;
-    g.x0 = x0;
-    g.y0 = y0;
-    g.crs_wkt = sim::normalize_crs("EPSG:25832", "test");
-    return g;
+kernels::GridSpec utm_grid(double x0, double y0, std::size_t rows, std::size_t cols,
+                           double cell_m) {
+    return test::make_grid(rows, cols, cell_m, cell_m, x0, y0,
+                           sim::normalize_crs("EPSG:25832", "test"));
 }
 
 /// The plane sampled at the cell centres of a lon/lat grid (centres projected to UTM 32N).
 std::vector<float> plane_on_lonlat(const std::array<double, 6>& gt, int cols, int rows) {
-    OGRSpatialReference wgs;
-    wgs.importFromEPSG(4326);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    OGRSpatialReference utm;
-    utm.importFromEPSG(25832);
-    utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&wgs, &utm));
+    const auto ct = test::epsg_transform(4326, 25832);
     std::vector<float> v(static_cast<std::size_t>(cols * rows));
     for (int r = 0; r < rows; ++r) {
         for (int c = 0; c < cols; ++c) {
@@ -130,8 +72,8 @@ TEST_CASE("A GeoTIFF in EPSG:25832 is read natively with its grid and no-data ma
     }
     v[7] = -9999.0F;
     v[10] = std::nanf("");
-    const auto path = tmp.path / "native.tif";
-    write_raster(path, "GTiff", cols, rows, gt, "EPSG:25832", v, -9999.0);
+    const auto path = tmp / "native.tif";
+    test::write_test_raster(path, "GTiff", {cols, rows, gt, "EPSG:25832", v, -9999.0});
 
     const sim::RasterLayer layer = sim::read_raster(path);
     const kernels::GridSpec& g = layer.values.spec();
@@ -163,20 +105,14 @@ TEST_CASE("Rasters in EPSG:4326 (GeoTIFF, ASCII grid + .prj) are warped onto a U
     const int rows = 60;
     const std::array<double, 6> gt = {7.74, 0.0005, 0.0, 49.455, 0.0, -0.0005};
     const std::vector<float> values = plane_on_lonlat(gt, cols, rows);
-    const auto tif = tmp.path / "lonlat.tif";
-    const auto asc = tmp.path / "lonlat.asc";
-    write_raster(tif, "GTiff", cols, rows, gt, "EPSG:4326", values, std::nullopt);
-    write_raster(asc, "AAIGrid", cols, rows, gt, "EPSG:4326", values, -9999.0);
-    REQUIRE(std::filesystem::exists(tmp.path / "lonlat.prj"));
+    const auto tif = tmp / "lonlat.tif";
+    const auto asc = tmp / "lonlat.asc";
+    test::write_test_raster(tif, "GTiff", {cols, rows, gt, "EPSG:4326", values, std::nullopt});
+    test::write_test_raster(asc, "AAIGrid", {cols, rows, gt, "EPSG:4326", values, -9999.0});
+    REQUIRE(std::filesystem::exists(tmp / "lonlat.prj"));
 
     // Target: 1 km x 1 km at 20 m inside the source; plus a margin strip outside the source.
-    OGRSpatialReference wgs;
-    wgs.importFromEPSG(4326);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    OGRSpatialReference utm;
-    utm.importFromEPSG(25832);
-    utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&wgs, &utm));
+    const auto ct = test::epsg_transform(4326, 25832);
     double cx = 7.76;
     double cy = 49.44;
     ct->Transform(1, &cx, &cy);
@@ -222,8 +158,8 @@ TEST_CASE("A south-up raster is returned north-up", "[raster_input]") {
     // Row 0 of the file is the southern row (y grows with the row index).
     const std::array<double, 6> gt = {410000.0, 10.0, 0.0, 5475000.0, 0.0, 10.0};
     const std::vector<float> v = {1.0F, 2.0F, 3.0F, 4.0F, 5.0F, 6.0F};
-    const auto path = tmp.path / "south_up.tif";
-    write_raster(path, "GTiff", 3, 2, gt, "EPSG:25832", v, std::nullopt);
+    const auto path = tmp / "south_up.tif";
+    test::write_test_raster(path, "GTiff", {3, 2, gt, "EPSG:25832", v, std::nullopt});
     const sim::RasterLayer layer = sim::read_raster(path);
     const kernels::GridSpec& g = layer.values.spec();
     REQUIRE(g.rows == 2);
@@ -240,8 +176,8 @@ TEST_CASE("Raster input errors name the file and what to do", "[raster_input]") 
     TempDir tmp;
     const std::array<double, 6> gt = {410000.0, 10.0, 0.0, 5475040.0, 0.0, -10.0};
     const std::vector<float> v(16, 1.0F);
-    const auto no_crs = tmp.path / "no_crs.tif";
-    write_raster(no_crs, "GTiff", 4, 4, gt, nullptr, v, std::nullopt);
+    const auto no_crs = tmp / "no_crs.tif";
+    test::write_test_raster(no_crs, "GTiff", {4, 4, gt, "", v, std::nullopt});
     CHECK_THROWS_WITH(sim::read_raster(no_crs),
                       Catch::Contains("no_crs.tif") && Catch::Contains("inputs.dem_crs") &&
                           Catch::Contains("no coordinate reference system"));
@@ -252,14 +188,13 @@ TEST_CASE("Raster input errors name the file and what to do", "[raster_input]") 
     CHECK(sim::crs_is_projected_metres(ok.values.spec().crs_wkt));
 
     const auto far_away = utm_grid(600000.0, 5700000.0, 10, 10, 10.0);
-    const auto with_crs = tmp.path / "with_crs.tif";
-    write_raster(with_crs, "GTiff", 4, 4, gt, "EPSG:25832", v, std::nullopt);
+    const auto with_crs = tmp / "with_crs.tif";
+    test::write_test_raster(with_crs, "GTiff", {4, 4, gt, "EPSG:25832", v, std::nullopt});
     CHECK_THROWS_WITH(sim::warp_raster_to_grid(with_crs, far_away, sim::Resampling::bilinear),
                       Catch::Contains("does not overlap") && Catch::Contains("with_crs.tif"));
 
-    CHECK_THROWS_WITH(sim::read_raster(tmp.path / "missing.tif"), Catch::Contains("does not exist"));
-    const auto text = tmp.path / "text.tif";
-    std::ofstream(text) << "not a raster";
+    CHECK_THROWS_WITH(sim::read_raster(tmp / "missing.tif"), Catch::Contains("does not exist"));
+    const auto text = tmp.write("text.tif", "not a raster");
     CHECK_THROWS_WITH(sim::read_raster(text), Catch::Contains("not a raster"));
     CHECK_THROWS_AS(sim::read_raster(with_crs, 0), sim::InputError);
     CHECK(sim::resampling_from_name("cubic_spline") == sim::Resampling::cubic_spline);
@@ -268,7 +203,7 @@ TEST_CASE("Raster input errors name the file and what to do", "[raster_input]") 
 
 TEST_CASE("SRTM N50E008.hgt: read natively and warped to UTM 32N around Frankfurt",
           "[raster_input][real]") {
-    const auto hgt = std::filesystem::path(LAUTER_SOURCE_DIR) / "inputs/srtm/N50E008.hgt";
+    const auto hgt = test::source_dir() / "inputs/srtm/N50E008.hgt";
     REQUIRE(std::filesystem::exists(hgt));
     const sim::RasterLayer native = sim::read_raster(hgt);
     CHECK(native.values.spec().rows == 1201);
@@ -292,13 +227,7 @@ TEST_CASE("SRTM N50E008.hgt: read natively and warped to UTM 32N around Frankfur
     CHECK(lo >= 62.0F);
     CHECK(hi <= 885.0F);
     // Every void of the tile whose centre falls in the grid is no_data in the cell containing it.
-    OGRSpatialReference wgs;
-    wgs.importFromEPSG(4326);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    OGRSpatialReference utm;
-    utm.importFromEPSG(25832);
-    utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&wgs, &utm));
+    const auto ct = test::epsg_transform(4326, 25832);
     const kernels::GridSpec& ng = native.values.spec();
     std::size_t voids_inside = 0;
     for (std::size_t r = 0; r < ng.rows; ++r) {

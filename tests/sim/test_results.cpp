@@ -7,62 +7,30 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/results.hpp>
 
+#include "../support/gdal_fixtures.hpp"
+#include "../support/test_support.hpp"
+
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <ogr_spatialref.h>
 
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <random>
+#include <functional>
 #include <sstream>
 #include <string>
 
 using namespace lauter;
 using namespace lauter::sim;
+using lauter::test::TempDir;
+using lauter::test::wkt_of_epsg;
 
 namespace {
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() /
-               ("lauter_results_test_" + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
-
-std::string wkt_of_epsg(int epsg) {
-    OGRSpatialReference srs;
-    REQUIRE(srs.importFromEPSG(epsg) == OGRERR_NONE);
-    char* wkt = nullptr;
-    const char* const options[] = {"FORMAT=WKT2_2018", nullptr};
-    REQUIRE(srs.exportToWkt(&wkt, options) == OGRERR_NONE);
-    std::string text = wkt;
-    CPLFree(wkt);
-    return text;
-}
-
 // 7 rows x 5 columns of 10 m in ETRS89 / UTM 32N, near Kaiserslautern.
 kernels::GridSpec small_grid() {
-    kernels::GridSpec g;
-    g.rows = 7;
-    g.cols = 5;
-    g.cell_size_x_m = 10.0;
-    g.cell_size_y_m = 10.0;
-    g.x0 = 410000.0;
-    g.y0 = 5477000.0;
-    g.crs_wkt = wkt_of_epsg(25832);
-    return g;
+    return test::make_grid(7, 5, 10.0, 10.0, 410000.0, 5477000.0, wkt_of_epsg(25832));
 }
 
 constexpr std::size_t no_data_row = 2;
@@ -76,30 +44,29 @@ std::uint8_t class_at(std::size_t r, std::size_t c) {
     return static_cast<std::uint8_t>((r + c) % kernels::land_cover_class_count + 1);
 }
 
-/// Mean of the elevation over the 34 cells with data, in double precision.
-double valid_elevation_mean() {
+/// Mean of `value_at` over the 34 cells with data of the 7 x 5 grid, in double precision.
+double valid_cell_mean(const std::function<double(std::size_t, std::size_t)>& value_at) {
     double sum = 0.0;
     for (std::size_t r = 0; r < 7; ++r) {
         for (std::size_t c = 0; c < 5; ++c) {
             if (r != no_data_row || c != no_data_col) {
-                sum += static_cast<double>(elevation_at(r, c));
+                sum += value_at(r, c);
             }
         }
     }
     return sum / 34.0;
 }
 
+/// Mean of the elevation over the 34 cells with data.
+double valid_elevation_mean() {
+    return valid_cell_mean(
+        [](std::size_t r, std::size_t c) { return static_cast<double>(elevation_at(r, c)); });
+}
+
 /// Mean of the land-cover class over the 34 cells with data.
 double valid_class_mean() {
-    double sum = 0.0;
-    for (std::size_t r = 0; r < 7; ++r) {
-        for (std::size_t c = 0; c < 5; ++c) {
-            if (r != no_data_row || c != no_data_col) {
-                sum += static_cast<double>(class_at(r, c));
-            }
-        }
-    }
-    return sum / 34.0;
+    return valid_cell_mean(
+        [](std::size_t r, std::size_t c) { return static_cast<double>(class_at(r, c)); });
 }
 
 /// A number as `lauter info` prints it.
@@ -171,25 +138,6 @@ struct Fixture {
     }
 };
 
-std::string file_text(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-/// Runs a shell command; returns its exit status and puts stdout + stderr in `output`.
-int run_command(const std::string& command, std::string& output) {
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::array<char, 4096> buffer{};
-    while (fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) {
-        output += buffer.data();
-    }
-    const int status = pclose(pipe);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /// The blank-separated words of the first line of `text` whose first word is `first_word`.
 std::vector<std::string> words_of_line_starting_with(const std::string& text,
                                                      const std::string& first_word) {
@@ -214,7 +162,7 @@ std::vector<std::string> words_of_line_starting_with(const std::string& text,
 TEST_CASE("results: rasters, tables and attributes read back exactly", "[results]") {
     TempDir dir;
     const Fixture fx;
-    const auto file = dir.path / "out.h5";
+    const auto file = dir / "out.h5";
     fx.write(file);
 
     SECTION("float layer: values, NaN at no-data, grid, metadata") {
@@ -318,19 +266,13 @@ TEST_CASE("results: rasters, tables and attributes read back exactly", "[results
 
 TEST_CASE("results: geographic grids get a latitude_longitude grid mapping", "[results]") {
     TempDir dir;
-    kernels::GridSpec g;
-    g.rows = 3;
-    g.cols = 4;
-    g.cell_size_x_m = 0.001;
-    g.cell_size_y_m = 0.0005;
-    g.x0 = 7.70;
-    g.y0 = 49.45;
-    g.crs_wkt = wkt_of_epsg(4326);
+    const kernels::GridSpec g =
+        test::make_grid(3, 4, 0.001, 0.0005, 7.70, 49.45, wkt_of_epsg(4326));
     kernels::Raster<float> values(g, 1.0F);
-    LayerMeta meta;
-    meta.name = "ones";
-    meta.units = "1";
-    const auto file = dir.path / "geographic.h5";
+    // Name "ones", units "1", nothing else. (Initialised as an aggregate: assigning the
+    // literals one by one trips a false -Wrestrict of GCC 12 here.)
+    const LayerMeta meta{"ones", "1", {}, {}, {}, {}, {}};
+    const auto file = dir / "geographic.h5";
     {
         ResultsWriter writer(file, RootAttributes{});
         writer.write_raster("/s/m", meta, values, kernels::CellMask(g));
@@ -346,14 +288,7 @@ TEST_CASE("results: geographic grids get a latitude_longitude grid mapping", "[r
 TEST_CASE("results: commit is atomic; abandoned writes leave nothing behind", "[results]") {
     TempDir dir;
     const Fixture fx;
-    const auto file = dir.path / "results.h5";
-    const auto directory_entries = [&dir] {
-        std::vector<std::string> names;
-        for (const auto& entry : std::filesystem::directory_iterator(dir.path)) {
-            names.push_back(entry.path().filename().string());
-        }
-        return names;
-    };
+    const auto file = dir / "results.h5";
 
     SECTION("nothing at final_path before commit; no temporary file after an abandoned write") {
         {
@@ -363,14 +298,11 @@ TEST_CASE("results: commit is atomic; abandoned writes leave nothing behind", "[
             writer.write_raster("/baseline/terrain", fx.elevation_meta, fx.elevation, fx.mask);
             CHECK_FALSE(std::filesystem::exists(file));
         }
-        CHECK(directory_entries().empty());
+        CHECK(dir.entries().empty());
     }
 
     SECTION("an exception while writing leaves an existing file untouched") {
-        {
-            std::ofstream out(file, std::ios::binary);
-            out << "previous results";
-        }
+        test::write_text_file(file, "previous results");
         try {
             ResultsWriter writer(file, fx.root);
             writer.write_raster("/baseline/terrain", fx.elevation_meta, fx.elevation, fx.mask);
@@ -384,17 +316,14 @@ TEST_CASE("results: commit is atomic; abandoned writes leave nothing behind", "[
         } catch (const std::invalid_argument& e) {
             CHECK_THAT(e.what(), Catch::Contains("share one grid"));
         }
-        CHECK(file_text(file) == "previous results");
-        CHECK(directory_entries() == std::vector<std::string>{"results.h5"});
+        CHECK(test::read_text_file(file) == "previous results");
+        CHECK(dir.entries() == std::vector<std::string>{"results.h5"});
     }
 
     SECTION("commit replaces an existing file") {
-        {
-            std::ofstream out(file, std::ios::binary);
-            out << "previous results";
-        }
+        test::write_text_file(file, "previous results");
         fx.write(file);
-        CHECK(directory_entries() == std::vector<std::string>{"results.h5"});
+        CHECK(dir.entries() == std::vector<std::string>{"results.h5"});
         CHECK(list_layers(file).size() == 2);
     }
 
@@ -407,7 +336,7 @@ TEST_CASE("results: commit is atomic; abandoned writes leave nothing behind", "[
         CHECK_THROWS_AS(second.set_group_attribute("/", "late", "x"), std::logic_error);
         CHECK_THROWS_AS(second.commit(), std::logic_error);
         CHECK(std::filesystem::exists(file));
-        CHECK(directory_entries() == std::vector<std::string>{"results.h5"});
+        CHECK(dir.entries() == std::vector<std::string>{"results.h5"});
     }
 }
 
@@ -415,7 +344,7 @@ TEST_CASE("results: the file opens in h5py, xarray (netcdf4, h5netcdf) and gdali
           "[results][python]") {
     TempDir dir;
     const Fixture fx;
-    const auto file = dir.path / "out.h5";
+    const auto file = dir / "out.h5";
     // Small chunks so that the 7 x 5 layer really has several chunks.
     fx.write(file, WriteOptions{4, 4, 2});
 
@@ -465,20 +394,15 @@ TEST_CASE("results: the file opens in h5py, xarray (netcdf4, h5netcdf) and gdali
     json << ", \"categories\": ";
     rows(true);
     json << "}";
-    const auto expected = dir.path / "expected.json";
-    {
-        std::ofstream out(expected);
-        out << json.str();
-    }
+    const auto expected = dir.write("expected.json", json.str());
 
-    const std::string script =
-        std::string(LAUTER_SOURCE_DIR) + "/tests/python/check_results_file.py";
-    std::string output;
-    const int status = run_command("/usr/bin/python3 '" + script + "' '" + file.string() + "' '" +
-                                       expected.string() + "'",
-                                   output);
+    const test::CommandResult check =
+        test::run_python(test::source_dir() / "tests/python/check_results_file.py",
+                         {file.string(), expected.string()});
+    // Its checks print to stdout, Python errors go to stderr: both are searched.
+    const std::string output = check.out + check.err;
     INFO(output);
-    CHECK(status == 0);
+    CHECK(check.exit_code == 0);
     CHECK(output.find("FAIL") == std::string::npos);
     CHECK(output.find("gdalinfo: geoTransform") != std::string::npos);
 }
@@ -486,7 +410,7 @@ TEST_CASE("results: the file opens in h5py, xarray (netcdf4, h5netcdf) and gdali
 TEST_CASE("results: info text lists attributes, layer statistics and tables", "[results]") {
     TempDir dir;
     const Fixture fx;
-    const auto file = dir.path / "out.h5";
+    const auto file = dir / "out.h5";
     fx.write(file);
     std::ostringstream out;
     print_results_info(file, out);
@@ -525,18 +449,14 @@ TEST_CASE("results: info text lists attributes, layer statistics and tables", "[
 TEST_CASE("results: bad input gives one clear error naming the file", "[results]") {
     TempDir dir;
     const Fixture fx;
-    const auto file = dir.path / "out.h5";
+    const auto file = dir / "out.h5";
     fx.write(file);
 
     SECTION("reader") {
-        CHECK_THROWS_AS(list_layers(dir.path / "missing.h5"), InputError);
-        CHECK_THROWS_WITH(list_layers(dir.path / "missing.h5"),
+        CHECK_THROWS_AS(list_layers(dir / "missing.h5"), InputError);
+        CHECK_THROWS_WITH(list_layers(dir / "missing.h5"),
                           Catch::Contains("missing.h5") && Catch::Contains("does not exist"));
-        const auto text_file = dir.path / "notes.h5";
-        {
-            std::ofstream out(text_file);
-            out << "not hdf5\n";
-        }
+        const auto text_file = dir.write("notes.h5", "not hdf5\n");
         CHECK_THROWS_WITH(list_tables(text_file),
                           Catch::Contains("notes.h5") && Catch::Contains("not an HDF5 file"));
         CHECK_THROWS_AS(read_raster_layer(file, "/baseline/terrain/depth"), InputError);
@@ -550,10 +470,10 @@ TEST_CASE("results: bad input gives one clear error naming the file", "[results]
     }
 
     SECTION("writer") {
-        CHECK_THROWS_AS(ResultsWriter(dir.path / "no_dir" / "out.h5", fx.root), InputError);
-        CHECK_THROWS_AS(ResultsWriter(dir.path / "x.h5", fx.root, WriteOptions{12, 256, 256}),
+        CHECK_THROWS_AS(ResultsWriter(dir / "no_dir" / "out.h5", fx.root), InputError);
+        CHECK_THROWS_AS(ResultsWriter(dir / "x.h5", fx.root, WriteOptions{12, 256, 256}),
                         ConfigError);
-        ResultsWriter writer(dir.path / "bad.h5", fx.root);
+        ResultsWriter writer(dir / "bad.h5", fx.root);
         LayerMeta meta = fx.elevation_meta;
         meta.name = "bad name";
         CHECK_THROWS_AS(writer.write_raster("/s/m", meta, fx.elevation, fx.mask),
@@ -581,10 +501,10 @@ TEST_CASE("results: bad input gives one clear error naming the file", "[results]
     SECTION("writer: failures in the constructor leave no temporary file") {
         RootAttributes root = fx.root;
         root.extra = {{"bad key", "x"}};
-        CHECK_THROWS_AS(ResultsWriter(dir.path / "y.h5", root), std::invalid_argument);
+        CHECK_THROWS_AS(ResultsWriter(dir / "y.h5", root), std::invalid_argument);
         kernels::GridSpec g = fx.grid;
         g.crs_wkt = "not a CRS";
-        ResultsWriter writer(dir.path / "z.h5", fx.root);
+        ResultsWriter writer(dir / "z.h5", fx.root);
         kernels::Raster<float> r(g, 1.0F);
         CHECK_THROWS_WITH(writer.write_raster("/s/m", fx.elevation_meta, r, kernels::CellMask(g)),
                           Catch::Contains("not valid WKT"));
@@ -605,7 +525,7 @@ TEST_CASE("results: layers written by other tools (south-up, own fill value) are
     // A plain HDF5 file as another program might write it: no creation order, no GeoTransform,
     // float64 values, y ascending (south-up) and -9999 as _FillValue.
     TempDir dir;
-    const auto file = dir.path / "foreign.h5";
+    const auto file = dir / "foreign.h5";
     {
         const hid_t f = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
         REQUIRE(f >= 0);

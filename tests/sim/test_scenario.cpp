@@ -1,12 +1,11 @@
-#include "scenario_fixture.hpp"
-
 #include <catch2/catch.hpp>
 
 #include <lauter/sim/scenario.hpp>
 
+#include "../support/test_support.hpp"
+
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -17,7 +16,10 @@
 
 using namespace lauter::sim;
 using lauter::test::config_error_of;
+using lauter::test::read_text_file;
+using lauter::test::source_dir;
 using lauter::test::TempDir;
+using lauter::test::write_text_file;
 namespace fs = std::filesystem;
 
 namespace {
@@ -528,12 +530,9 @@ TEST_CASE("the shipped Kaiserslautern baseline validates", "[scenario]") {
     // The real inputs are large and added separately; fake files at the same relative paths
     // check the scenario file itself.
     TempDir dir("baseline");
-    std::ifstream in(fs::path(LAUTER_SOURCE_DIR) / "scenarios" / "kaiserslautern" /
-                     "baseline.yaml");
-    REQUIRE(in.good());
-    std::stringstream text;
-    text << in.rdbuf();
-    const fs::path file = dir.write("scenarios/kaiserslautern/baseline.yaml", text.str());
+    const std::string text =
+        read_text_file(source_dir() / "scenarios" / "kaiserslautern" / "baseline.yaml");
+    const fs::path file = dir.write("scenarios/kaiserslautern/baseline.yaml", text);
     dir.write("inputs/kaiserslautern/kaiserslautern.osm.gz", "fake");
     dir.write("inputs/kaiserslautern/kaiserslautern_boundary.poly", "fake");
     dir.write("inputs/kaiserslautern/terrain_illustrative.tif", "fake");
@@ -571,14 +570,11 @@ TEST_CASE("schema_markdown documents every key and the committed reference is cu
     CHECK(md.find("Give exactly one of `study_area.extent`, `study_area.extent_from`.") !=
           std::string::npos);
 
-    const fs::path reference = fs::path(LAUTER_SOURCE_DIR) / "docs" / "scenario-reference.md";
+    const fs::path reference = source_dir() / "docs" / "scenario-reference.md";
     if (const char* update = std::getenv("LAUTER_UPDATE_DOCS"); update != nullptr) {
-        std::ofstream(reference, std::ios::binary) << md;
+        write_text_file(reference, md);
     }
-    std::ifstream in(reference, std::ios::binary);
-    std::stringstream committed;
-    committed << in.rdbuf();
     INFO("docs/scenario-reference.md is out of date; regenerate it with "
          "LAUTER_UPDATE_DOCS=1 ./build/tests/lauter_tests \"[scenario]\"");
-    CHECK(committed.str() == md);
+    CHECK(read_text_file(reference) == md);
 }

@@ -1,8 +1,8 @@
-#include "scenario_fixture.hpp"
-
 #include <catch2/catch.hpp>
 
 #include <lauter/sim/schema.hpp>
+
+#include "../support/test_support.hpp"
 
 #include <random>
 #include <sstream>

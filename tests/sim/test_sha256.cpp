@@ -5,31 +5,16 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/sha256.hpp>
 
-#include <filesystem>
-#include <fstream>
+#include "../support/test_support.hpp"
+
 #include <random>
 #include <string>
 
 using namespace lauter::sim;
+using lauter::test::TempDir;
 
 namespace {
 const std::string two_block_message = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::random_device rd;
-        path =
-            std::filesystem::temp_directory_path() / ("lauter_sha256_test_" + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
 } // namespace
 
 TEST_CASE("SHA-256 of the FIPS 180-4 example messages", "[sha256]") {
@@ -72,21 +57,16 @@ TEST_CASE("SHA-256 streaming is independent of how the message is split", "[sha2
 
 TEST_CASE("SHA-256 of files", "[sha256]") {
     TempDir dir;
-    const auto big = dir.path / "million_a.txt";
-    {
-        std::ofstream out(big, std::ios::binary);
-        out << std::string(1000000, 'a');
-    }
+    const auto big = dir.write("million_a.txt", std::string(1000000, 'a'));
     CHECK(sha256_file_hex(big) ==
           "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 
-    const auto empty = dir.path / "empty.bin";
-    { std::ofstream out(empty, std::ios::binary); }
+    const auto empty = dir.write("empty.bin", "");
     CHECK(sha256_file_hex(empty) ==
           "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 
-    const auto missing = dir.path / "does_not_exist.tif";
+    const auto missing = dir / "does_not_exist.tif";
     CHECK_THROWS_AS(sha256_file_hex(missing), InputError);
     CHECK_THROWS_WITH(sha256_file_hex(missing), Catch::Contains("does_not_exist.tif"));
-    CHECK_THROWS_AS(sha256_file_hex(dir.path), InputError);
+    CHECK_THROWS_AS(sha256_file_hex(dir.path()), InputError);
 }

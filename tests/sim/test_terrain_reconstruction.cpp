@@ -6,34 +6,18 @@
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/terrain_reconstruction.hpp>
 
-#include <gdal_priv.h>
-#include <ogr_spatialref.h>
+#include "../support/gdal_fixtures.hpp"
+#include "../support/test_support.hpp"
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
 
 using namespace lauter;
+using lauter::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() /
-               ("lauter_terrain_" + std::to_string(std::random_device{}()));
-        fs::create_directories(path);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 /// Seven usable ele tags in four spellings, two unusable ones, a river drawn west to east along
 /// the valley and a forest on the southern slope.
@@ -61,18 +45,14 @@ constexpr const char* test_osm = R"(<?xml version='1.0' encoding='UTF-8'?>
 </osm>
 )";
 
-fs::path write_test_osm(const fs::path& dir) {
-    const fs::path p = dir / "test.osm";
-    std::ofstream(p) << test_osm;
-    return p;
-}
+fs::path write_test_osm(const TempDir& dir) { return dir.write("test.osm", test_osm); }
 
 } // namespace
 
 TEST_CASE("Illustrative terrain from a small OSM file", "[terrain][osm]") {
     sim::set_quiet(true);
     TempDir dir;
-    const fs::path osm = write_test_osm(dir.path);
+    const fs::path osm = write_test_osm(dir);
     const kernels::GridSpec grid = sim::utm32_grid_for_osm_extent(osm, 20.0, 100.0);
     CHECK(std::fmod(grid.x0, 20.0) == 0.0);
     CHECK(std::fmod(grid.y0, 20.0) == 0.0);
@@ -121,36 +101,31 @@ TEST_CASE("Illustrative terrain from a small OSM file", "[terrain][osm]") {
 TEST_CASE("Illustrative terrain: driver writes a COG with provenance", "[terrain][osm]") {
     sim::set_quiet(true);
     TempDir dir;
-    const fs::path osm = write_test_osm(dir.path);
-    const fs::path out = dir.path / "terrain.tif";
+    const fs::path osm = write_test_osm(dir);
+    const fs::path out = dir / "terrain.tif";
     const sim::TerrainReconstructionReport r =
         sim::write_illustrative_terrain(osm, out, 50.0, 0.0, {});
     CHECK(r.ele_tags_used == 7);
-    GDALAllRegister();
-    GDALDataset* ds = GDALDataset::Open(out.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+    const auto ds = test::open_raster(out);
     REQUIRE(ds != nullptr);
     CHECK(std::string(ds->GetMetadataItem("LAUTER_PRODUCT")) == "illustrative_terrain");
     CHECK(std::string(ds->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE")) == "COG");
-    OGRSpatialReference utm;
-    utm.importFromEPSG(25832);
-    CHECK(ds->GetSpatialRef()->IsSame(&utm));
-    GDALClose(GDALDataset::ToHandle(ds));
+    CHECK(test::is_epsg(ds->GetSpatialRef(), 25832));
 }
 
 TEST_CASE("Illustrative terrain: clear errors for bad input", "[terrain][osm]") {
     sim::set_quiet(true);
     TempDir dir;
-    const fs::path osm = write_test_osm(dir.path);
+    const fs::path osm = write_test_osm(dir);
     kernels::GridSpec grid = sim::utm32_grid_for_osm_extent(osm, 50.0, 0.0);
-    CHECK_THROWS_AS(sim::reconstruct_illustrative_terrain(dir.path / "missing.osm", grid),
+    CHECK_THROWS_AS(sim::reconstruct_illustrative_terrain(dir / "missing.osm", grid),
                     sim::InputError);
-    std::ofstream(dir.path / "garbage.osm") << "this is not OSM";
-    CHECK_THROWS_AS(sim::reconstruct_illustrative_terrain(dir.path / "garbage.osm", grid),
+    dir.write("garbage.osm", "this is not OSM");
+    CHECK_THROWS_AS(sim::reconstruct_illustrative_terrain(dir / "garbage.osm", grid),
                     sim::InputError);
-    std::ofstream(dir.path / "empty.osm")
-        << "<?xml version='1.0'?><osm version=\"0.6\"><node id=\"1\" lat=\"49.44\" "
-           "lon=\"7.75\"><tag k=\"ele\" v=\"230\"/></node></osm>";
-    CHECK_THROWS_AS(sim::reconstruct_illustrative_terrain(dir.path / "empty.osm", grid),
+    dir.write("empty.osm", "<?xml version='1.0'?><osm version=\"0.6\"><node id=\"1\" "
+                           "lat=\"49.44\" lon=\"7.75\"><tag k=\"ele\" v=\"230\"/></node></osm>");
+    CHECK_THROWS_AS(sim::reconstruct_illustrative_terrain(dir / "empty.osm", grid),
                     sim::InputError);
     sim::TerrainReconstructionParams bad;
     bad.hill_length_scale_m = 0.0;

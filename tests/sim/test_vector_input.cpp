@@ -4,35 +4,20 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/vector_input.hpp>
 
+#include "../support/test_support.hpp"
+
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <numbers>
-#include <random>
 #include <string>
 
 using namespace lauter;
+using lauter::test::TempDir;
 
 namespace {
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() /
-               ("lauter_vector_test_" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
-
 const std::filesystem::path boundary_poly =
-    std::filesystem::path(LAUTER_SOURCE_DIR) / "inputs/kaiserslautern/kaiserslautern_boundary.poly";
+    test::source_dir() / "inputs/kaiserslautern/kaiserslautern_boundary.poly";
 
 } // namespace
 
@@ -66,13 +51,13 @@ TEST_CASE("The Kaiserslautern .poly boundary: inside, outside, area", "[vector_i
 
 TEST_CASE("Polygons from GeoJSON are reprojected, holes kept", "[vector_input]") {
     TempDir tmp;
-    const auto path = tmp.path / "square.geojson";
     // A 0.01 x 0.01 degree square with a hole, near Kaiserslautern.
-    std::ofstream(path) << R"({"type":"FeatureCollection","features":[{"type":"Feature",
+    const auto path = tmp.write(
+        "square.geojson", R"({"type":"FeatureCollection","features":[{"type":"Feature",
         "properties":{},"geometry":{"type":"Polygon","coordinates":[
         [[7.76,49.44],[7.77,49.44],[7.77,49.45],[7.76,49.45],[7.76,49.44]],
         [[7.764,49.444],[7.766,49.444],[7.766,49.446],[7.764,49.446],[7.764,49.444]]]}},
-        {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[7.7,49.4]}}]})";
+        {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[7.7,49.4]}}]})");
     const sim::PolygonLayer layer = sim::read_polygons(path, "EPSG:25832");
     REQUIRE(layer.polygons.size() == 1);
     REQUIRE(layer.polygons[0].rings.size() == 2);
@@ -89,27 +74,24 @@ TEST_CASE("Polygons from GeoJSON are reprojected, holes kept", "[vector_input]")
 
 TEST_CASE("Vector input errors name the file", "[vector_input]") {
     TempDir tmp;
-    CHECK_THROWS_WITH(sim::read_polygons(tmp.path / "missing.gpkg", "EPSG:25832"),
+    CHECK_THROWS_WITH(sim::read_polygons(tmp / "missing.gpkg", "EPSG:25832"),
                       Catch::Contains("missing.gpkg") && Catch::Contains("does not exist"));
-    const auto bad_poly = tmp.path / "bad.poly";
-    std::ofstream(bad_poly) << "name\n1\n  7.7 49.4\n  7.8 abc\nEND\nEND\n";
+    const auto bad_poly = tmp.write("bad.poly", "name\n1\n  7.7 49.4\n  7.8 abc\nEND\nEND\n");
     CHECK_THROWS_WITH(sim::read_osmosis_poly(bad_poly),
                       Catch::Contains("bad.poly") && Catch::Contains("line 4"));
-    const auto open_poly = tmp.path / "open.poly";
-    std::ofstream(open_poly) << "name\n1\n  7.7 49.4\n  7.8 49.4\n  7.8 49.5\n";
+    const auto open_poly = tmp.write("open.poly", "name\n1\n  7.7 49.4\n  7.8 49.4\n  7.8 49.5\n");
     CHECK_THROWS_AS(sim::read_osmosis_poly(open_poly), sim::InputError);
-    const auto points = tmp.path / "points.geojson";
-    std::ofstream(points) << R"({"type":"FeatureCollection","features":[{"type":"Feature",
-        "properties":{},"geometry":{"type":"Point","coordinates":[7.7,49.4]}}]})";
+    const auto points = tmp.write(
+        "points.geojson", R"({"type":"FeatureCollection","features":[{"type":"Feature",
+        "properties":{},"geometry":{"type":"Point","coordinates":[7.7,49.4]}}]})");
     CHECK_THROWS_WITH(sim::read_polygons(points, "EPSG:25832"), Catch::Contains("no polygon"));
     CHECK_THROWS_AS(sim::read_polygons(boundary_poly, "nonsense"), sim::ConfigError);
 }
 
 TEST_CASE("A .poly hole section is subtracted by the even-odd rule", "[vector_input]") {
     TempDir tmp;
-    const auto path = tmp.path / "holes.poly";
-    std::ofstream(path) << "test\nouter\n 0 0\n 4 0\n 4 4\n 0 4\nEND\n!hole\n 1 1\n 2 1\n 2 2\n"
-                           " 1 2\nEND\nEND\n";
+    const auto path = tmp.write("holes.poly", "test\nouter\n 0 0\n 4 0\n 4 4\n 0 4\nEND\n"
+                                              "!hole\n 1 1\n 2 1\n 2 2\n 1 2\nEND\nEND\n");
     const sim::PolygonLayer layer = sim::read_osmosis_poly(path);
     REQUIRE(layer.polygons.size() == 1);
     CHECK(kernels::polygon_area(layer.polygons[0]) == Approx(15.0));

@@ -3,21 +3,27 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 namespace lauter::test {
 
-TempDir::TempDir() {
+namespace fs = std::filesystem;
+
+TempDir::TempDir(const std::string& label) {
     static std::atomic<unsigned> counter{0};
-    const auto base = std::filesystem::temp_directory_path();
+    const auto base = fs::temp_directory_path();
     for (int attempt = 0; attempt < 100; ++attempt) {
-        auto candidate = base / ("lauter-test-" + std::to_string(getpid()) + "-" +
+        auto candidate = base / ("lauter-" + label + "-" + std::to_string(getpid()) + "-" +
                                  std::to_string(counter.fetch_add(1)));
-        if (std::filesystem::create_directory(candidate)) {
+        // create_directory reports false for an existing directory: a leftover of an earlier
+        // process with the same id is never reused.
+        if (fs::create_directory(candidate)) {
             path_ = candidate;
             return;
         }
@@ -26,8 +32,35 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
+    // Owner permissions back on every directory and file, top-down, so that a chmod-000
+    // directory is fixed before the walk opens it. Symbolic links are left alone (the walk does
+    // not follow them). Nothing here may throw: a failed walk ends early, remove_all does what
+    // it can.
+    std::error_code ignored;
+    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
+    std::error_code walk;
+    for (fs::recursive_directory_iterator it(path_, walk), end; !walk && it != end;
+         it.increment(walk)) {
+        if (!it->is_symlink(ignored)) {
+            fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ignored);
+        }
+    }
+    fs::remove_all(path_, ignored);
+}
+
+fs::path TempDir::write(const fs::path& relative, const std::string& text) const {
+    const fs::path file = path_ / relative;
+    write_text_file(file, text);
+    return file;
+}
+
+std::vector<std::string> TempDir::entries() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(path_)) {
+        names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 std::string shell_quote(const std::string& text) {
@@ -43,23 +76,30 @@ std::string shell_quote(const std::string& text) {
     return quoted;
 }
 
-std::string read_text_file(const std::filesystem::path& path) {
+std::string read_text_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error("cannot open " + path.string() + " for reading");
+    }
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
 }
 
-void write_text_file(const std::filesystem::path& path, const std::string& content) {
+void write_text_file(const fs::path& path, const std::string& content) {
     if (path.has_parent_path()) {
-        std::filesystem::create_directories(path.parent_path());
+        fs::create_directories(path.parent_path());
     }
     std::ofstream out(path, std::ios::binary);
     out << content;
+    out.close();
+    if (!out) {
+        throw std::runtime_error("cannot write " + path.string());
+    }
 }
 
 CommandResult run_command(const std::string& command) {
-    TempDir capture;
+    const TempDir capture("capture");
     const auto out_path = capture / "stdout";
     const auto err_path = capture / "stderr";
     const std::string full = "( " + command + " ) >" + shell_quote(out_path.string()) + " 2>" +
@@ -72,7 +112,32 @@ CommandResult run_command(const std::string& command) {
     return result;
 }
 
-std::filesystem::path source_dir() { return LAUTER_SOURCE_DIR; }
-std::filesystem::path lauter_executable() { return LAUTER_EXECUTABLE; }
+CommandResult run_python(const fs::path& script, const std::vector<std::string>& arguments) {
+    // Appended piece by piece: `"literal" + std::string` trips a false -Wrestrict in GCC 12.
+    std::string command = "/usr/bin/python3 ";
+    command += shell_quote(script.string());
+    for (const std::string& argument : arguments) {
+        command += ' ';
+        command += shell_quote(argument);
+    }
+    return run_command(command);
+}
+
+fs::path source_dir() { return LAUTER_SOURCE_DIR; }
+fs::path lauter_executable() { return LAUTER_EXECUTABLE; }
+
+kernels::GridSpec make_grid(std::size_t rows, std::size_t cols, double cell_size_x_m,
+                            double cell_size_y_m, double x0, double y0,
+                            const std::string& crs_wkt) {
+    kernels::GridSpec g;
+    g.rows = rows;
+    g.cols = cols;
+    g.cell_size_x_m = cell_size_x_m;
+    g.cell_size_y_m = cell_size_y_m;
+    g.x0 = x0;
+    g.y0 = y0;
+    g.crs_wkt = crs_wkt;
+    return g;
+}
 
 } // namespace lauter::test

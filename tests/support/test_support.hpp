@@ -1,21 +1,41 @@
 #pragma once
-// Helpers shared by the tests: a temporary directory that cleans up after itself, running a
-// command with its exit code and output, and the paths of the repository and the built executable.
+// The one place for helpers shared by the tests: a temporary directory that cleans up after
+// itself, running a command or a Python script with its exit code and output, the paths of the
+// repository and the built executable, whole-file reads and writes, small grids and the message
+// of an expected ConfigError. Helpers that need GDAL live in gdal_fixtures.hpp, so that tests
+// without GDAL do not include its headers.
 
+#include <lauter/kernels/grid.hpp>
+#include <lauter/sim/error.hpp>
+
+#include <cstddef>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace lauter::test {
 
-/// A fresh directory under the system temporary directory, removed with its content on destruction.
+/// A fresh directory under the system temporary directory, removed with its content on
+/// destruction. Permissions are restored first, so that files a test made unreadable
+/// (chmod 000) are removed as well.
 class TempDir {
 public:
-    TempDir();
+    /// `label` becomes part of the directory name, to tell the directories of tests apart.
+    explicit TempDir(const std::string& label = "test");
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     ~TempDir();
+
     [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+    [[nodiscard]] std::filesystem::path operator/(const std::filesystem::path& relative) const {
+        return path_ / relative;
+    }
+    /// Writes `text` to `relative` below the directory (creating parent directories); returns
+    /// the full path of the file.
+    std::filesystem::path write(const std::filesystem::path& relative,
+                                const std::string& text) const;
+    /// The names of the entries directly in the directory, sorted.
+    [[nodiscard]] std::vector<std::string> entries() const;
 
 private:
     std::filesystem::path path_;
@@ -30,17 +50,39 @@ struct CommandResult {
 /// Runs `command` through /bin/sh with stdout and stderr captured separately.
 CommandResult run_command(const std::string& command);
 
+/// Runs `script` with Debian's /usr/bin/python3 (the interpreter that has GDAL, h5py, xarray,
+/// netCDF4 and h5netcdf), each argument quoted for the shell.
+CommandResult run_python(const std::filesystem::path& script,
+                         const std::vector<std::string>& arguments = {});
+
 /// Single-quotes `text` for /bin/sh.
 std::string shell_quote(const std::string& text);
 
-/// The repository root (for inputs/ and scenarios/).
+/// The repository root (for inputs/, scenarios/, docs/ and tests/python/).
 std::filesystem::path source_dir();
 /// The built `lauter` executable.
 std::filesystem::path lauter_executable();
 
-/// Writes `content` to `path` (creating parent directories).
+/// Writes `content` to `path` (creating parent directories); throws std::runtime_error naming
+/// the file if it cannot be written.
 void write_text_file(const std::filesystem::path& path, const std::string& content);
-/// Reads a whole file; empty string if it cannot be read.
+/// Reads a whole file; throws std::runtime_error naming the file if it cannot be opened.
 std::string read_text_file(const std::filesystem::path& path);
+
+/// A north-up grid of `rows` x `cols` cells of `cell_size_x_m` x `cell_size_y_m` whose
+/// upper-left corner is (`x0`, `y0`), in the CRS `crs_wkt` (empty: unknown).
+kernels::GridSpec make_grid(std::size_t rows, std::size_t cols, double cell_size_x_m,
+                            double cell_size_y_m, double x0, double y0,
+                            const std::string& crs_wkt = {});
+
+/// Runs `f` and returns the what() of the ConfigError it throws ("" if it throws nothing).
+template <typename F> std::string config_error_of(F&& f) {
+    try {
+        f();
+    } catch (const lauter::sim::ConfigError& e) {
+        return e.what();
+    }
+    return {};
+}
 
 } // namespace lauter::test

@@ -1,0 +1,109 @@
+#include "gdal_fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cpl_conv.h>
+
+#include <cstddef>
+#include <type_traits>
+
+namespace lauter::test {
+
+std::string wkt_of_epsg(int epsg) {
+    OGRSpatialReference srs;
+    REQUIRE(srs.importFromEPSG(epsg) == OGRERR_NONE);
+    char* wkt = nullptr;
+    const char* const options[] = {"FORMAT=WKT2_2018", nullptr};
+    REQUIRE(srs.exportToWkt(&wkt, options) == OGRERR_NONE);
+    std::string text = wkt;
+    CPLFree(wkt);
+    return text;
+}
+
+bool is_epsg(const OGRSpatialReference* srs, int epsg) {
+    OGRSpatialReference expected;
+    REQUIRE(expected.importFromEPSG(epsg) == OGRERR_NONE);
+    return srs != nullptr && srs->IsSame(&expected);
+}
+
+std::unique_ptr<OGRCoordinateTransformation> epsg_transform(int from_epsg, int to_epsg) {
+    OGRSpatialReference from;
+    REQUIRE(from.importFromEPSG(from_epsg) == OGRERR_NONE);
+    from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReference to;
+    REQUIRE(to.importFromEPSG(to_epsg) == OGRERR_NONE);
+    to.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> transform(
+        OGRCreateCoordinateTransformation(&from, &to));
+    REQUIRE(transform != nullptr);
+    return transform;
+}
+
+void GdalDatasetCloser::operator()(GDALDataset* dataset) const noexcept {
+    GDALClose(GDALDataset::ToHandle(dataset));
+}
+
+GdalDatasetPtr open_raster(const std::filesystem::path& path) {
+    GDALAllRegister();
+    return GdalDatasetPtr(
+        GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+}
+
+namespace {
+
+template <typename T> constexpr GDALDataType gdal_type_of() {
+    if constexpr (std::is_same_v<T, float>) {
+        return GDT_Float32;
+    } else {
+        static_assert(std::is_same_v<T, std::uint8_t>, "read_band: float or std::uint8_t");
+        return GDT_Byte;
+    }
+}
+
+} // namespace
+
+template <typename T> std::vector<T> read_band(GDALDataset& dataset, int band) {
+    GDALRasterBand* b = dataset.GetRasterBand(band);
+    REQUIRE(b != nullptr);
+    const int cols = dataset.GetRasterXSize();
+    const int rows = dataset.GetRasterYSize();
+    std::vector<T> values(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
+    REQUIRE(b->RasterIO(GF_Read, 0, 0, cols, rows, values.data(), cols, rows, gdal_type_of<T>(),
+                        0, 0, nullptr) == CE_None);
+    return values;
+}
+
+template std::vector<float> read_band<float>(GDALDataset&, int);
+template std::vector<std::uint8_t> read_band<std::uint8_t>(GDALDataset&, int);
+
+void write_test_raster(const std::filesystem::path& path, const std::string& driver,
+                       const TestRaster& raster) {
+    REQUIRE(raster.values.size() ==
+            static_cast<std::size_t>(raster.cols) * static_cast<std::size_t>(raster.rows));
+    GDALAllRegister();
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    REQUIRE(mem != nullptr);
+    const GdalDatasetPtr ds(mem->Create("", raster.cols, raster.rows, 1, GDT_Float32, nullptr));
+    REQUIRE(ds != nullptr);
+    std::array<double, 6> geotransform = raster.geotransform;
+    ds->SetGeoTransform(geotransform.data());
+    if (!raster.crs.empty()) {
+        OGRSpatialReference srs;
+        REQUIRE(srs.SetFromUserInput(raster.crs.c_str()) == OGRERR_NONE);
+        ds->SetSpatialRef(&srs);
+    }
+    GDALRasterBand* b = ds->GetRasterBand(1);
+    if (raster.no_data) {
+        b->SetNoDataValue(*raster.no_data);
+    }
+    std::vector<float> values = raster.values; // RasterIO takes a non-const buffer
+    REQUIRE(b->RasterIO(GF_Write, 0, 0, raster.cols, raster.rows, values.data(), raster.cols,
+                        raster.rows, GDT_Float32, 0, 0, nullptr) == CE_None);
+    GDALDriver* out = GetGDALDriverManager()->GetDriverByName(driver.c_str());
+    REQUIRE(out != nullptr);
+    const GdalDatasetPtr copy(
+        out->CreateCopy(path.string().c_str(), ds.get(), FALSE, nullptr, nullptr, nullptr));
+    REQUIRE(copy != nullptr);
+}
+
+} // namespace lauter::test
