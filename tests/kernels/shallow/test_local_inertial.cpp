@@ -1,0 +1,473 @@
+// The local-inertial shallow-layer core: well-balancing, mass balance, boundaries, analytic cases
+// (physics.md B5 and A3) for both friction laws, and thread-count determinism.
+#include <catch2/catch.hpp>
+
+#include <lauter/kernels/shallow/local_inertial.hpp>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numbers>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace lauter::kernels;
+using namespace lauter::kernels::shallow;
+
+namespace {
+
+GridSpec grid(std::size_t rows, std::size_t cols, double cell_size_m) {
+    GridSpec g;
+    g.rows = rows;
+    g.cols = cols;
+    g.cell_size_x_m = cell_size_m;
+    g.cell_size_y_m = cell_size_m;
+    return g;
+}
+
+BoundaryParams all_sides(OuterFace kind) {
+    BoundaryParams b;
+    b.north = kind;
+    b.south = kind;
+    b.west = kind;
+    b.east = kind;
+    b.next_to_no_data = kind;
+    return b;
+}
+
+/// Totals of the step statistics over a run, in double.
+struct Totals {
+    double time_s = 0.0;
+    double source_m3 = 0.0;
+    double outflow_m3 = 0.0;
+    double clipped_m3 = 0.0;
+    double change_m3 = 0.0;
+    double max_froude = 0.0;
+    int steps = 0;
+};
+
+/// A bed, a mask, a state and a workspace on one grid.
+template <typename Real = double>
+struct Model {
+    explicit Model(const GridSpec& g) : bed(g), mask(g), state(g), workspace(g) {}
+
+    /// Steps until `t_end_s`, ending exactly on it.
+    Totals run_until(double t_end_s, const CellField& source, const LocalInertialParams& params) {
+        Totals t;
+        while (t.time_s < t_end_s) {
+            const ShallowStepStats s = step(source, params, t_end_s - t.time_s);
+            t.time_s += s.dt_s;
+            if (t_end_s - t.time_s < 1e-9) {
+                t.time_s = t_end_s;
+            }
+            add(t, s);
+        }
+        return t;
+    }
+    Totals run_steps(int n, const CellField& source, const LocalInertialParams& params) {
+        Totals t;
+        for (int i = 0; i < n; ++i) {
+            const ShallowStepStats s = step(source, params);
+            t.time_s += s.dt_s;
+            add(t, s);
+        }
+        return t;
+    }
+    ShallowStepStats step(const CellField& source, const LocalInertialParams& params,
+                          double dt_limit_s = std::numeric_limits<double>::infinity()) {
+        return local_inertial_step<Real>(bed.view(), mask, source, state, workspace, params,
+                                         dt_limit_s);
+    }
+    static void add(Totals& t, const ShallowStepStats& s) {
+        t.source_m3 += s.source_volume_m3;
+        t.outflow_m3 += s.outflow_volume_m3;
+        t.clipped_m3 += s.clipped_volume_m3;
+        t.change_m3 += s.volume_change_m3;
+        t.max_froude = std::max(t.max_froude, s.max_froude);
+        ++t.steps;
+    }
+    [[nodiscard]] double volume() const { return stored_volume_m3(mask, state); }
+
+    Raster<float> bed;
+    CellMask mask;
+    ShallowLayerState<Real> state;
+    ShallowLayerWorkspace<Real> workspace;
+};
+
+/// Bumpy terrain on multiples of 1/16 m, so that eta = z + h is exact in binary.
+void bumpy_bed(Raster<float>& bed, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> sixteenths(0, 48); // 0 .. 3 m
+    for (std::size_t i = 0; i < bed.size(); ++i) {
+        bed[i] = static_cast<float>(sixteenths(rng)) / 16.0F;
+    }
+}
+
+const CellField no_source = CellField::uniform(0.0);
+
+} // namespace
+
+TEST_CASE("FaceField shapes and indexing of the staggered grid", "[shallow]") {
+    FaceField<double> q(grid(3, 4, 1.0));
+    CHECK(q.rows() == 3);
+    CHECK(q.cols() == 4);
+    CHECK(q.x_row(2).size() == 5);
+    CHECK(q.y_row(3).size() == 4);
+    q.x(2, 4) = 1.5;
+    q.y(3, 3) = -2.5;
+    CHECK(q.x_row(2)[4] == 1.5);
+    CHECK(q.y_row(3)[3] == -2.5);
+    FaceField<double> other(grid(3, 4, 1.0), 7.0);
+    q.swap(other);
+    CHECK(q.x(2, 4) == 7.0);
+    CHECK(other.y(3, 3) == -2.5);
+}
+
+TEST_CASE("Lake at rest over bumpy terrain stays at rest", "[shallow]") {
+    const GridSpec g = grid(12, 15, 2.0);
+    Model<> m(g);
+    bumpy_bed(m.bed, 7);
+    const double eta_m = 2.0; // some cells stick out as dry islands
+    m.mask.set(5, 6, CellStatus::no_data);
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        for (std::size_t c = 0; c < g.cols; ++c) {
+            m.state.depth_m(r, c) = std::max(0.0, eta_m - static_cast<double>(m.bed(r, c)));
+        }
+    }
+    m.state.depth_m(5, 6) = std::numeric_limits<double>::quiet_NaN();
+    const Raster<double> initial = m.state.depth_m.clone();
+    LocalInertialParams p;
+    p.boundary = all_sides(OuterFace::closed);
+    for (const double theta : {1.0, 0.7}) {
+        p.theta = theta;
+        const Totals t = m.run_steps(40, no_source, p);
+        CHECK(t.time_s > 0.0);
+        for (std::size_t r = 0; r < g.rows; ++r) {
+            for (std::size_t c = 0; c <= g.cols; ++c) {
+                REQUIRE(m.state.q_m2_per_s.x(r, c) == 0.0);
+            }
+        }
+        for (std::size_t r = 0; r <= g.rows; ++r) {
+            for (std::size_t c = 0; c < g.cols; ++c) {
+                REQUIRE(m.state.q_m2_per_s.y(r, c) == 0.0);
+            }
+        }
+        for (std::size_t i = 0; i < initial.size(); ++i) {
+            if (m.mask.has_data(i)) {
+                REQUIRE(m.state.depth_m[i] == initial[i]);
+            }
+        }
+        CHECK(std::isnan(m.state.depth_m(5, 6))); // never written
+    }
+}
+
+TEST_CASE("Closed domain conserves mass to round-off, with and without sources", "[shallow]") {
+    const GridSpec g = grid(20, 24, 5.0);
+    Model<> m(g);
+    bumpy_bed(m.bed, 11);
+    m.mask.set(8, 9, CellStatus::no_data);
+    m.mask.set(8, 10, CellStatus::no_data);
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        for (std::size_t c = 0; c < g.cols; ++c) {
+            // A mound of water in one corner: strong flows and wetting of dry ground.
+            m.state.depth_m(r, c) = (r < 8 && c < 8) ? 1.5 : 0.0;
+        }
+    }
+    LocalInertialParams p;
+    p.boundary = all_sides(OuterFace::closed);
+    p.theta = 0.8;
+
+    SECTION("without sources the stored volume is constant") {
+        const double v0 = m.volume();
+        const Totals t = m.run_until(120.0, no_source, p);
+        CHECK(t.outflow_m3 == 0.0);
+        CHECK(t.source_m3 == 0.0);
+        CHECK(std::abs(m.volume() - v0) / v0 < 1e-12);
+        CHECK(std::abs(t.change_m3 - (m.volume() - v0)) / v0 < 1e-12);
+        CHECK(t.max_froude > 0.1); // the water did move
+    }
+    SECTION("rain and losses close the balance, including clipped losses") {
+        Raster<float> source(g);
+        for (std::size_t r = 0; r < g.rows; ++r) {
+            for (std::size_t c = 0; c < g.cols; ++c) {
+                // 100 mm/h of rain, and a strong loss (infiltration) on the eastern third.
+                source(r, c) = c >= 16 ? -2e-3F : static_cast<float>(100.0 / 3.6e6);
+            }
+        }
+        const double v0 = m.volume();
+        const Totals t = m.run_until(300.0, CellField::raster(source.view()), p);
+        const double v1 = m.volume();
+        const double residual = (v1 - v0) - (t.source_m3 + t.clipped_m3 - t.outflow_m3);
+        CHECK(t.clipped_m3 > 0.0); // the losses asked for more than there was
+        CHECK(t.outflow_m3 == 0.0);
+        CHECK(std::abs(residual) / v0 < 1e-12);
+    }
+}
+
+TEST_CASE("Float state: the balance closes to float round-off", "[shallow]") {
+    const GridSpec g = grid(16, 16, 5.0);
+    Model<float> m(g);
+    bumpy_bed(m.bed, 5);
+    m.state.depth_m.fill(0.5F);
+    LocalInertialParams p;
+    p.boundary = all_sides(OuterFace::closed);
+    const double v0 = m.volume();
+    const Totals t = m.run_until(60.0, CellField::uniform(1e-5), p);
+    const double residual = (m.volume() - v0) - (t.source_m3 + t.clipped_m3 - t.outflow_m3);
+    CHECK(std::abs(t.change_m3 - (m.volume() - v0)) / v0 < 1e-9);
+    CHECK(std::abs(residual) / v0 < 1e-6);
+}
+
+TEST_CASE("Open boundaries: outflow equals the loss of storage", "[shallow]") {
+    const GridSpec g = grid(10, 30, 2.0);
+    Model<> m(g);
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        for (std::size_t c = 0; c < g.cols; ++c) {
+            m.bed(r, c) = static_cast<float>(0.02 * 2.0 * static_cast<double>(g.cols - c));
+        }
+    }
+    // A no-data hole in the middle: its edge is an outer face too.
+    m.mask.set(4, 15, CellStatus::no_data);
+    m.mask.set(5, 15, CellStatus::no_data);
+    m.state.depth_m.fill(0.2);
+    m.state.depth_m(4, 15) = std::numeric_limits<double>::quiet_NaN();
+    m.state.depth_m(5, 15) = std::numeric_limits<double>::quiet_NaN();
+    LocalInertialParams p;
+    p.friction_coefficient = CellField::uniform(0.03);
+    for (const OutflowSlope source : {OutflowSlope::given, OutflowSlope::local_bed}) {
+        p.boundary = all_sides(OuterFace::free_outflow);
+        p.boundary.slope_source = source;
+        const double v0 = m.volume();
+        const Totals t = m.run_until(200.0, no_source, p);
+        const double v1 = m.volume();
+        CHECK(t.outflow_m3 > 0.3 * v0);
+        CHECK(std::abs((v0 - v1) - (t.outflow_m3 - t.clipped_m3)) / v0 < 1e-12);
+        CHECK(std::isnan(m.state.depth_m(4, 15)));
+        m.state.depth_m.fill(0.2);
+        m.state.depth_m(4, 15) = std::numeric_limits<double>::quiet_NaN();
+        m.state.depth_m(5, 15) = std::numeric_limits<double>::quiet_NaN();
+        m.state.q_m2_per_s.fill(0.0);
+    }
+
+    SECTION("closing a side stops its outflow") {
+        // Water on a flat bed, only the east side open: nothing leaves through the west.
+        m.bed.fill(0.0F);
+        p.boundary = all_sides(OuterFace::closed);
+        p.boundary.east = OuterFace::free_outflow;
+        p.boundary.slope_source = OutflowSlope::given;
+        p.boundary.boundary_slope = 0.01;
+        m.step(no_source, p);
+        for (std::size_t r = 0; r < g.rows; ++r) {
+            CHECK(m.state.q_m2_per_s.x(r, 0) == 0.0);
+            CHECK(m.state.q_m2_per_s.x(r, g.cols) > 0.0);
+        }
+        for (std::size_t c = 0; c < g.cols; ++c) {
+            CHECK(m.state.q_m2_per_s.y(0, c) == 0.0);
+            CHECK(m.state.q_m2_per_s.y(g.rows, c) == 0.0);
+        }
+    }
+}
+
+TEST_CASE("Ritter dam break (frictionless) against the analytic rarefaction", "[shallow]") {
+    // h0 = 1 m for x < 0, dry for x > 0; t = 5 s (physics.md B5 case 2). The local-inertial
+    // scheme omits advection, so it is compared inside the rarefaction, away from the front,
+    // with a loose tolerance (Neal et al. 2012).
+    const double dx = 0.1;
+    const std::size_t cols = 1000; // x from -50 m to +50 m
+    const GridSpec g = grid(1, cols, dx);
+    Model<> m(g);
+    const auto x_of = [&](std::size_t c) { return -50.0 + (static_cast<double>(c) + 0.5) * dx; };
+    for (std::size_t c = 0; c < cols; ++c) {
+        m.state.depth_m(0, c) = x_of(c) < 0.0 ? 1.0 : 0.0;
+    }
+    LocalInertialParams p;
+    p.friction_coefficient = CellField::uniform(0.0);
+    p.boundary = all_sides(OuterFace::closed);
+    p.theta = 0.7;
+    const double t_s = 5.0;
+    m.run_until(t_s, no_source, p);
+    const double g0 = standard_gravity_m_per_s2;
+    const double c0 = std::sqrt(g0 * 1.0);
+    const auto ritter = [&](double x) {
+        const double a = 2.0 * c0 - x / t_s;
+        return a * a / (9.0 * g0);
+    };
+    const auto depth_at = [&](double x) {
+        // Linear interpolation between the two cell centres around x.
+        const double pos = (x + 50.0) / dx - 0.5;
+        const auto c = static_cast<std::size_t>(std::floor(pos));
+        const double w = pos - static_cast<double>(c);
+        return (1.0 - w) * m.state.depth_m(0, c) + w * m.state.depth_m(0, c + 1);
+    };
+    CHECK(ritter(0.0) == Approx(4.0 / 9.0));
+    CHECK(ritter(-10.0) == Approx(0.774).margin(5e-4));
+    CHECK(depth_at(0.0) == Approx(4.0 / 9.0).margin(0.03));
+    for (const double x : {-12.0, -8.0, -4.0, 4.0}) {
+        INFO("x = " << x);
+        CHECK(depth_at(x) == Approx(ritter(x)).margin(0.03));
+    }
+    CHECK(depth_at(-20.0) == Approx(1.0).margin(1e-3)); // the wave has not reached it
+}
+
+TEST_CASE("Steady rain on a Manning plane reaches the kinematic-wave equilibrium", "[shallow]") {
+    // physics.md B5 case 5: R = 100 mm/h, L = 100 m, S0 = 1 %, n = 0.015 -> q(L) = R L,
+    // h(x) = (n R x / sqrt(S0))^(3/5), h(L) = 9.4 mm, t_e = 337 s.
+    const double length_m = 100.0;
+    const double dx = 1.0;
+    const double slope = 0.01;
+    const double n = 0.015;
+    const double rain_m_per_s = 0.1 / 3600.0;
+    const auto cols = static_cast<std::size_t>(length_m / dx);
+    const GridSpec g = grid(1, cols, dx);
+    Model<> m(g);
+    for (std::size_t c = 0; c < cols; ++c) {
+        m.bed(0, c) = static_cast<float>(slope * (length_m - static_cast<double>(c) * dx));
+    }
+    LocalInertialParams p;
+    p.friction_coefficient = CellField::uniform(n);
+    p.boundary = all_sides(OuterFace::closed);
+    p.boundary.east = OuterFace::free_outflow;
+    p.boundary.slope_source = OutflowSlope::given;
+    p.boundary.boundary_slope = slope;
+    const Totals t = m.run_until(1800.0, CellField::uniform(rain_m_per_s), p);
+    const ShallowStepStats last = m.step(CellField::uniform(rain_m_per_s), p);
+    const double outflow_per_width = last.outflow_volume_m3 / last.dt_s / dx;
+    CHECK(outflow_per_width == Approx(rain_m_per_s * length_m).epsilon(0.03));
+    const double x_last = length_m - 0.5 * dx;
+    const double h_kinematic = std::pow(n * rain_m_per_s * x_last / std::sqrt(slope), 0.6);
+    CHECK(std::pow(n * rain_m_per_s * length_m / std::sqrt(slope), 0.6) ==
+          Approx(0.0094).margin(5e-5));
+    CHECK(m.state.depth_m(0, cols - 1) == Approx(h_kinematic).epsilon(0.10));
+    CHECK(m.state.depth_m(0, cols / 2) ==
+          Approx(std::pow(n * rain_m_per_s * 50.5 / std::sqrt(slope), 0.6)).epsilon(0.10));
+    // The balance over the whole run: rain = outflow + storage (+ nothing clipped).
+    CHECK(std::abs(t.source_m3 + t.clipped_m3 - t.outflow_m3 - t.change_m3) <
+          1e-12 * t.source_m3);
+}
+
+TEST_CASE("Quadratic drag: a layer on an inclined plane reaches the terminal velocity",
+          "[shallow]") {
+    // Cold-air parameterisation: g' = 0.3403 m/s^2 (15 / 5 degC, physics.md A2), slope 2 deg,
+    // c_d = 0.01. Uniform flow balances g' h S = c_d u^2, so u = sqrt(g' S h / c_d).
+    const double g_reduced = 0.3403;
+    const double slope = std::tan(2.0 * std::numbers::pi / 180.0);
+    const double c_d = 0.01;
+    const double h0 = 1.0;
+    const double dx = 10.0;
+    const std::size_t cols = 100;
+    const GridSpec g = grid(3, cols, dx);
+    Model<> m(g);
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            m.bed(r, c) = static_cast<float>(slope * dx * static_cast<double>(cols - c));
+        }
+    }
+    m.state.depth_m.fill(h0);
+    LocalInertialParams p;
+    p.gravity_m_per_s2 = CellField::uniform(g_reduced);
+    p.friction_law = FrictionLaw::quadratic_drag;
+    p.friction_coefficient = CellField::uniform(c_d);
+    p.boundary = all_sides(OuterFace::closed);
+    p.boundary.east = OuterFace::free_outflow;
+    p.boundary.slope_source = OutflowSlope::local_bed;
+    p.boundary.boundary_slope = 0.0;
+    // Production keeps the upper end from draining: none here, so look at the middle before the
+    // disturbance from the closed ridge (speed about sqrt(g' h) = 0.58 m/s) arrives.
+    m.run_until(300.0, no_source, p);
+    const double u_terminal = std::sqrt(g_reduced * slope * h0 / c_d);
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        const double u = m.state.q_m2_per_s.x(r, 60) / h0;
+        CHECK(u == Approx(u_terminal).epsilon(0.01));
+        CHECK(m.state.depth_m(r, 60) == Approx(h0).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("Results are bitwise identical for 1 and 2 threads", "[shallow]") {
+    const GridSpec g = grid(37, 29, 3.0);
+    const auto run = [&](int threads) {
+        omp_set_num_threads(threads);
+        Model<> m(g);
+        bumpy_bed(m.bed, 3);
+        m.mask.set(10, 10, CellStatus::no_data);
+        m.mask.set(30, 2, CellStatus::no_data);
+        Raster<float> manning(g);
+        Raster<float> rain(g);
+        for (std::size_t i = 0; i < g.cell_count(); ++i) {
+            manning[i] = 0.02F + 0.001F * static_cast<float>(i % 7);
+            rain[i] = static_cast<float>(i % 5) * 1e-5F;
+            m.state.depth_m[i] = (i % 11 == 0) ? 0.4 : 0.05;
+        }
+        LocalInertialParams p;
+        p.theta = 0.7;
+        p.friction_coefficient = CellField::raster(manning.view());
+        std::vector<ShallowStepStats> stats;
+        for (int i = 0; i < 60; ++i) {
+            stats.push_back(m.step(CellField::raster(rain.view()), p));
+        }
+        std::vector<double> out(m.state.depth_m.values());
+        for (std::size_t r = 0; r < g.rows; ++r) {
+            for (double v : m.state.q_m2_per_s.x_row(r)) {
+                out.push_back(v);
+            }
+        }
+        for (std::size_t r = 0; r <= g.rows; ++r) {
+            for (double v : m.state.q_m2_per_s.y_row(r)) {
+                out.push_back(v);
+            }
+        }
+        for (const ShallowStepStats& s : stats) {
+            out.insert(out.end(), {s.dt_s, s.h_max_m, s.volume_change_m3, s.source_volume_m3,
+                                   s.outflow_volume_m3, s.clipped_volume_m3, s.max_froude});
+        }
+        return out;
+    };
+    const int saved = omp_get_max_threads();
+    const std::vector<double> one = run(1);
+    const std::vector<double> two = run(2);
+    omp_set_num_threads(saved);
+    REQUIRE(one.size() == two.size());
+    CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0);
+}
+
+TEST_CASE("Entry checks: parameters and shapes", "[shallow]") {
+    const GridSpec g = grid(4, 5, 1.0);
+    Model<> m(g);
+    LocalInertialParams p;
+    p.theta = 0.0;
+    p.cfl = 1.5;
+    try {
+        validate(p);
+        FAIL("validate accepted theta 0 and cfl 1.5");
+    } catch (const std::invalid_argument& e) {
+        const std::string message = e.what();
+        CHECK(message.find("theta") != std::string::npos);
+        CHECK(message.find("cfl") != std::string::npos);
+    }
+    CHECK_THROWS_AS(m.step(no_source, p), std::invalid_argument);
+    const LocalInertialParams ok;
+    CHECK_NOTHROW(validate(ok));
+    Raster<float> wrong(grid(4, 6, 1.0));
+    CHECK_THROWS_AS(m.step(CellField::raster(wrong.view()), ok), std::invalid_argument);
+    CHECK_THROWS_AS(m.step(no_source, ok, 0.0), std::invalid_argument);
+    ShallowLayerWorkspace<double> small(grid(3, 5, 1.0));
+    CHECK_THROWS_AS(local_inertial_step<double>(m.bed.view(), m.mask, no_source, m.state, small,
+                                                ok),
+                    std::invalid_argument);
+}
+
+TEST_CASE("Time step follows the CFL condition and dt_max", "[shallow]") {
+    const GridSpec g = grid(4, 5, 2.0);
+    Model<> m(g);
+    LocalInertialParams p;
+    CHECK(local_inertial_time_step_s(m.mask, m.state, p) == p.dt_max_s); // dry
+    m.state.depth_m(1, 1) = 2.0;
+    const double expected = 0.7 * 2.0 / std::sqrt(standard_gravity_m_per_s2 * 2.0);
+    CHECK(local_inertial_time_step_s(m.mask, m.state, p) == Approx(expected));
+    CHECK(m.step(no_source, p).dt_s == Approx(expected));
+    CHECK(m.step(no_source, p, 0.01).dt_s == 0.01);
+}
