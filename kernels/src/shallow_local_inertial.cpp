@@ -18,6 +18,7 @@ enum Partial : std::size_t {
     clipped = 4,
     depth_max = 5,
     wave_speed_sq = 6,
+    face_velocity = 7,
 };
 
 /// Everything a face update needs besides the face's own data; built once per step.
@@ -43,6 +44,12 @@ double friction_term(const FaceContext& ctx, double g_f, double c_f, double q_ab
     return ctx.dt_s * c_f * q_abs / (h_f * h_f);
 }
 
+/// What a face update reports besides the flux.
+struct FaceDiagnostics {
+    double froude = 0.0;           ///< |q| / (h_f sqrt(g_f h_f))
+    double velocity_m_per_s = 0.0; ///< |q| / h_f
+};
+
 /// One cell as seen from a face.
 struct CellRef {
     std::size_t row = 0;
@@ -56,7 +63,7 @@ struct CellRef {
 /// `spacing_m` the distance between the two cell centres. Writes the Froude number of the face.
 double interior_flux(const FaceContext& ctx, const CellRef& m, const CellRef& p, double q_old,
                      double q_neighbours_sum, double q_t, double spacing_m,
-                     double& froude) noexcept {
+                     FaceDiagnostics& diag) noexcept {
     const double eta_m = m.z + m.h;
     const double eta_p = p.z + p.h;
     const double h_f = std::max(eta_m, eta_p) - std::max(m.z, p.z);
@@ -74,14 +81,15 @@ double interior_flux(const FaceContext& ctx, const CellRef& m, const CellRef& p,
     if (ctx.theta < 1.0 && q_new * slope > 0.0) {
         q_new = (q_old - drive) / denominator;
     }
-    froude = std::abs(q_new) / (h_f * std::sqrt(g_f * h_f));
+    diag.velocity_m_per_s = std::abs(q_new) / h_f;
+    diag.froude = diag.velocity_m_per_s / std::sqrt(g_f * h_f);
     return q_new;
 }
 
 /// Outward flux (>= 0) through a free-outflow face of cell c. `z_behind` is the bed of the cell
 /// on the other side of c (NaN if it has no data or is off the grid).
 double outflow_flux(const FaceContext& ctx, const CellRef& c, double q_out_old, double q_t,
-                    double z_behind, double spacing_m, double& froude) noexcept {
+                    double z_behind, double spacing_m, FaceDiagnostics& diag) noexcept {
     if (!(c.h > ctx.depth_threshold_m)) {
         return 0.0;
     }
@@ -94,7 +102,8 @@ double outflow_flux(const FaceContext& ctx, const CellRef& c, double q_out_old, 
     const double denominator =
         1.0 + friction_term(ctx, g_c, c_c, std::sqrt(q_out_old * q_out_old + q_t * q_t), c.h);
     const double q_out = std::max(0.0, (q_out_old + g_c * ctx.dt_s * c.h * slope) / denominator);
-    froude = q_out / (c.h * std::sqrt(g_c * c.h));
+    diag.velocity_m_per_s = q_out / c.h;
+    diag.froude = diag.velocity_m_per_s / std::sqrt(g_c * c.h);
     return q_out;
 }
 
@@ -139,12 +148,6 @@ double y_face_tangential(const FaceField<Real>& q, std::size_t fr, std::size_t c
     return sum / static_cast<double>(n);
 }
 
-/// Result of one face: the new flux and the volume rate (m^3/s) leaving the domain through it.
-struct FaceResult {
-    double q = 0.0;
-    double outflow_m3_per_s = 0.0;
-};
-
 /// One face as seen by update_face: the cells on its minus and plus side (if they exist on the
 /// grid and have data), what the face is when only one of them does, and its geometry.
 struct FaceGeometry {
@@ -160,21 +163,98 @@ struct FaceGeometry {
     double face_length_m = 1.0; ///< length of the face
 };
 
-FaceResult update_face(const FaceContext& ctx, const FaceGeometry& f, double q_old,
-                       double q_neighbours_sum, double q_t, double& froude) noexcept {
-    FaceResult r;
+/// New flux of one face (0 for closed faces and faces without data on either side).
+double update_face(const FaceContext& ctx, const FaceGeometry& f, double q_old,
+                   double q_neighbours_sum, double q_t, FaceDiagnostics& diag) noexcept {
     if (f.has_m && f.has_p) {
-        r.q = interior_flux(ctx, f.m, f.p, q_old, q_neighbours_sum, q_t, f.spacing_m, froude);
-    } else if (f.has_m && f.outer_of_m == OuterFace::free_outflow) {
-        const double out = outflow_flux(ctx, f.m, q_old, q_t, f.z_behind_m, f.spacing_m, froude);
-        r.q = out;
-        r.outflow_m3_per_s = out * f.face_length_m;
-    } else if (f.has_p && f.outer_of_p == OuterFace::free_outflow) {
-        const double out = outflow_flux(ctx, f.p, -q_old, q_t, f.z_behind_p, f.spacing_m, froude);
-        r.q = -out;
-        r.outflow_m3_per_s = out * f.face_length_m;
+        return interior_flux(ctx, f.m, f.p, q_old, q_neighbours_sum, q_t, f.spacing_m, diag);
     }
-    return r;
+    if (f.has_m && f.outer_of_m == OuterFace::free_outflow) {
+        return outflow_flux(ctx, f.m, q_old, q_t, f.z_behind_m, f.spacing_m, diag);
+    }
+    if (f.has_p && f.outer_of_p == OuterFace::free_outflow) {
+        return -outflow_flux(ctx, f.p, -q_old, q_t, f.z_behind_p, f.spacing_m, diag);
+    }
+    return 0.0;
+}
+
+/// Keeps flux divergence from draining a cell below zero: where the outgoing fluxes of a cell
+/// would remove more than its depth at the start of the step in one dt, all of them are scaled by
+/// h / outgoing (inflows of the same step are not counted, so the bound holds whatever the
+/// neighbours do). Each face has one donor cell (upwind), so the scaling is order-independent.
+/// Conserves mass exactly; inactive as long as the time step resolves the flow. Afterwards sums,
+/// per face row, the volume leaving through outer faces into `outflow_partials`.
+template <typename Real>
+void limit_outflow_to_storage(const CellMask& mask, ShallowLayerState<Real>& state,
+                              ShallowLayerWorkspace<Real>& ws, double dt_s,
+                              double* outflow_partials) {
+    const GridSpec& spec = state.depth_m.spec();
+    const std::size_t rows = spec.rows;
+    const std::size_t cols = spec.cols;
+    const double dx = spec.cell_size_x_m;
+    const double dy = spec.cell_size_y_m;
+    FaceField<Real>& q = state.q_m2_per_s;
+    std::vector<double>& factor = ws.outflow_factor;
+    const auto cell_rows = static_cast<std::ptrdiff_t>(rows);
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t rr = 0; rr < cell_rows; ++rr) {
+        const auto r = static_cast<std::size_t>(rr);
+        for (std::size_t c = 0; c < cols; ++c) {
+            double f = 1.0;
+            if (mask.has_data(r, c)) {
+                const double out_m =
+                    dt_s * ((std::max(0.0, -static_cast<double>(q.x(r, c))) +
+                             std::max(0.0, static_cast<double>(q.x(r, c + 1)))) / dx +
+                            (std::max(0.0, -static_cast<double>(q.y(r, c))) +
+                             std::max(0.0, static_cast<double>(q.y(r + 1, c)))) / dy);
+                const double h = static_cast<double>(state.depth_m(r, c));
+                if (out_m > h) {
+                    f = h / out_m;
+                }
+            }
+            factor[r * cols + c] = f;
+        }
+    }
+    const auto outer = [&](std::ptrdiff_t r, std::ptrdiff_t c) {
+        return !spec.contains(r, c) ||
+               !mask.has_data(static_cast<std::size_t>(r), static_cast<std::size_t>(c));
+    };
+    const auto face_rows = static_cast<std::ptrdiff_t>(rows + 1);
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t rr = 0; rr < face_rows; ++rr) {
+        const auto r = static_cast<std::size_t>(rr);
+        double outflow_m3 = 0.0;
+        if (r < rows) {
+            for (std::size_t fc = 0; fc <= cols; ++fc) {
+                const double v = static_cast<double>(q.x(r, fc));
+                if (v == 0.0) {
+                    continue;
+                }
+                // A positive flux leaves the western cell, a negative one the eastern cell.
+                const std::size_t donor = v > 0.0 ? fc - 1 : fc;
+                const double scaled = v * factor[r * cols + donor];
+                q.x(r, fc) = static_cast<Real>(scaled);
+                const auto c = static_cast<std::ptrdiff_t>(fc);
+                if (outer(rr, c - 1) || outer(rr, c)) {
+                    outflow_m3 += std::abs(static_cast<double>(q.x(r, fc))) * dy * dt_s;
+                }
+            }
+        }
+        for (std::size_t c = 0; c < cols; ++c) {
+            const double v = static_cast<double>(q.y(r, c));
+            if (v == 0.0) {
+                continue;
+            }
+            const std::size_t donor = v > 0.0 ? r - 1 : r;
+            const double scaled = v * factor[donor * cols + c];
+            q.y(r, c) = static_cast<Real>(scaled);
+            const auto cc = static_cast<std::ptrdiff_t>(c);
+            if (outer(rr - 1, cc) || outer(rr, cc)) {
+                outflow_m3 += std::abs(static_cast<double>(q.y(r, c))) * dx * dt_s;
+            }
+        }
+        outflow_partials[r] = outflow_m3;
+    }
 }
 
 template <typename Real>
@@ -196,7 +276,8 @@ void check_shapes(RasterView<const float> bed, const CellMask& mask,
     };
     if (!face_shape_ok(state.q_m2_per_s) || !face_shape_ok(ws.q_next) ||
         ws.row_partials.size() <
-            ShallowLayerWorkspace<Real>::partial_count * (spec.rows + 1)) {
+            ShallowLayerWorkspace<Real>::partial_count * (spec.rows + 1) ||
+        ws.outflow_factor.size() != spec.cell_count()) {
         throw std::invalid_argument(
             "local_inertial_step: state fluxes or workspace were made for another grid");
     }
@@ -247,12 +328,17 @@ double max_wave_speed_sq(const CellMask& mask, const ShallowLayerState<Real>& st
     return m;
 }
 
-double time_step_from(double wave_speed_sq, const GridSpec& spec,
+/// The adaptive step from max(g h) and the largest face velocity of the previous step.
+double time_step_from(double wave_speed_sq, double face_velocity_m_per_s, const GridSpec& spec,
                       const LocalInertialParams& params) noexcept {
+    double speed = std::sqrt(wave_speed_sq);
+    if (params.time_step_rule == TimeStepRule::depth_and_velocity) {
+        speed += face_velocity_m_per_s;
+    }
     double dt = params.dt_max_s;
-    if (wave_speed_sq > 0.0) {
+    if (speed > 0.0) {
         const double spacing = std::min(spec.cell_size_x_m, spec.cell_size_y_m);
-        dt = std::min(dt, params.cfl * spacing / std::sqrt(wave_speed_sq));
+        dt = std::min(dt, params.cfl * spacing / speed);
     }
     return dt;
 }
@@ -290,13 +376,14 @@ void validate(const LocalInertialParams& p) {
 
 template <typename Real>
 double local_inertial_time_step_s(const CellMask& mask, const ShallowLayerState<Real>& state,
+                                  const ShallowLayerWorkspace<Real>& workspace,
                                   const LocalInertialParams& params) {
     validate(params);
     require_same_shape(mask.spec(), state.depth_m.spec(), "local_inertial_time_step_s");
     std::vector<double> partials(state.depth_m.spec().rows);
     return time_step_from(
         max_wave_speed_sq(mask, state, params.gravity_m_per_s2, partials.data()),
-        state.depth_m.spec(), params);
+        workspace.max_face_velocity_m_per_s, state.depth_m.spec(), params);
 }
 
 template <typename Real>
@@ -324,7 +411,7 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
         dt_limit_s,
         time_step_from(max_wave_speed_sq(mask, state, params.gravity_m_per_s2,
                                          &partial(Partial::wave_speed_sq, 0)),
-                       spec, params));
+                       workspace.max_face_velocity_m_per_s, spec, params));
 
     FaceContext ctx;
     ctx.bed = bed_elevation_m;
@@ -350,8 +437,8 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
 #pragma omp parallel for schedule(static)
     for (std::ptrdiff_t rr = 0; rr < face_rows; ++rr) {
         const auto r = static_cast<std::size_t>(rr);
-        double outflow_rate = 0.0;
         double froude_max = 0.0;
+        double velocity_max = 0.0;
         if (r < rows) {
             for (std::size_t fc = 0; fc <= cols; ++fc) {
                 FaceGeometry f;
@@ -378,15 +465,15 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
                     q_sum = static_cast<double>(q_old.x(r, fc - 1)) +
                             static_cast<double>(q_old.x(r, fc + 1));
                 }
-                double froude = 0.0;
-                const FaceResult res =
+                FaceDiagnostics diag;
+                const double q_face =
                     (f.has_m || f.has_p)
                         ? update_face(ctx, f, static_cast<double>(q_old.x(r, fc)), q_sum,
-                                      x_face_tangential(q_old, r, fc), froude)
-                        : FaceResult{};
-                q_new.x(r, fc) = static_cast<Real>(res.q);
-                outflow_rate += res.outflow_m3_per_s;
-                froude_max = std::max(froude_max, froude);
+                                      x_face_tangential(q_old, r, fc), diag)
+                        : 0.0;
+                q_new.x(r, fc) = static_cast<Real>(q_face);
+                froude_max = std::max(froude_max, diag.froude);
+                velocity_max = std::max(velocity_max, diag.velocity_m_per_s);
             }
         }
         for (std::size_t col = 0; col < cols; ++col) {
@@ -414,20 +501,21 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
                 q_sum = static_cast<double>(q_old.y(r - 1, col)) +
                         static_cast<double>(q_old.y(r + 1, col));
             }
-            double froude = 0.0;
-            const FaceResult res =
+            FaceDiagnostics diag;
+            const double q_face =
                 (f.has_m || f.has_p)
                     ? update_face(ctx, f, static_cast<double>(q_old.y(r, col)), q_sum,
-                                  y_face_tangential(q_old, r, col), froude)
-                    : FaceResult{};
-            q_new.y(r, col) = static_cast<Real>(res.q);
-            outflow_rate += res.outflow_m3_per_s;
-            froude_max = std::max(froude_max, froude);
+                                  y_face_tangential(q_old, r, col), diag)
+                    : 0.0;
+            q_new.y(r, col) = static_cast<Real>(q_face);
+            froude_max = std::max(froude_max, diag.froude);
+            velocity_max = std::max(velocity_max, diag.velocity_m_per_s);
         }
-        partial(Partial::outflow, r) = outflow_rate * stats.dt_s;
         partial(Partial::froude, r) = froude_max;
+        partial(Partial::face_velocity, r) = velocity_max;
     }
     state.q_m2_per_s.swap(q_new);
+    limit_outflow_to_storage(mask, state, workspace, stats.dt_s, &partial(Partial::outflow, 0));
 
     // Continuity with the new fluxes.
     const FaceField<Real>& q = state.q_m2_per_s;
@@ -470,6 +558,8 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
     const auto& all = workspace.row_partials;
     stats.outflow_volume_m3 = sum_in_order(all, Partial::outflow, n_partials, n_partials);
     stats.max_froude = max_in_order(all, Partial::froude, n_partials, n_partials);
+    workspace.max_face_velocity_m_per_s =
+        max_in_order(all, Partial::face_velocity, n_partials, n_partials);
     stats.volume_change_m3 = sum_in_order(all, Partial::volume_change, n_partials, rows);
     stats.source_volume_m3 = sum_in_order(all, Partial::source, n_partials, rows);
     stats.clipped_volume_m3 = sum_in_order(all, Partial::clipped, n_partials, rows);
@@ -503,9 +593,11 @@ double stored_volume_m3(const CellMask& mask, const ShallowLayerState<Real>& sta
 
 template double local_inertial_time_step_s<float>(const CellMask&,
                                                   const ShallowLayerState<float>&,
+                                                  const ShallowLayerWorkspace<float>&,
                                                   const LocalInertialParams&);
 template double local_inertial_time_step_s<double>(const CellMask&,
                                                    const ShallowLayerState<double>&,
+                                                   const ShallowLayerWorkspace<double>&,
                                                    const LocalInertialParams&);
 template ShallowStepStats local_inertial_step<float>(RasterView<const float>, const CellMask&,
                                                      const CellField&, ShallowLayerState<float>&,

@@ -33,14 +33,20 @@
 /// of both layers is then dq/dt = -g h d(eta)/dx - friction: the cold-air model supplies the
 /// effective bed (terrain plus displacement height) as `bed_elevation_m`.
 ///
+/// Where the outgoing fluxes of a cell would remove more than its depth in one step, they are all
+/// scaled down to remove exactly its depth (a conservative positivity limiter; inactive while the
+/// time step resolves the flow), so flux divergence never makes a depth negative.
+///
 /// Continuity, cell of size dx x dy:
 ///     h^{n+1} = h^n + dt [ (q_west - q_east)/dx + (q_north - q_south)/dy + s ]
 /// with s the per-cell source rate in m/s (rain minus losses, or cold-air production). A depth
-/// that would fall below zero is set to zero and the volume this adds is reported, so a caller
+/// that would still fall below zero (losses larger than the water present) is set to zero and the volume this adds is reported, so a caller
 /// can keep the balance  sources + clipped - outflow - change of storage = 0  in double precision.
 ///
 /// Time step (Bates et al. 2010, eq. 12; LISFLOOD-FP defaults cfl 0.7, dt_max 10 s):
-///     dt = min(dt_max, dt_limit, cfl * min(dx, dy) / sqrt(max_i(g_i h_i))).
+///     dt = min(dt_max, dt_limit, cfl * min(dx, dy) / sqrt(max_i(g_i h_i)))
+/// or, by default (TimeStepRule), with the largest face velocity of the previous step added to
+/// the wave speed.
 ///
 /// Boundaries. The faces of a cell on the grid edge and the faces between a cell with data and a
 /// no-data cell are "outer faces". Each grid side and the no-data edge is either closed (q = 0) or
@@ -191,6 +197,17 @@ struct BoundaryParams {
     double boundary_slope = 0.001;
 };
 
+/// How the adaptive time step bounds the signal speed.
+enum class TimeStepRule : std::uint8_t {
+    /// dt = cfl d / sqrt(max g h): Bates et al. (2010) eq. 12, LISFLOOD-FP. Ignores the flow
+    /// velocity, which on steep terrain lets fluxes empty cells within a step.
+    depth_only = 0,
+    /// dt = cfl d / (sqrt(max g h) + max |q| / h_f), the flow velocity taken from the faces of the
+    /// previous step (an upper bound of the largest |u| + sqrt(g h), the usual CFL condition of
+    /// the shallow-water equations).
+    depth_and_velocity = 1,
+};
+
 /// Parameters of the local-inertial step. Defaults: LISFLOOD-FP (physics.md B1 and E1).
 struct LocalInertialParams {
     /// Driving gravity (m/s^2): g for water, reduced gravity g' for cold air (uniform or per cell).
@@ -207,6 +224,9 @@ struct LocalInertialParams {
     double cfl = 0.7;
     /// Largest time step (s); LISFLOOD-FP InitTstep.
     double dt_max_s = 10.0;
+    /// Velocity-aware by default: issue 3 found LISFLOOD-FP's depth-only step creating water on
+    /// steep terrain (a 6.5 degree DEM) unless dt was capped by hand.
+    TimeStepRule time_step_rule = TimeStepRule::depth_and_velocity;
     BoundaryParams boundary{};
 };
 
@@ -229,13 +249,17 @@ template <typename Real>
 struct ShallowLayerWorkspace {
     ShallowLayerWorkspace() = default;
     explicit ShallowLayerWorkspace(const GridSpec& spec)
-        : q_next(spec), row_partials(partial_count * (spec.rows + 1), 0.0) {}
+        : q_next(spec), row_partials(partial_count * (spec.rows + 1), 0.0),
+          outflow_factor(spec.cell_count(), 1.0) {}
 
     /// Number of per-row reductions the step keeps (sizes row_partials).
     static constexpr std::size_t partial_count = 8;
 
     FaceField<Real> q_next;           ///< new fluxes, swapped into the state
     std::vector<double> row_partials; ///< per-row partial sums and maxima, summed in row order
+    std::vector<double> outflow_factor; ///< per cell: scaling of its outgoing fluxes (<= 1)
+    /// Largest |q| / h_f of the last step (m/s), for the next time step; 0 for a fresh workspace.
+    double max_face_velocity_m_per_s = 0.0;
 };
 
 /// What one step did. Volumes in m^3 (double), summed over cells with data.
@@ -253,6 +277,7 @@ struct ShallowStepStats {
 template <typename Real>
 [[nodiscard]] double local_inertial_time_step_s(const CellMask& mask,
                                                 const ShallowLayerState<Real>& state,
+                                                const ShallowLayerWorkspace<Real>& workspace,
                                                 const LocalInertialParams& params);
 
 /// Advances the layer by one adaptive time step: fluxes on every face from the old state, then
