@@ -21,6 +21,14 @@ enum Partial : std::size_t {
     face_velocity = 7,
 };
 
+/// Below this many cells a step runs on one thread: starting a parallel region costs more than
+/// the work (measured on the tests' small grids), and the result is the same either way.
+constexpr std::size_t min_cells_for_threads = 16384;
+
+bool use_threads(const GridSpec& spec) noexcept {
+    return spec.cell_count() >= min_cells_for_threads;
+}
+
 /// Everything a face update needs besides the face's own data; built once per step.
 struct FaceContext {
     RasterView<const float> bed;
@@ -196,7 +204,7 @@ void limit_outflow_to_storage(const CellMask& mask, ShallowLayerState<Real>& sta
     FaceField<Real>& q = state.q_m2_per_s;
     std::vector<double>& factor = ws.outflow_factor;
     const auto cell_rows = static_cast<std::ptrdiff_t>(rows);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (use_threads(spec))
     for (std::ptrdiff_t rr = 0; rr < cell_rows; ++rr) {
         const auto r = static_cast<std::size_t>(rr);
         for (std::size_t c = 0; c < cols; ++c) {
@@ -220,7 +228,7 @@ void limit_outflow_to_storage(const CellMask& mask, ShallowLayerState<Real>& sta
                !mask.has_data(static_cast<std::size_t>(r), static_cast<std::size_t>(c));
     };
     const auto face_rows = static_cast<std::ptrdiff_t>(rows + 1);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (use_threads(spec))
     for (std::ptrdiff_t rr = 0; rr < face_rows; ++rr) {
         const auto r = static_cast<std::size_t>(rr);
         double outflow_m3 = 0.0;
@@ -309,7 +317,7 @@ double max_wave_speed_sq(const CellMask& mask, const ShallowLayerState<Real>& st
                          const CellField& gravity, double* partials) {
     const GridSpec& spec = state.depth_m.spec();
     const auto rows = static_cast<std::ptrdiff_t>(spec.rows);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (use_threads(spec))
     for (std::ptrdiff_t r = 0; r < rows; ++r) {
         const auto row = static_cast<std::size_t>(r);
         double m = 0.0;
@@ -434,7 +442,7 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
     // Fluxes: face row r holds the y-faces north of cell row r and, for r < rows, the x-faces of
     // cell row r. Every face reads only the old state.
     const auto face_rows = static_cast<std::ptrdiff_t>(n_partials);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (use_threads(spec))
     for (std::ptrdiff_t rr = 0; rr < face_rows; ++rr) {
         const auto r = static_cast<std::size_t>(rr);
         double froude_max = 0.0;
@@ -522,7 +530,7 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
     const double area_m2 = spec.cell_area_m2();
     const double dt = stats.dt_s;
     const auto cell_rows = static_cast<std::ptrdiff_t>(rows);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (use_threads(spec))
     for (std::ptrdiff_t rr = 0; rr < cell_rows; ++rr) {
         const auto r = static_cast<std::size_t>(rr);
         double change = 0.0;
@@ -573,7 +581,7 @@ double stored_volume_m3(const CellMask& mask, const ShallowLayerState<Real>& sta
     require_same_shape(spec, mask.spec(), "stored_volume_m3");
     std::vector<double> partials(spec.rows, 0.0);
     const auto rows = static_cast<std::ptrdiff_t>(spec.rows);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (use_threads(spec))
     for (std::ptrdiff_t rr = 0; rr < rows; ++rr) {
         const auto r = static_cast<std::size_t>(rr);
         double sum = 0.0;

@@ -147,21 +147,23 @@ TEST_CASE("Lake at rest over bumpy terrain stays at rest", "[shallow]") {
         p.theta = theta;
         const Totals t = m.run_steps(40, no_source, p);
         CHECK(t.time_s > 0.0);
+        std::size_t moving_faces = 0;
         for (std::size_t r = 0; r < g.rows; ++r) {
             for (std::size_t c = 0; c <= g.cols; ++c) {
-                REQUIRE(m.state.q_m2_per_s.x(r, c) == 0.0);
+                moving_faces += m.state.q_m2_per_s.x(r, c) != 0.0 ? 1U : 0U;
             }
         }
         for (std::size_t r = 0; r <= g.rows; ++r) {
             for (std::size_t c = 0; c < g.cols; ++c) {
-                REQUIRE(m.state.q_m2_per_s.y(r, c) == 0.0);
+                moving_faces += m.state.q_m2_per_s.y(r, c) != 0.0 ? 1U : 0U;
             }
         }
+        CHECK(moving_faces == 0);
+        std::size_t changed_cells = 0;
         for (std::size_t i = 0; i < initial.size(); ++i) {
-            if (m.mask.has_data(i)) {
-                REQUIRE(m.state.depth_m[i] == initial[i]);
-            }
+            changed_cells += m.mask.has_data(i) && m.state.depth_m[i] != initial[i] ? 1U : 0U;
         }
+        CHECK(changed_cells == 0);
         CHECK(std::isnan(m.state.depth_m(5, 6))); // never written
     }
 }
@@ -343,7 +345,7 @@ TEST_CASE("Steady rain on a Manning plane reaches the kinematic-wave equilibrium
     p.boundary.east = OuterFace::free_outflow;
     p.boundary.slope_source = OutflowSlope::given;
     p.boundary.boundary_slope = slope;
-    const Totals t = m.run_until(1800.0, CellField::uniform(rain_m_per_s), p);
+    const Totals t = m.run_until(1200.0, CellField::uniform(rain_m_per_s), p);
     const ShallowStepStats last = m.step(CellField::uniform(rain_m_per_s), p);
     const double outflow_per_width = last.outflow_volume_m3 / last.dt_s / dx;
     CHECK(outflow_per_width == Approx(rain_m_per_s * length_m).epsilon(0.03));
@@ -397,13 +399,14 @@ TEST_CASE("Quadratic drag: a layer on an inclined plane reaches the terminal vel
 }
 
 TEST_CASE("Results are bitwise identical for 1 and 2 threads", "[shallow]") {
-    const GridSpec g = grid(37, 29, 3.0);
+    // Large enough (> 16384 cells) for the step to use the threads it is given.
+    const GridSpec g = grid(130, 128, 3.0);
     const auto run = [&](int threads) {
         omp_set_num_threads(threads);
         Model<> m(g);
         bumpy_bed(m.bed, 3);
         m.mask.set(10, 10, CellStatus::no_data);
-        m.mask.set(30, 2, CellStatus::no_data);
+        m.mask.set(120, 2, CellStatus::no_data);
         Raster<float> manning(g);
         Raster<float> rain(g);
         for (std::size_t i = 0; i < g.cell_count(); ++i) {
@@ -415,7 +418,7 @@ TEST_CASE("Results are bitwise identical for 1 and 2 threads", "[shallow]") {
         p.theta = 0.7;
         p.friction_coefficient = CellField::raster(manning.view());
         std::vector<ShallowStepStats> stats;
-        for (int i = 0; i < 60; ++i) {
+        for (int i = 0; i < 12; ++i) {
             stats.push_back(m.step(CellField::raster(rain.view()), p));
         }
         std::vector<double> out(m.state.depth_m.values());
