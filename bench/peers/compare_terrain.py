@@ -3,7 +3,8 @@
 
 usage: /usr/bin/python3 bench/peers/compare_terrain.py OUTDIR [OUTDIR...]
 
-Timings: median over the runs of each label of wall time, CPU % and max RSS; cells/s is cells
+Timings: median over the runs of each label of wall time, CPU %, CPU time (user + system,
+the figure least disturbed by other load on the machine) and max RSS; cells/s is cells
 divided by the median wall time (so it includes GeoTIFF reading and writing for lauter and
 gdaldem). Differences: lauter's slope (degrees) and hillshade against each peer on the interior
 cells (the one-cell border is left out: gdaldem and GRASS write no-data there, lauter
@@ -43,21 +44,23 @@ def timings(outdir):
                 order.append(label)
             rows[label].append(row)
     print(f"\n#### timings: {outdir}\n")
-    print("| tool (label) | runs | wall s (median) | min..max | cells/s | CPU % | max RSS MB |"
-          " output MB | load1 before |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| tool (label) | runs | wall s (median) | min..max | cells/s | CPU % | CPU s |"
+          " max RSS MB | output MB | load1 before |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label in order:
         runs = rows[label]
         wall = [float(r["wall_s"]) for r in runs]
         median_wall = statistics.median(wall)
         cells = int(runs[0]["cells"])
         cpu = statistics.median(float(r["cpu_pct"]) for r in runs)
+        cpu_s = statistics.median(float(r["cpu_s"]) for r in runs)
         rss = statistics.median(float(r["maxrss_MB"]) for r in runs)
         loads = ", ".join(r["load1_before"] for r in runs)
         output = os.path.join(outdir, re.sub(r"_t[0-9]+$", "", label) + ".tif")
         size = f"{os.path.getsize(output) / 1e6:.1f}" if os.path.exists(output) else "-"
         print(f"| {label} | {len(runs)} | {median_wall:.2f} | {min(wall):.2f}..{max(wall):.2f} |"
-              f" {cells / median_wall / 1e6:.1f} M | {cpu:.0f} | {rss:.0f} | {size} | {loads} |")
+              f" {cells / median_wall / 1e6:.1f} M | {cpu:.0f} | {cpu_s:.2f} | {rss:.0f} | {size} |"
+              f" {loads} |")
 
 
 def diff_row(name, ours, theirs, unit):

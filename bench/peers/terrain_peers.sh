@@ -28,13 +28,14 @@ timed() {
             echo "FAILED: $label (see $OUT/logs/$label.$k.log)" >&2
             return 1
         fi
-        local wall cpu rss
+        local wall cpu rss cpu_s
         wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0;
                   for(i=1;i<=n;i++) s=s*60+a[i]; printf "%.3f", s}' "$tf")
         cpu=$(awk -F': ' '/Percent of CPU/{gsub("%","",$2); print $2}' "$tf")
         rss=$(awk -F': ' '/Maximum resident set size/{printf "%.1f", $2/1024}' "$tf")
-        printf "%s\t%s\t%d\t%s\t%s\t%s\t%s\n" "$label" "$CELLS" "$k" "$wall" "$cpu" "$rss" \
-            "$load1" >> "$OUT/timings.tsv"
+        cpu_s=$(awk -F': ' '/(User|System) time/{s+=$2} END{printf "%.2f", s}' "$tf")
+        printf "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n" "$label" "$CELLS" "$k" "$wall" "$cpu" \
+            "$cpu_s" "$rss" "$load1" >> "$OUT/timings.tsv"
         printf "%-34s run %d  wall %7ss  CPU %4s%%  RSS %7s MB  load %s\n" "$label" "$k" \
             "$wall" "$cpu" "$rss" "$load1"
     done
@@ -69,7 +70,7 @@ THREADS=${THREADS:-1 2}
 CELLS=$(gdalinfo "$DEM" | awk '/^Size is/{gsub(",","",$3); print $3*$4}')
 export DEM OUT REPEATS THREADS CELLS
 [ -f "$OUT/timings.tsv" ] ||
-    printf "label\tcells\trun\twall_s\tcpu_pct\tmaxrss_MB\tload1_before\n" > "$OUT/timings.tsv"
+    printf "label\tcells\trun\twall_s\tcpu_pct\tcpu_s\tmaxrss_MB\tload1_before\n" > "$OUT/timings.tsv"
 echo "DEM=$DEM ($CELLS cells)  OUT=$OUT  nproc=$(nproc)  load=$(cut -d' ' -f1-3 /proc/loadavg)"
 
 for t in $THREADS; do
