@@ -28,7 +28,8 @@ def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    print("| build | benchmark | median real ms | cells/s (real) | cells/s uncontended (cells / CPU s of thread 0) |"
+    print("| build | benchmark | median real ms | cells/s (real) |"
+          " cells/s uncontended (cells / CPU s of thread 0) |"
           " triad GB/s | cells/s x 8 B / triad |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for arg in sys.argv[1:]:

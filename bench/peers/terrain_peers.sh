@@ -59,7 +59,7 @@ if [ "${1:-}" = "--inside-grass" ]; then
     exit 0
 fi
 
-[ $# -eq 2 ] || { sed -n '5,10p' "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { sed -n '6,11p' "$0" >&2; exit 2; }
 [ -f "$1" ] || { echo "no such DEM: $1" >&2; exit 2; }
 DEM=$(readlink -f "$1")
 mkdir -p "$2"
@@ -70,7 +70,8 @@ THREADS=${THREADS:-1 2}
 CELLS=$(gdalinfo "$DEM" | awk '/^Size is/{gsub(",","",$3); print $3*$4}')
 export DEM OUT REPEATS THREADS CELLS
 [ -f "$OUT/timings.tsv" ] ||
-    printf "label\tcells\trun\twall_s\tcpu_pct\tcpu_s\tmaxrss_MB\tload1_before\n" > "$OUT/timings.tsv"
+    printf "label\tcells\trun\twall_s\tcpu_pct\tcpu_s\tmaxrss_MB\tload1_before\n" \
+        > "$OUT/timings.tsv"
 echo "DEM=$DEM ($CELLS cells)  OUT=$OUT  nproc=$(nproc)  load=$(cut -d' ' -f1-3 /proc/loadavg)"
 
 for t in $THREADS; do

@@ -70,7 +70,9 @@ inline Gradient horn_from_window(double a, double b, double c, double d, double 
 Gradient careful_gradient(RasterView<const float> z, const CellMask& mask, std::size_t row,
                           std::size_t col, HornScale scale) noexcept {
     const double e = static_cast<double>(z(row, col));
-    auto at = [&](int dr, int dc) { return neighbour_or_extrapolated(z, mask, row, col, dr, dc, e); };
+    auto at = [&](int dr, int dc) {
+        return neighbour_or_extrapolated(z, mask, row, col, dr, dc, e);
+    };
     return horn_from_window(at(-1, -1), at(-1, 0), at(-1, 1), at(0, -1), at(0, 1), at(1, -1),
                             at(1, 0), at(1, 1), scale);
 }
