@@ -14,6 +14,11 @@
 /// a one-cell-wide strip). A plane therefore keeps its exact slope up to the edges and corners of
 /// the data. Cells without data get NaN.
 ///
+/// Cost: O(cells). Cells whose eight neighbours are inside the grid and have data (all interior
+/// cells of a DEM without holes) read their window directly from three rows; only cells at the
+/// grid edge or next to no-data go through the checks and extrapolation above. Both paths end in
+/// the same arithmetic, so a window gives the same result whichever path read it.
+///
 /// Threading: OpenMP over rows; each output cell depends only on the input, so results are
 /// bitwise identical for any thread count.
 
