@@ -21,12 +21,16 @@ namespace {
 struct CommonToolOptions {
     std::string input_crs;  ///< CRS assumed for inputs that have none
     int threads = 0;
+    bool uncompressed = false; ///< plain tiled GeoTIFF without compression instead of a COG
 };
 
 void add_common_options(CLI::App& cmd, CommonToolOptions& common) {
     cmd.add_option("--input-crs", common.input_crs,
                    "CRS to assume for an input that has none (e.g. EPSG:25832); an input with "
                    "its own CRS keeps it");
+    cmd.add_flag("--uncompressed", common.uncompressed,
+                 "write a plain tiled, uncompressed GeoTIFF (fastest to write, largest) instead of "
+                 "a compressed Cloud-Optimized GeoTIFF");
     cmd.add_option("--threads", common.threads, "OpenMP threads (0: all cores)")
         ->check(CLI::Range(0, 1024));
 }
@@ -54,6 +58,10 @@ int run_terrain_tool(const TerrainToolState& s, TerrainProduct product) {
     RasterLayer dem = read_raster(s.input, 1, assumed_crs(s.common));
     kernels::Raster<float> out(dem.values.spec());
     GeoTiffOptions options;
+    if (s.common.uncompressed) {
+        options.cloud_optimized = false;
+        options.compression = "NONE";
+    }
     switch (product) {
     case TerrainProduct::slope:
         kernels::terrain::compute_slope_deg(dem.values.view(), dem.mask, out.view());

@@ -178,6 +178,9 @@ void write_any(const fs::path& destination, const kernels::Raster<T>& raster,
     const std::string block = std::to_string(options.block_size_px);
     CPLStringList create_options;
     create_options.SetNameValue("COMPRESS", options.compression.c_str());
+    // Block compression dominates the time of writing a large raster; GDAL compresses blocks in
+    // parallel when asked (the bytes written do not depend on the thread count).
+    create_options.SetNameValue("NUM_THREADS", "ALL_CPUS");
     if (options.cloud_optimized) {
         create_options.SetNameValue("BLOCKSIZE", block.c_str());
         create_options.SetNameValue("PREDICTOR", "YES");
