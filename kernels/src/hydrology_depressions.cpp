@@ -63,11 +63,8 @@ std::vector<Depression> find_depressions(RasterView<const float> elevation_m,
                     if (!d8_inside(r, c, k, rows, cols)) {
                         continue;
                     }
-                    const auto ku = static_cast<std::size_t>(k);
-                    const auto nr =
-                        static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r) + d8_row_offset[ku]);
-                    const auto nc =
-                        static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + d8_col_offset[ku]);
+                    const std::size_t nr = d8_neighbour_row(r, k);
+                    const std::size_t nc = d8_neighbour_col(c, k);
                     if (ids(nr, nc) == 0 && raised(nr, nc)) {
                         ids(nr, nc) = d.id;
                         queue.push_back(static_cast<std::uint32_t>(nr * cols + nc));

@@ -35,10 +35,8 @@ bool is_outlet_cell(const CellMask& mask, std::size_t row, std::size_t col) noex
     if (row == 0 || col == 0 || row + 1 == rows || col + 1 == cols) {
         return true;
     }
-    for (std::size_t k = 0; k < 8; ++k) {
-        const auto r = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(row) + d8_row_offset[k]);
-        const auto c = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(col) + d8_col_offset[k]);
-        if (!mask.has_data(r, c)) {
+    for (int k = 0; k < 8; ++k) {
+        if (!mask.has_data(d8_neighbour_row(row, k), d8_neighbour_col(col, k))) {
             return true;
         }
     }

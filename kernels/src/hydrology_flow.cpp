@@ -26,15 +26,6 @@ inline void for_each_neighbour(std::size_t row, std::size_t col, std::size_t row
     }
 }
 
-[[nodiscard]] inline std::size_t neighbour_row(std::size_t row, int k) noexcept {
-    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(row) +
-                                    d8_row_offset[static_cast<std::size_t>(k)]);
-}
-[[nodiscard]] inline std::size_t neighbour_col(std::size_t col, int k) noexcept {
-    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(col) +
-                                    d8_col_offset[static_cast<std::size_t>(k)]);
-}
-
 /// Steepest-descent code of one cell (d8_no_direction if no neighbour with data is lower).
 std::uint8_t d8_direction_of(RasterView<const float> z, const CellMask& mask, std::size_t row,
                              std::size_t col, const std::array<double, 8>& inverse_distance) {
@@ -42,8 +33,8 @@ std::uint8_t d8_direction_of(RasterView<const float> z, const CellMask& mask, st
     double steepest = 0.0;
     std::uint8_t code = d8_no_direction;
     for_each_neighbour(row, col, z.rows(), z.cols(), [&](int k) {
-        const std::size_t r = neighbour_row(row, k);
-        const std::size_t c = neighbour_col(col, k);
+        const std::size_t r = d8_neighbour_row(row, k);
+        const std::size_t c = d8_neighbour_col(col, k);
         if (!mask.has_data(r, c)) {
             return;
         }
@@ -80,8 +71,8 @@ int mfd_fractions_impl(RasterView<const float> z, const CellMask& mask, std::siz
     int lower = 0;
     const bool quinn = params.mfd_weighting == MfdWeighting::quinn1991;
     for_each_neighbour(row, col, z.rows(), z.cols(), [&](int k) {
-        const std::size_t r = neighbour_row(row, k);
-        const std::size_t c = neighbour_col(col, k);
+        const std::size_t r = d8_neighbour_row(row, k);
+        const std::size_t c = d8_neighbour_col(col, k);
         if (!mask.has_data(r, c)) {
             return;
         }
@@ -134,8 +125,8 @@ void compute_d8_directions(RasterView<const float> elevation_m, const CellMask& 
     for (std::ptrdiff_t rr = 0; rr < rows; ++rr) {
         const auto r = static_cast<std::size_t>(rr);
         for (std::size_t c = 0; c < cols; ++c) {
-            direction(r, c) =
-                mask.has_data(r, c) ? d8_direction_of(elevation_m, mask, r, c, inv) : d8_no_direction;
+            direction(r, c) = mask.has_data(r, c) ? d8_direction_of(elevation_m, mask, r, c, inv)
+                                                  : d8_no_direction;
         }
     }
 }
@@ -184,8 +175,8 @@ FlowStats flow_accumulation(RasterView<const float> filled_m, const CellMask& ma
             const float zc = filled_m(r, c);
             std::uint8_t count = 0;
             for_each_neighbour(r, c, rows, cols, [&](int k) {
-                const std::size_t nr = neighbour_row(r, k);
-                const std::size_t nc = neighbour_col(c, k);
+                const std::size_t nr = d8_neighbour_row(r, k);
+                const std::size_t nc = d8_neighbour_col(c, k);
                 if (!mask.has_data(nr, nc)) {
                     return;
                 }
@@ -218,8 +209,8 @@ FlowStats flow_accumulation(RasterView<const float> filled_m, const CellMask& ma
         const std::size_t c = i - r * cols;
         const double flow = accumulation(r, c);
         auto pass_to = [&](int k, double amount) {
-            const std::size_t nr = neighbour_row(r, k);
-            const std::size_t nc = neighbour_col(c, k);
+            const std::size_t nr = d8_neighbour_row(r, k);
+            const std::size_t nc = d8_neighbour_col(c, k);
             accumulation(nr, nc) += amount;
             const std::size_t ni = nr * cols + nc;
             if (--donors[ni] == 0) {

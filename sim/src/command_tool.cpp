@@ -262,7 +262,8 @@ int run_hydrology_tool(const HydrologyToolState& s, HydrologyProduct product) {
         log_info(std::to_string(table.size()) + " closed depressions, volume " +
                  fixed(volume_m3, 0) + " m3");
         for (std::size_t i = 0; i < out.size(); ++i) {
-            out[i] = dem.mask.has_data(i) ? static_cast<float>(ids[i]) : kernels::no_data_value<float>;
+            out[i] = dem.mask.has_data(i) ? static_cast<float>(ids[i])
+                                          : kernels::no_data_value<float>;
         }
         options.description = "closed depression id (0 = none; outermost filled extent)";
         options.units = "1";

@@ -32,14 +32,14 @@ Raster<float> fill(const TestDem& d, bool epsilon, FillStats* stats = nullptr) {
 }
 
 /// Calls f(nr, nc) for every neighbour with data of (r, c).
-template <typename F> void for_data_neighbours(const TestDem& d, std::size_t r, std::size_t c, F f) {
+template <typename F>
+void for_data_neighbours(const TestDem& d, std::size_t r, std::size_t c, F f) {
     for (int k = 0; k < 8; ++k) {
         if (!d8_inside(r, c, k, d.spec.rows, d.spec.cols)) {
             continue;
         }
-        const auto ku = static_cast<std::size_t>(k);
-        const auto nr = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(r) + d8_row_offset[ku]);
-        const auto nc = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(c) + d8_col_offset[ku]);
+        const std::size_t nr = d8_neighbour_row(r, k);
+        const std::size_t nc = d8_neighbour_col(c, k);
         if (d.mask.has_data(nr, nc)) {
             f(nr, nc);
         }

@@ -44,13 +44,24 @@ inline constexpr std::uint8_t d8_no_direction = 255;
 }
 
 /// Flat-index offsets of the eight neighbours in a raster with `row_stride` cells per row.
-[[nodiscard]] inline std::array<std::ptrdiff_t, 8> d8_index_offsets(std::size_t row_stride) noexcept {
+[[nodiscard]] inline std::array<std::ptrdiff_t, 8>
+d8_index_offsets(std::size_t row_stride) noexcept {
     std::array<std::ptrdiff_t, 8> o{};
     const auto stride = static_cast<std::ptrdiff_t>(row_stride);
     for (std::size_t k = 0; k < 8; ++k) {
         o[k] = d8_row_offset[k] * stride + d8_col_offset[k];
     }
     return o;
+}
+
+/// Row and column of neighbour `code` of (row, col); only for neighbours inside the grid.
+[[nodiscard]] inline std::size_t d8_neighbour_row(std::size_t row, int code) noexcept {
+    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(row) +
+                                    d8_row_offset[static_cast<std::size_t>(code)]);
+}
+[[nodiscard]] inline std::size_t d8_neighbour_col(std::size_t col, int code) noexcept {
+    return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(col) +
+                                    d8_col_offset[static_cast<std::size_t>(code)]);
 }
 
 /// True when neighbour `code` of (row, col) lies inside a grid of `rows` x `cols` cells.
