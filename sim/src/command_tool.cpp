@@ -1,5 +1,8 @@
 // `lauter tool NAME INPUT... OUTPUT [--options]`: one kernel on GeoTIFF (any GDAL raster) inputs,
 // GeoTIFF outputs, like saga_cmd or whitebox_tools. Options carry their unit in the name.
+#include <lauter/kernels/hydrology/depressions.hpp>
+#include <lauter/kernels/hydrology/fill.hpp>
+#include <lauter/kernels/hydrology/flow_direction.hpp>
 #include <lauter/kernels/terrain/slope.hpp>
 #include <lauter/sim/commands.hpp>
 #include <lauter/sim/error.hpp>
@@ -8,8 +11,14 @@
 #include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/terrain_reconstruction.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -114,6 +123,209 @@ void add_terrain_tool(CLI::App& tool, CommandAction& action, const std::string& 
     });
 }
 
+/// Depression filling, flow accumulation and depression analysis (kernels/hydrology).
+struct HydrologyToolState {
+    CommonToolOptions common;
+    std::string input;
+    std::string output;
+    std::string table;         ///< sinks: optional CSV of the depressions
+    bool epsilon = false;      ///< fill: Priority-Flood+epsilon
+    std::string method = "d8"; ///< flowacc: d8 | mfd
+    double exponent = 1.1;     ///< flowacc: MFD exponent (Freeman 1991)
+    std::string unit = "cells";
+};
+
+enum class HydrologyProduct { fill, flowacc, sinks };
+
+std::string fixed(double value, int digits) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(digits) << value;
+    return out.str();
+}
+
+/// Fills the DEM (with or without epsilon) and logs what changed.
+kernels::Raster<float> filled_dem(const RasterLayer& dem, bool epsilon) {
+    kernels::Raster<float> filled(dem.values.spec());
+    kernels::hydrology::FillWorkspace workspace;
+    kernels::hydrology::FillParams params;
+    params.epsilon = epsilon;
+    const StepTimer timer;
+    const kernels::hydrology::FillStats stats = kernels::hydrology::fill_depressions_barnes2014(
+        dem.values.view(), dem.mask, filled.view(), workspace, params);
+    log_info(std::string("filled depressions (Priority-Flood, Barnes et al. 2014") +
+             (epsilon ? "+epsilon" : "") + ") in " + fixed(timer.seconds(), 3) + " s: " +
+             std::to_string(stats.raised_cells) + " cells raised, volume " +
+             fixed(stats.volume_m3, 0) + " m3, max " + fixed(stats.max_raise_m, 3) + " m");
+    return filled;
+}
+
+/// Writes `text` to `destination` atomically: a hidden temporary file in the same directory,
+/// renamed onto the destination once it is complete.
+void write_text_atomically(const std::filesystem::path& destination, const std::string& text) {
+    namespace fs = std::filesystem;
+    const fs::path directory =
+        destination.has_parent_path() ? destination.parent_path() : fs::path(".");
+    const fs::path temporary =
+        directory / ("." + destination.filename().string() + ".tmp-" +
+                     std::to_string(static_cast<long>(::getpid())));
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            throw InputError("cannot write " + destination.string() + ": directory " +
+                             directory.string() + " does not exist or is not writable; choose "
+                             "another path");
+        }
+        out << text;
+        out.close();
+        if (!out) {
+            std::error_code ec;
+            fs::remove(temporary, ec);
+            throw RuntimeFailure("writing " + destination.string() + " failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    fs::rename(temporary, destination, ec);
+    if (ec) {
+        fs::remove(temporary, ec);
+        throw RuntimeFailure("cannot rename the temporary file onto " + destination.string());
+    }
+}
+
+std::string depression_csv(const std::vector<kernels::hydrology::Depression>& table,
+                           const kernels::GridSpec& spec) {
+    std::ostringstream out;
+    out << "id,spill_elevation_m,max_depth_m,area_m2,volume_m3,cell_count,deepest_row,"
+           "deepest_col,deepest_x,deepest_y\n";
+    out << std::setprecision(10);
+    for (const kernels::hydrology::Depression& d : table) {
+        out << d.id << ',' << d.spill_elevation_m << ',' << d.max_depth_m << ',' << d.area_m2
+            << ',' << d.volume_m3 << ',' << d.cell_count << ',' << d.deepest_row << ','
+            << d.deepest_col << ',' << spec.cell_centre_x(d.deepest_col) << ','
+            << spec.cell_centre_y(d.deepest_row) << '\n';
+    }
+    return out.str();
+}
+
+/// Largest integer a float32 holds exactly: depression ids are written as float32.
+constexpr std::size_t largest_exact_float_integer = 16777216;
+
+int run_hydrology_tool(const HydrologyToolState& s, HydrologyProduct product) {
+    apply_thread_count(s.common.threads);
+    const StepTimer timer;
+    const RasterLayer dem = read_raster(s.input, 1, assumed_crs(s.common));
+    GeoTiffOptions options;
+    options.metadata.push_back({"SOURCE", s.input});
+    kernels::Raster<float> out(dem.values.spec());
+    switch (product) {
+    case HydrologyProduct::fill: {
+        out = filled_dem(dem, s.epsilon);
+        options.description = std::string("depression-filled elevation (Priority-Flood, Barnes "
+                                          "et al. 2014") +
+                              (s.epsilon ? "+epsilon" : "") + ")";
+        options.units = "m";
+        break;
+    }
+    case HydrologyProduct::flowacc: {
+        log_info("flowacc fills the DEM first (Priority-Flood+epsilon, so that flats drain)");
+        const kernels::Raster<float> filled = filled_dem(dem, true);
+        kernels::hydrology::FlowParams params;
+        params.method = s.method == "mfd" ? kernels::hydrology::FlowMethod::mfd
+                                          : kernels::hydrology::FlowMethod::d8;
+        params.mfd_exponent = s.exponent;
+        params.unit = s.unit == "m2" ? kernels::hydrology::AccumulationUnit::area_m2
+                                     : kernels::hydrology::AccumulationUnit::cells;
+        kernels::Raster<double> accumulation(dem.values.spec());
+        kernels::hydrology::FlowWorkspace workspace;
+        const StepTimer step;
+        const kernels::hydrology::FlowStats stats = kernels::hydrology::flow_accumulation(
+            filled.view(), dem.mask, accumulation.view(), workspace, params);
+        log_info("flow accumulation (" + s.method + ") in " + fixed(step.seconds(), 3) +
+                 " s: " + std::to_string(stats.outlet_cells) + " outlet cells, outflow " +
+                 fixed(stats.outflow, 1) + " of " + fixed(stats.total_weight, 1) + " " + s.unit);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            out[i] = static_cast<float>(accumulation[i]);
+        }
+        options.description =
+            s.method == "mfd"
+                ? "flow accumulation, MFD (Freeman 1991, p = " + fixed(s.exponent, 3) + ")"
+                : std::string("flow accumulation, D8 (O'Callaghan & Mark 1984)");
+        options.units = s.unit == "m2" ? "m2" : "cells";
+        break;
+    }
+    case HydrologyProduct::sinks: {
+        const kernels::Raster<float> filled = filled_dem(dem, false);
+        kernels::Raster<std::uint32_t> ids(dem.values.spec());
+        kernels::hydrology::DepressionWorkspace workspace;
+        const std::vector<kernels::hydrology::Depression> table =
+            kernels::hydrology::find_depressions(dem.values.view(), filled.view(), dem.mask,
+                                                 ids.view(), workspace);
+        if (table.size() > largest_exact_float_integer) {
+            throw RuntimeFailure(std::to_string(table.size()) + " depressions in " + s.input +
+                                 " exceed the ids a float32 GeoTIFF holds exactly");
+        }
+        double volume_m3 = 0.0;
+        for (const auto& d : table) {
+            volume_m3 += d.volume_m3;
+        }
+        log_info(std::to_string(table.size()) + " closed depressions, volume " +
+                 fixed(volume_m3, 0) + " m3");
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            out[i] = dem.mask.has_data(i) ? static_cast<float>(ids[i])
+                                          : kernels::no_data_value<float>;
+        }
+        options.description = "closed depression id (0 = none; outermost filled extent)";
+        options.units = "1";
+        if (!s.table.empty()) {
+            write_text_atomically(s.table, depression_csv(table, dem.values.spec()));
+            log_info("wrote " + s.table + " (" + std::to_string(table.size()) + " depressions)");
+        }
+        break;
+    }
+    }
+    write_geotiff(s.output, out, dem.mask, options);
+    log_info("wrote " + s.output + " (" + std::to_string(out.spec().rows) + " x " +
+             std::to_string(out.spec().cols) + " cells) in " + fixed(timer.seconds(), 3) + " s");
+    return exit_ok;
+}
+
+void add_hydrology_tool(CLI::App& tool, CommandAction& action, const std::string& name,
+                        const std::string& summary, HydrologyProduct product) {
+    auto state = std::make_shared<HydrologyToolState>();
+    CLI::App* cmd = tool.add_subcommand(name, summary);
+    cmd->add_option("DEM", state->input, "elevation raster (any GDAL format), metres; no-data "
+                                         "cells act as outlets")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("OUTPUT", state->output, "output GeoTIFF")->required();
+    add_common_options(*cmd, state->common);
+    switch (product) {
+    case HydrologyProduct::fill:
+        cmd->add_flag("--epsilon", state->epsilon,
+                      "raise filled flats by one float step per cell so that they drain "
+                      "(Priority-Flood+epsilon)");
+        break;
+    case HydrologyProduct::flowacc:
+        cmd->add_option("--method", state->method, "d8 (steepest descent) or mfd (Freeman 1991)")
+            ->capture_default_str()
+            ->check(CLI::IsMember({"d8", "mfd"}));
+        cmd->add_option("--exponent", state->exponent, "MFD exponent p (Freeman 1991: 1.1)")
+            ->capture_default_str()
+            ->check(CLI::Range(0.01, 100.0));
+        cmd->add_option("--unit", state->unit, "cells (count) or m2 (contributing area)")
+            ->capture_default_str()
+            ->check(CLI::IsMember({"cells", "m2"}));
+        break;
+    case HydrologyProduct::sinks:
+        cmd->add_option("--table", state->table,
+                        "CSV with one row per depression (id, spill elevation, max depth, area, "
+                        "volume, cells, deepest cell)");
+        break;
+    }
+    cmd->callback([&action, state, product] {
+        action = [state, product] { return run_hydrology_tool(*state, product); };
+    });
+}
+
 struct ReconstructToolState {
     CommonToolOptions common;
     std::string osm;
@@ -167,6 +379,17 @@ void add_tool_command(CLI::App& app, CommandAction& action) {
                      TerrainProduct::aspect);
     add_terrain_tool(*tool, action, "hillshade", "Hillshade 0..1 for a sun position",
                      TerrainProduct::hillshade);
+    add_hydrology_tool(*tool, action, "fill",
+                       "Fill depressions (Priority-Flood, Barnes et al. 2014); --epsilon drains "
+                       "flats",
+                       HydrologyProduct::fill);
+    add_hydrology_tool(*tool, action, "flowacc",
+                       "Flow accumulation, D8 or MFD (Freeman 1991), on the filled DEM",
+                       HydrologyProduct::flowacc);
+    add_hydrology_tool(*tool, action, "sinks",
+                       "Closed depressions: id raster, optional CSV table (spill level, depth, "
+                       "area, volume)",
+                       HydrologyProduct::sinks);
     add_terrain_reconstruct_tool(*tool, action);
     tool->require_subcommand(0, 1);
     tool->callback([tool, list, &action] {
