@@ -44,6 +44,16 @@ void add_common_options(CLI::App& cmd, CommonToolOptions& common) {
         ->check(CLI::Range(0, 1024));
 }
 
+/// Output format of every tool: a compressed COG, or with --uncompressed a plain tiled GeoTIFF.
+GeoTiffOptions output_options(const CommonToolOptions& common) {
+    GeoTiffOptions options;
+    if (common.uncompressed) {
+        options.cloud_optimized = false;
+        options.compression = "NONE";
+    }
+    return options;
+}
+
 std::optional<std::string> assumed_crs(const CommonToolOptions& common) {
     if (common.input_crs.empty()) {
         return std::nullopt;
@@ -66,11 +76,7 @@ int run_terrain_tool(const TerrainToolState& s, TerrainProduct product) {
     const StepTimer timer;
     RasterLayer dem = read_raster(s.input, 1, assumed_crs(s.common));
     kernels::Raster<float> out(dem.values.spec());
-    GeoTiffOptions options;
-    if (s.common.uncompressed) {
-        options.cloud_optimized = false;
-        options.compression = "NONE";
-    }
+    GeoTiffOptions options = output_options(s.common);
     switch (product) {
     case TerrainProduct::slope:
         kernels::terrain::compute_slope_deg(dem.values.view(), dem.mask, out.view());
@@ -213,7 +219,7 @@ int run_hydrology_tool(const HydrologyToolState& s, HydrologyProduct product) {
     apply_thread_count(s.common.threads);
     const StepTimer timer;
     const RasterLayer dem = read_raster(s.input, 1, assumed_crs(s.common));
-    GeoTiffOptions options;
+    GeoTiffOptions options = output_options(s.common);
     options.metadata.push_back({"SOURCE", s.input});
     kernels::Raster<float> out(dem.values.spec());
     switch (product) {

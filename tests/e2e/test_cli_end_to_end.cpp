@@ -52,7 +52,7 @@ TEST_CASE("lauter --help explains the commands", "[e2e]") {
 TEST_CASE("lauter tool --list names every tool", "[e2e]") {
     const CommandResult r = run_command(lauter_cmd() + " tool --list");
     CHECK(r.exit_code == 0);
-    for (const char* tool : {"slope", "aspect", "hillshade", "terrain-reconstruct"}) {
+    for (const char* tool : {"slope", "aspect", "hillshade", "fill", "flowacc", "sinks", "terrain-reconstruct"}) {
         INFO(tool);
         CHECK(r.out.find(tool) != std::string::npos);
     }
