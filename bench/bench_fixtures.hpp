@@ -1,8 +1,7 @@
 #pragma once
-// Synthetic DEMs shared by the hydrology benchmarks: gaussian hills on a tilted plane (the
-// surface of bench_terrain.cpp, re-stated here because that file keeps its generator private)
-// plus a deterministic hash noise of a few metres that creates many small closed depressions,
-// as real DEMs have. 10 m cells.
+// Synthetic DEMs shared by the benchmarks: gaussian hills on a tilted plane (every aspect and a
+// range of slopes), optionally plus a deterministic hash noise of a few metres that creates many
+// small closed depressions, as real DEMs have (the hydrology benchmarks use it). 10 m cells.
 
 #include <lauter/kernels/grid.hpp>
 

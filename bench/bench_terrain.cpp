@@ -5,6 +5,8 @@
 // compute-bound one (atan, hypot, cos per cell) stays below.
 #include <lauter/kernels/terrain/slope.hpp>
 
+#include "bench_fixtures.hpp"
+
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
@@ -16,32 +18,6 @@ namespace {
 
 using namespace lauter::kernels;
 
-GridSpec square_grid(std::size_t n) {
-    GridSpec g;
-    g.rows = n;
-    g.cols = n;
-    g.cell_size_x_m = 10.0;
-    g.cell_size_y_m = 10.0;
-    return g;
-}
-
-/// Three gaussian hills on a tilted plane: every aspect and a range of slopes.
-Raster<float> gaussian_hills(const GridSpec& g) {
-    Raster<float> z(g);
-    const double n = static_cast<double>(g.rows);
-    for (std::size_t r = 0; r < g.rows; ++r) {
-        for (std::size_t c = 0; c < g.cols; ++c) {
-            const double x = static_cast<double>(c) / n;
-            const double y = static_cast<double>(r) / n;
-            auto hill = [&](double cx, double cy, double h, double w) {
-                return h * std::exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / w);
-            };
-            z(r, c) = static_cast<float>(230.0 + 30.0 * x + hill(0.3, 0.3, 150.0, 0.02) +
-                                         hill(0.7, 0.4, 100.0, 0.01) + hill(0.5, 0.8, 120.0, 0.03));
-        }
-    }
-    return z;
-}
 
 constexpr std::int64_t bytes_per_cell = sizeof(float) + sizeof(CellStatus) + sizeof(float);
 
@@ -49,8 +25,8 @@ template <typename Kernel>
 void run(benchmark::State& state, Kernel&& kernel) {
     const auto n = static_cast<std::size_t>(state.range(0));
     const int threads = static_cast<int>(state.range(1));
-    const GridSpec g = square_grid(n);
-    const Raster<float> z = gaussian_hills(g);
+    const GridSpec g = lauter::bench::square_grid(n);
+    const Raster<float> z = lauter::bench::rough_hills(g, 0.0);
     const CellMask mask(g);
     Raster<float> out(g);
     const int saved = omp_get_max_threads();
