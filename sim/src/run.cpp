@@ -279,31 +279,33 @@ StudyArea prepare_study_area(const Scenario& s) {
 }
 
 void run_scenario(const Scenario& s, const std::filesystem::path& output) {
-    const StudyArea area = prepare_study_area(s);
-
+    // The writer is opened first, so that an unwritable output path fails before any work; if the
+    // run fails later, its temporary file is removed and nothing appears under `output`.
     RootAttributes root;
     root.lauter_version = version_string;
     root.git_hash = git_hash;
     root.created_utc = utc_now_iso8601();
     root.title = "lauter results: " + s.name;
     root.attribution = s.inputs.osm ? osm_attribution : "";
+    root.extra.emplace_back("resolved_scenario", s.resolved_yaml);
+    WriteOptions options;
+    options.deflate_level = s.output.deflate_level;
+    options.chunk_rows = static_cast<std::size_t>(s.output.chunk_size);
+    options.chunk_cols = static_cast<std::size_t>(s.output.chunk_size);
+    ResultsWriter out(output, root, options);
+
+    const StudyArea area = prepare_study_area(s);
+
+    const StepTimer timer;
     std::ostringstream checksums;
     for (const InputRecord& input : area.inputs) {
         checksums << input.role << " " << input.path.string() << " sha256:" << input.sha256_hex
                   << "\n";
     }
-    root.extra.emplace_back("input_sha256", checksums.str());
-    root.extra.emplace_back("resolved_scenario", s.resolved_yaml);
+    out.set_group_attribute("/", "input_sha256", checksums.str());
     if (!area.terrain_note.empty()) {
-        root.extra.emplace_back("terrain", area.terrain_note);
+        out.set_group_attribute("/", "terrain", area.terrain_note);
     }
-
-    WriteOptions options;
-    options.deflate_level = s.output.deflate_level;
-    options.chunk_rows = static_cast<std::size_t>(s.output.chunk_size);
-    options.chunk_cols = static_cast<std::size_t>(s.output.chunk_size);
-    const StepTimer timer;
-    ResultsWriter out(output, root, options);
     const std::string group = "/" + s.name;
     out.set_group_attribute(group, "resolved_scenario", s.resolved_yaml);
     out.set_group_attribute(group, "input_sha256", checksums.str());

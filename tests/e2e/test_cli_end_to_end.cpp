@@ -218,6 +218,11 @@ TEST_CASE("A DEM without a CRS is rejected unless the scenario states one", "[e2
     CHECK(r.err.find("nocrs.asc") != std::string::npos);
     CHECK(r.err.find("dem_crs") != std::string::npos);
     CHECK_FALSE(fs::exists(out));
+    // The results file was opened before the inputs were read: its temporary file is gone too.
+    for (const std::string& name : dir.entries()) {
+        INFO(name);
+        CHECK(name.find("out.h5") == std::string::npos);
+    }
 
     write_text_file(dir / "s2.yaml", yaml + "  dem_crs: EPSG:25832\n");
     const CommandResult ok = run_command(lauter_cmd() + " -q run " + shell_quote((dir / "s2.yaml").string()) +
