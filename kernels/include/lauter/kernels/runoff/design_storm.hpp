@@ -86,7 +86,7 @@ private:
 /// - one_hour_100_mm: 100 mm in 1 h (100 mm/h), the second example of issue 3, which calls both
 ///   "the intensity bands German heavy-rain indices use". physics.md does not list the heavy-rain
 ///   index (SRI) classes themselves, so no SRI number is attached to these presets.
-/// - ea_test_8a: 400 mm/h from 60 s to 240 s (18 mm), the uniform rain of the UK Environment
+/// - ea_test_8a: 400 mm/h from 60 s to 240 s (20 mm), the uniform rain of the UK Environment
 ///   Agency 2D benchmark test 8A (Néelz & Pender 2013; physics.md B3 and E4, from itzi's test
 ///   configuration).
 enum class StormPreset : std::uint8_t {

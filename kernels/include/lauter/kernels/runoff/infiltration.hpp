@@ -146,8 +146,9 @@ void validate(const GreenAmptParams& params);
 /// Incremental SCS curve-number parameters.
 struct CurveNumberParams {
     /// Curve number CN in (0, 100] of the pervious share, uniform or per cell (raster values are
-    /// clamped to [1, 100]; values that are not numbers count as 1). Default 74: TR-55 table 2-2a, open space in good condition on
-    /// hydrologic soil group C (physics.md B2); sim/ sets it per land cover and soil group.
+    /// clamped to [1, 100]; values that are not numbers count as 1). Default 74: TR-55 table
+    /// 2-2a, open space in good condition on hydrologic soil group C (physics.md B2); sim/ sets
+    /// it per land cover and soil group.
     shallow::CellField curve_number = shallow::CellField::uniform(74.0);
     /// Initial abstraction ratio lambda in [0, 1]: 0.2 classically (TR-55); about 0.05 suggested
     /// for urban catchments (physics.md B2).
