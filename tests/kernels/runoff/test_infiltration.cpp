@@ -31,7 +31,7 @@ GridSpec grid(std::size_t rows, std::size_t cols, double cell_size_m) {
 }
 
 /// Silt loam, theta_i = 0.30 (physics.md B5 case 6).
-GreenAmptSoil silt_loam_030() {
+GreenAmptSoil silt_loam_b5() {
     return green_ampt_soil(rawls_1983_soil(SoilTexture::silt_loam), 0.30);
 }
 
@@ -46,7 +46,7 @@ double ponded_green_ampt(double ponding_m, double duration_s, double dt_s, doubl
     Raster<double> depth(g, ponding_m);
     Raster<float> source(g);
     GreenAmptParams params;
-    params.soils = {silt_loam_030()};
+    params.soils = {silt_loam_b5()};
     GreenAmptState state(g);
     const auto steps = static_cast<int>(std::llround(duration_s / dt_s));
     double volume = 0.0;
@@ -67,7 +67,13 @@ TEST_CASE("Rawls et al. (1983) silt loam and the moisture deficit", "[runoff][in
     CHECK(s.effective_porosity == 0.486);
     CHECK(s.suction_head_m == Approx(0.1668).epsilon(1e-12));
     CHECK(s.saturated_conductivity_m_per_s == Approx(0.65e-2 / 3600.0).epsilon(1e-12));
-    CHECK(silt_loam_030().moisture_deficit == Approx(0.186).epsilon(1e-12));
+    CHECK(silt_loam_b5().moisture_deficit == Approx(0.186).epsilon(1e-12));
+    // The default class of GreenAmptParams is the same soil.
+    CHECK(silt_loam_030.saturated_conductivity_m_per_s ==
+          Approx(silt_loam_b5().saturated_conductivity_m_per_s).epsilon(1e-15));
+    CHECK(silt_loam_030.suction_head_m == Approx(silt_loam_b5().suction_head_m).epsilon(1e-15));
+    CHECK(silt_loam_030.moisture_deficit ==
+          Approx(silt_loam_b5().moisture_deficit).epsilon(1e-15));
     CHECK_THROWS_AS(green_ampt_soil(s, 0.49), std::invalid_argument);
     CHECK_THROWS_AS(green_ampt_soil(s, -0.01), std::invalid_argument);
     for (SoilTexture t : all_soil_textures()) {
@@ -82,7 +88,7 @@ TEST_CASE("Rawls et al. (1983) silt loam and the moisture deficit", "[runoff][in
 
 TEST_CASE("Green-Ampt, 0.4 m ponding on silt loam for 24 h: implicit solution (B5 case 6)",
           "[runoff][infiltration]") {
-    const GreenAmptSoil soil = silt_loam_030();
+    const GreenAmptSoil soil = silt_loam_b5();
     const double f = green_ampt_ponded_infiltration_m(soil, 0.4, 86400.0);
     CHECK(f == Approx(b5_case6_infiltration_m).epsilon(0.01));
     // The root satisfies F - a ln(1 + F/a) = K t to round-off.
@@ -109,7 +115,7 @@ TEST_CASE("Green-Ampt, 0.4 m ponding for 24 h: incremental steps of 60 s and 1 h
     CHECK(f_fine == Approx(b5_case6_infiltration_m).epsilon(0.01));
     // Each step integrates f exactly while ponded, so the steps compose to the implicit
     // solution for any step length.
-    const double exact = green_ampt_ponded_infiltration_m(silt_loam_030(), 0.4, 86400.0);
+    const double exact = green_ampt_ponded_infiltration_m(silt_loam_b5(), 0.4, 86400.0);
     CHECK(f_fine == Approx(exact).epsilon(1e-9));
     CHECK(f_coarse == Approx(exact).epsilon(1e-9));
     CHECK(volume_fine == Approx(f_fine * 4.0).epsilon(1e-12));
@@ -118,7 +124,7 @@ TEST_CASE("Green-Ampt, 0.4 m ponding for 24 h: incremental steps of 60 s and 1 h
 TEST_CASE("Green-Ampt under rain ponds at Mein & Larson's time", "[runoff][infiltration]") {
     // Rain r = 2 K on silt loam, water removed after each step, classical f = K (1 + psi dθ/F):
     // ponding starts at F_p = psi dθ K / (r - K), t_p = F_p / r (Mein & Larson 1973).
-    const GreenAmptSoil soil = silt_loam_030();
+    const GreenAmptSoil soil = silt_loam_b5();
     const double k = soil.saturated_conductivity_m_per_s;
     const double rain = 2.0 * k;
     const double f_p = soil.suction_head_m * soil.moisture_deficit * k / (rain - k);
@@ -343,7 +349,7 @@ TEST_CASE("loss steps give identical results on 1 and 2 threads", "[runoff][infi
         }
     }
     GreenAmptParams ga;
-    ga.soils = {silt_loam_030(), green_ampt_soil(rawls_1983_soil(SoilTexture::sand), 0.1)};
+    ga.soils = {silt_loam_b5(), green_ampt_soil(rawls_1983_soil(SoilTexture::sand), 0.1)};
     CurveNumberParams scs;
     SurfaceCover cover;
     cover.impervious_fraction = CellField::raster(phi.view());

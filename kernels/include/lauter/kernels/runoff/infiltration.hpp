@@ -128,13 +128,14 @@ struct GreenAmptSoil {
 [[nodiscard]] double green_ampt_ponded_infiltration_m(const GreenAmptSoil& soil,
                                                       double ponding_depth_m, double t_s) noexcept;
 
+/// Silt loam (Rawls et al. 1983) at theta_i = 0.30: the soil of physics.md B5 case 6.
+inline constexpr GreenAmptSoil silt_loam_030{0.65e-2 / 3600.0, 0.1668, 0.486 - 0.30};
+
 /// Green-Ampt parameters of a run.
 struct GreenAmptParams {
     /// Soil classes, indexed by the per-cell soil index (class 0 everywhere without one). Default:
-    /// one class, silt loam (Rawls et al. 1983) at theta_i = 0.30, the soil of physics.md B5
-    /// case 6; sim/ sets the classes of the study area.
-    std::vector<GreenAmptSoil> soils{GreenAmptSoil{
-        0.65e-2 / 3600.0, 0.1668, 0.486 - 0.30}};
+    /// one class, silt_loam_030; sim/ sets the classes of the study area.
+    std::vector<GreenAmptSoil> soils = std::vector<GreenAmptSoil>(1, silt_loam_030);
     /// Add the ponding depth to the suction head, f = K [1 + (psi + h) dtheta / F] (physics.md
     /// B2); false gives the classical f = K (1 + psi dtheta / F).
     bool include_ponding_head = true;
