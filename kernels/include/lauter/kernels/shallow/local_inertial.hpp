@@ -251,7 +251,7 @@ struct ShallowLayerWorkspace {
     ShallowLayerWorkspace() = default;
     explicit ShallowLayerWorkspace(const GridSpec& spec)
         : q_next(spec), row_partials(partial_count * (spec.rows + 1), 0.0),
-          outflow_factor(spec.cell_count(), 1.0) {}
+          outflow_factor(spec.cell_count(), 1.0), row_has_all_data(spec.rows, 0) {}
 
     /// Number of per-row reductions the step keeps (sizes row_partials).
     static constexpr std::size_t partial_count = 8;
@@ -259,6 +259,9 @@ struct ShallowLayerWorkspace {
     FaceField<Real> q_next;           ///< new fluxes, swapped into the state
     std::vector<double> row_partials; ///< per-row partial sums and maxima, summed in row order
     std::vector<double> outflow_factor; ///< per cell: scaling of its outgoing fluxes (<= 1)
+    /// Per cell row: 1 if every cell of the row has data (rebuilt from the mask every step), so
+    /// that such rows take a path without mask look-ups.
+    std::vector<std::uint8_t> row_has_all_data;
     /// Largest |q| / h_f of the last step (m/s), for the next time step; 0 for a fresh workspace.
     double max_face_velocity_m_per_s = 0.0;
 };
