@@ -131,10 +131,12 @@ inline double interior_flux(const FaceContext& ctx, const FaceCoefficients& k, d
     const double denominator = friction_denominator(
         ctx.law, k.friction_scale, std::sqrt(q_old * q_old + q_t * q_t), inv_h, inv_cbrt_h);
     const double drive = k.g_dt * h_f * slope;
+    // One division for both candidates, so that the fallback below costs no second one.
+    const double inv_denominator = 1.0 / denominator;
     double q_new =
-        (ctx.theta * q_old + 0.5 * (1.0 - ctx.theta) * q_neighbours_sum - drive) / denominator;
+        (ctx.theta * q_old + 0.5 * (1.0 - ctx.theta) * q_neighbours_sum - drive) * inv_denominator;
     if (ctx.theta < 1.0 && q_new * slope > 0.0) {
-        q_new = (q_old - drive) / denominator;
+        q_new = (q_old - drive) * inv_denominator;
     }
     diag.velocity_m_per_s = std::abs(q_new) * inv_h;
     diag.froude_sq = diag.velocity_m_per_s * diag.velocity_m_per_s * inv_h * k.inv_g;
@@ -229,6 +231,7 @@ void interior_x_faces(const FaceContext& ctx, const Coefficients& coefficients,
     const double inv_dx = 1.0 / dx;
     const bool manning = ctx.law == FrictionLaw::manning;
     std::array<double, face_block> inv_cbrt_h{};
+    RowMaxima local = maxima; // a local copy stays in registers (no aliasing with the outputs)
     for (std::size_t first = 1; first < cols; first += face_block) {
         const std::size_t end = std::min(cols, first + face_block);
         if (manning) {
@@ -251,9 +254,10 @@ void interior_x_faces(const FaceContext& ctx, const Coefficients& coefficients,
                 static_cast<double>(h[fc]), static_cast<double>(qx[fc]), q_sum, q_t, inv_dx,
                 inv_cbrt_h[fc - first], diag);
             out[fc] = static_cast<Real>(q_face);
-            maxima.add(diag);
+            local.add(diag);
         }
     }
+    maxima = local;
 }
 
 /// Fast path: the y-faces of face row r (0 < r < rows) between two cell rows that have data in
@@ -277,6 +281,7 @@ void interior_y_faces(const FaceContext& ctx, const Coefficients& coefficients,
     const double inv_dy = 1.0 / dy;
     const bool manning = ctx.law == FrictionLaw::manning;
     std::array<double, face_block> inv_cbrt_h{};
+    RowMaxima local = maxima; // a local copy stays in registers (no aliasing with the outputs)
     for (std::size_t first = 0; first < cols; first += face_block) {
         const std::size_t end = std::min(cols, first + face_block);
         if (manning) {
@@ -298,9 +303,10 @@ void interior_y_faces(const FaceContext& ctx, const Coefficients& coefficients,
                 static_cast<double>(h_p[c]), static_cast<double>(y_here[c]), q_sum, q_t, inv_dy,
                 inv_cbrt_h[c - first], diag);
             out[c] = static_cast<Real>(q_face);
-            maxima.add(diag);
+            local.add(diag);
         }
     }
+    maxima = local;
 }
 
 template <typename Real>
