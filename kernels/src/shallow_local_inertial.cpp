@@ -1,8 +1,8 @@
 #include <lauter/kernels/shallow/local_inertial.hpp>
+#include <lauter/kernels/shallow/inverse_cube_root.hpp>
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -55,23 +55,6 @@ FaceCoefficients face_coefficients(const FaceContext& ctx, double g_f, double c_
     const double scale =
         ctx.law == FrictionLaw::manning ? ctx.dt_s * g_f * c_f * c_f : ctx.dt_s * c_f;
     return {1.0 / g_f, g_f * ctx.dt_s, scale};
-}
-
-/// x^(-1/3) for x > 0 to within a few units in the last place (relative error below 1e-15 over
-/// 1e-12 .. 1e4, checked against 1 / std::cbrt), without a division: the exponent divided by 3
-/// in the bit pattern as first guess (error below 10 %), then five Newton steps for
-/// f(r) = r^-3 - x, r <- r (4 - x r^3) / 3, each squaring the relative error. Zero, subnormal,
-/// infinite and NaN arguments go to std::cbrt.
-double inverse_cube_root(double x) noexcept {
-    if (!(x >= std::numeric_limits<double>::min() && x <= std::numeric_limits<double>::max())) {
-        return 1.0 / std::cbrt(x);
-    }
-    // 0x5540000000000000 = 4/3 of the bit pattern of 1.0, so that the guess for 1 is exact.
-    double r = std::bit_cast<double>(0x5540000000000000ULL - std::bit_cast<std::uint64_t>(x) / 3);
-    for (int i = 0; i < 5; ++i) {
-        r = r * (4.0 - x * r * r * r) * (1.0 / 3.0);
-    }
-    return r;
 }
 
 /// h_f^(-1/3) of a face that will flow (h_f above the threshold), else 0 (not used then).
