@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "../support/test_support.hpp"
+
 #include <lauter/kernels/rasterize.hpp>
 
 #include <cmath>
@@ -9,16 +11,10 @@
 
 using namespace lauter::kernels;
 
+using lauter::test::make_grid;
+
 namespace {
 
-GridSpec grid(std::size_t rows, std::size_t cols, double cell_x_m = 1.0, double cell_y_m = 1.0) {
-    GridSpec g;
-    g.rows = rows;
-    g.cols = cols;
-    g.cell_size_x_m = cell_x_m;
-    g.cell_size_y_m = cell_y_m;
-    return g;
-}
 
 /// Covered area in grid units (cells) = sum of the fractions.
 double covered_cells(const Raster<float>& f) {
@@ -49,7 +45,7 @@ double perimeter(const Polygon& p) {
 
 TEST_CASE("A square aligned to sub-samples covers exactly its area", "[rasterize]") {
     const std::size_t s = 4;
-    SubcellCanvas<std::uint8_t> canvas(grid(6, 7), s);
+    SubcellCanvas<std::uint8_t> canvas(make_grid(6, 7), s);
     // 1.25 .. 4.5 x 0.75 .. 3.0: every edge on a sub-sample boundary (multiples of 1/4).
     paint_polygon(canvas, rectangle(1.25, 0.75, 4.5, 3.0), std::uint8_t{1});
     const Raster<float> f = coverage_fraction(canvas, 1);
@@ -77,7 +73,7 @@ TEST_CASE("Random polygons: covered area matches the shoelace area within the ed
                 ring.push_back({10.0 + r * std::cos(angle), 9.0 + r * std::sin(angle)});
             }
             const Polygon poly{{ring}};
-            SubcellCanvas<std::uint8_t> canvas(grid(20, 20), s);
+            SubcellCanvas<std::uint8_t> canvas(make_grid(20, 20), s);
             paint_polygon(canvas, poly, std::uint8_t{3});
             const double covered = covered_cells(coverage_fraction(canvas, 3));
             const double exact = polygon_area(poly);
@@ -90,7 +86,7 @@ TEST_CASE("Random polygons: covered area matches the shoelace area within the ed
 }
 
 TEST_CASE("Holes are rings: even-odd fill leaves them empty", "[rasterize]") {
-    SubcellCanvas<std::uint8_t> canvas(grid(10, 10), 2);
+    SubcellCanvas<std::uint8_t> canvas(make_grid(10, 10), 2);
     Polygon p = rectangle(1.0, 1.0, 9.0, 9.0);
     p.rings.push_back(Ring{{3.0, 3.0}, {3.0, 7.0}, {7.0, 7.0}, {7.0, 3.0}}); // opposite orientation
     paint_polygon(canvas, p, std::uint8_t{1});
@@ -105,7 +101,7 @@ TEST_CASE("Holes are rings: even-odd fill leaves them empty", "[rasterize]") {
 }
 
 TEST_CASE("Polygons partly or wholly outside the grid paint only the inside", "[rasterize]") {
-    SubcellCanvas<std::uint8_t> canvas(grid(4, 4), 4);
+    SubcellCanvas<std::uint8_t> canvas(make_grid(4, 4), 4);
     paint_polygon(canvas, rectangle(-3.0, -2.0, 2.0, 1.5), std::uint8_t{1});
     paint_polygon(canvas, rectangle(10.0, 10.0, 12.0, 12.0), std::uint8_t{1});
     paint_polygon(canvas, rectangle(-1e12, 3.0, 1e12, 1e12), std::uint8_t{2});
@@ -116,7 +112,7 @@ TEST_CASE("Polygons partly or wholly outside the grid paint only the inside", "[
 }
 
 TEST_CASE("Later paints overwrite earlier ones and fractions sum to at most 1", "[rasterize]") {
-    SubcellCanvas<std::uint8_t> canvas(grid(8, 8, 5.0, 5.0), 5);
+    SubcellCanvas<std::uint8_t> canvas(make_grid(8, 8, 5.0, 5.0), 5);
     paint_polygon(canvas, rectangle(0.3, 0.1, 6.7, 7.2), std::uint8_t{1});
     paint_disc(canvas, {4.0, 4.0}, 9.0, std::uint8_t{2});
     const std::vector<Point2> line{{0.0, 7.5}, {8.0, 0.5}};
@@ -141,7 +137,7 @@ TEST_CASE("Later paints overwrite earlier ones and fractions sum to at most 1", 
 TEST_CASE("A disc covers pi r^2 within the edge bound, on square and non-square cells",
           "[rasterize]") {
     for (const double cell_y_m : {2.0, 3.0}) {
-        SubcellCanvas<std::uint8_t> canvas(grid(30, 30, 2.0, cell_y_m), 5);
+        SubcellCanvas<std::uint8_t> canvas(make_grid(30, 30, 2.0, cell_y_m), 5);
         const double radius_m = 13.0;
         paint_disc(canvas, {15.0, 12.0}, radius_m, std::uint8_t{1});
         const double area_m2 = covered_cells(coverage_fraction(canvas, 1)) * 2.0 * cell_y_m;
@@ -152,7 +148,7 @@ TEST_CASE("A disc covers pi r^2 within the edge bound, on square and non-square 
 }
 
 TEST_CASE("A buffered straight line covers length x width plus round caps", "[rasterize]") {
-    SubcellCanvas<std::uint8_t> canvas(grid(40, 40, 1.0, 1.0), 8);
+    SubcellCanvas<std::uint8_t> canvas(make_grid(40, 40, 1.0, 1.0), 8);
     const std::vector<Point2> line{{5.0, 5.0}, {20.0, 25.0}, {35.0, 25.0}};
     const double half_width_m = 1.5;
     paint_buffered_line(canvas, std::span<const Point2>(line), half_width_m, std::uint8_t{1});
@@ -169,7 +165,7 @@ TEST_CASE("A buffered straight line covers length x width plus round caps", "[ra
 }
 
 TEST_CASE("Attribute canvases average over the key's sub-samples", "[rasterize]") {
-    const GridSpec g = grid(2, 2);
+    const GridSpec g = make_grid(2, 2);
     SubcellCanvas<std::uint8_t> key(g, 2);
     SubcellCanvas<float> height(g, 2);
     paint_polygon(key, rectangle(0.0, 0.0, 1.0, 1.0), std::uint8_t{1});
@@ -178,7 +174,7 @@ TEST_CASE("Attribute canvases average over the key's sub-samples", "[rasterize]"
     const Raster<float> mean = mean_where(height, key, 1, 0.0F);
     CHECK(mean(0, 0) == Approx(15.0));
     CHECK(mean(1, 1) == 0.0F);
-    SubcellCanvas<std::uint8_t> other(grid(3, 2), 2);
+    SubcellCanvas<std::uint8_t> other(make_grid(3, 2), 2);
     CHECK_THROWS_AS(mean_where(height, other, 1, 0.0F), std::invalid_argument);
     CHECK_THROWS_AS(SubcellCanvas<std::uint8_t>(g, 0), std::invalid_argument);
 }

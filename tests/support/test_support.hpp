@@ -71,8 +71,8 @@ std::string read_text_file(const std::filesystem::path& path);
 
 /// A north-up grid of `rows` x `cols` cells of `cell_size_x_m` x `cell_size_y_m` whose
 /// upper-left corner is (`x0`, `y0`), in the CRS `crs_wkt` (empty: unknown).
-kernels::GridSpec make_grid(std::size_t rows, std::size_t cols, double cell_size_x_m,
-                            double cell_size_y_m, double x0, double y0,
+kernels::GridSpec make_grid(std::size_t rows, std::size_t cols, double cell_size_x_m = 1.0,
+                            double cell_size_y_m = 1.0, double x0 = 0.0, double y0 = 0.0,
                             const std::string& crs_wkt = {});
 
 /// Runs `f` and returns the what() of the ConfigError it throws ("" if it throws nothing).

@@ -3,6 +3,8 @@
 // B2), sealed shares and sewers, the water-available limit and thread-count determinism.
 #include <catch2/catch.hpp>
 
+#include "../../support/test_support.hpp"
+
 #include <lauter/kernels/runoff/design_storm.hpp>
 #include <lauter/kernels/runoff/infiltration.hpp>
 
@@ -19,16 +21,10 @@ using namespace lauter::kernels;
 using namespace lauter::kernels::runoff;
 using lauter::kernels::shallow::CellField;
 
+using lauter::test::make_grid;
+
 namespace {
 
-GridSpec grid(std::size_t rows, std::size_t cols, double cell_size_m) {
-    GridSpec g;
-    g.rows = rows;
-    g.cols = cols;
-    g.cell_size_x_m = cell_size_m;
-    g.cell_size_y_m = cell_size_m;
-    return g;
-}
 
 /// Silt loam, theta_i = 0.30 (physics.md B5 case 6).
 GreenAmptSoil silt_loam_b5() {
@@ -41,7 +37,7 @@ constexpr double b5_case6_infiltration_m = 0.2973;
 /// Runs Green-Ampt on one cell under a depth held at `ponding_m` (the cell is refilled after each
 /// step) for `duration_s` in steps of `dt_s`; returns F.
 double ponded_green_ampt(double ponding_m, double duration_s, double dt_s, double* volume_m3) {
-    const GridSpec g = grid(1, 1, 2.0);
+    const GridSpec g = make_grid(1, 1, 2.0, 2.0);
     CellMask mask(g);
     Raster<double> depth(g, ponding_m);
     Raster<float> source(g);
@@ -129,7 +125,7 @@ TEST_CASE("Green-Ampt under rain ponds at Mein & Larson's time", "[runoff][infil
     const double rain = 2.0 * k;
     const double f_p = soil.suction_head_m * soil.moisture_deficit * k / (rain - k);
     const double t_p = f_p / rain;
-    const GridSpec g = grid(1, 1, 1.0);
+    const GridSpec g = make_grid(1, 1, 1.0, 1.0);
     CellMask mask(g);
     Raster<double> depth(g, 0.0);
     Raster<float> source(g);
@@ -163,7 +159,7 @@ TEST_CASE("incremental SCS curve number reproduces the TR-55 event runoff (physi
         double runoff_mm;
     };
     const Case cases[] = {{98.0, 34.4}, {74.0, 4.4}, {61.0, 0.3}};
-    const GridSpec g = grid(2, 3, 5.0);
+    const GridSpec g = make_grid(2, 3, 5.0, 5.0);
     const double area = 6.0 * 25.0;
     const Hyetograph storm = design_storm(StormPreset::one_hour_40_mm);
     for (const Case& c : cases) {
@@ -202,7 +198,7 @@ TEST_CASE("incremental SCS curve number reproduces the TR-55 event runoff (physi
 
 TEST_CASE("sealed shares infiltrate nothing; infiltration scales with the pervious share",
           "[runoff][infiltration]") {
-    const GridSpec g = grid(1, 3, 1.0);
+    const GridSpec g = make_grid(1, 3, 1.0, 1.0);
     CellMask mask(g);
     Raster<double> depth(g, 0.01);
     Raster<float> phi(g);
@@ -268,7 +264,7 @@ TEST_CASE("sealed shares infiltrate nothing; infiltration scales with the pervio
 }
 
 TEST_CASE("losses never exceed the water available in the step", "[runoff][infiltration]") {
-    const GridSpec g = grid(17, 23, 3.0);
+    const GridSpec g = make_grid(17, 23, 3.0, 3.0);
     CellMask mask(g);
     mask.set(4, 5, CellStatus::no_data);
     std::mt19937 rng(7U);
@@ -333,7 +329,7 @@ TEST_CASE("losses never exceed the water available in the step", "[runoff][infil
 
 TEST_CASE("loss steps give identical results on 1 and 2 threads", "[runoff][infiltration]") {
     // 200 x 200 cells: above the size from which the steps use threads.
-    const GridSpec g = grid(200, 200, 5.0);
+    const GridSpec g = make_grid(200, 200, 5.0, 5.0);
     CellMask mask(g);
     std::mt19937 rng(11U);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -394,8 +390,8 @@ TEST_CASE("loss steps give identical results on 1 and 2 threads", "[runoff][infi
 }
 
 TEST_CASE("loss steps reject bad arguments", "[runoff][infiltration]") {
-    const GridSpec g = grid(2, 2, 1.0);
-    const GridSpec other = grid(2, 3, 1.0);
+    const GridSpec g = make_grid(2, 2, 1.0, 1.0);
+    const GridSpec other = make_grid(2, 3, 1.0, 1.0);
     CellMask mask(g);
     Raster<double> depth(g, 0.0);
     Raster<double> wrong_depth(other, 0.0);

@@ -2,6 +2,8 @@
 // (physics.md B5 and A3) for both friction laws, and thread-count determinism.
 #include <catch2/catch.hpp>
 
+#include "../../support/test_support.hpp"
+
 #include <lauter/kernels/shallow/local_inertial.hpp>
 
 #include <omp.h>
@@ -19,16 +21,10 @@
 using namespace lauter::kernels;
 using namespace lauter::kernels::shallow;
 
+using lauter::test::make_grid;
+
 namespace {
 
-GridSpec grid(std::size_t rows, std::size_t cols, double cell_size_m) {
-    GridSpec g;
-    g.rows = rows;
-    g.cols = cols;
-    g.cell_size_x_m = cell_size_m;
-    g.cell_size_y_m = cell_size_m;
-    return g;
-}
 
 BoundaryParams all_sides(OuterFace kind) {
     BoundaryParams b;
@@ -113,7 +109,7 @@ const CellField no_source = CellField::uniform(0.0);
 } // namespace
 
 TEST_CASE("FaceField shapes and indexing of the staggered grid", "[shallow]") {
-    FaceField<double> q(grid(3, 4, 1.0));
+    FaceField<double> q(make_grid(3, 4, 1.0, 1.0));
     CHECK(q.rows() == 3);
     CHECK(q.cols() == 4);
     CHECK(q.x_row(2).size() == 5);
@@ -122,14 +118,14 @@ TEST_CASE("FaceField shapes and indexing of the staggered grid", "[shallow]") {
     q.y(3, 3) = -2.5;
     CHECK(q.x_row(2)[4] == 1.5);
     CHECK(q.y_row(3)[3] == -2.5);
-    FaceField<double> other(grid(3, 4, 1.0), 7.0);
+    FaceField<double> other(make_grid(3, 4, 1.0, 1.0), 7.0);
     q.swap(other);
     CHECK(q.x(2, 4) == 7.0);
     CHECK(other.y(3, 3) == -2.5);
 }
 
 TEST_CASE("Lake at rest over bumpy terrain stays at rest", "[shallow]") {
-    const GridSpec g = grid(12, 15, 2.0);
+    const GridSpec g = make_grid(12, 15, 2.0, 2.0);
     Model<> m(g);
     bumpy_bed(m.bed, 7);
     const double eta_m = 2.0; // some cells stick out as dry islands
@@ -169,7 +165,7 @@ TEST_CASE("Lake at rest over bumpy terrain stays at rest", "[shallow]") {
 }
 
 TEST_CASE("Closed domain conserves mass to round-off, with and without sources", "[shallow]") {
-    const GridSpec g = grid(20, 24, 5.0);
+    const GridSpec g = make_grid(20, 24, 5.0, 5.0);
     Model<> m(g);
     bumpy_bed(m.bed, 11);
     m.mask.set(8, 9, CellStatus::no_data);
@@ -212,7 +208,7 @@ TEST_CASE("Closed domain conserves mass to round-off, with and without sources",
 }
 
 TEST_CASE("Float state: the balance closes to float round-off", "[shallow]") {
-    const GridSpec g = grid(16, 16, 5.0);
+    const GridSpec g = make_grid(16, 16, 5.0, 5.0);
     Model<float> m(g);
     bumpy_bed(m.bed, 5);
     m.state.depth_m.fill(0.5F);
@@ -226,7 +222,7 @@ TEST_CASE("Float state: the balance closes to float round-off", "[shallow]") {
 }
 
 TEST_CASE("Open boundaries: outflow equals the loss of storage", "[shallow]") {
-    const GridSpec g = grid(10, 30, 2.0);
+    const GridSpec g = make_grid(10, 30, 2.0, 2.0);
     Model<> m(g);
     for (std::size_t r = 0; r < g.rows; ++r) {
         for (std::size_t c = 0; c < g.cols; ++c) {
@@ -287,7 +283,7 @@ TEST_CASE("Dam break (frictionless): Ritter where the scheme can follow it", "[s
     // Neal et al. 2012) and against the local-inertial plateau within 5 %, and the front.
     const double dx = 0.1;
     const std::size_t cols = 1000; // x from -50 m to +50 m
-    const GridSpec g = grid(1, cols, dx);
+    const GridSpec g = make_grid(1, cols, dx, dx);
     Model<> m(g);
     const auto x_of = [&](std::size_t c) { return -50.0 + (static_cast<double>(c) + 0.5) * dx; };
     for (std::size_t c = 0; c < cols; ++c) {
@@ -334,7 +330,7 @@ TEST_CASE("Steady rain on a Manning plane reaches the kinematic-wave equilibrium
     const double n = 0.015;
     const double rain_m_per_s = 0.1 / 3600.0;
     const auto cols = static_cast<std::size_t>(length_m / dx);
-    const GridSpec g = grid(1, cols, dx);
+    const GridSpec g = make_grid(1, cols, dx, dx);
     Model<> m(g);
     for (std::size_t c = 0; c < cols; ++c) {
         m.bed(0, c) = static_cast<float>(slope * (length_m - static_cast<double>(c) * dx));
@@ -371,7 +367,7 @@ TEST_CASE("Quadratic drag: a layer on an inclined plane reaches the terminal vel
     const double h0 = 1.0;
     const double dx = 10.0;
     const std::size_t cols = 100;
-    const GridSpec g = grid(3, cols, dx);
+    const GridSpec g = make_grid(3, cols, dx, dx);
     Model<> m(g);
     for (std::size_t r = 0; r < g.rows; ++r) {
         for (std::size_t c = 0; c < cols; ++c) {
@@ -400,7 +396,7 @@ TEST_CASE("Quadratic drag: a layer on an inclined plane reaches the terminal vel
 
 TEST_CASE("Results are bitwise identical for 1 and 2 threads", "[shallow]") {
     // Large enough (> 16384 cells) for the step to use the threads it is given.
-    const GridSpec g = grid(130, 128, 3.0);
+    const GridSpec g = make_grid(130, 128, 3.0, 3.0);
     const auto run = [&](int threads) {
         omp_set_num_threads(threads);
         Model<> m(g);
@@ -447,7 +443,7 @@ TEST_CASE("Results are bitwise identical for 1 and 2 threads", "[shallow]") {
 }
 
 TEST_CASE("Entry checks: parameters and shapes", "[shallow]") {
-    const GridSpec g = grid(4, 5, 1.0);
+    const GridSpec g = make_grid(4, 5, 1.0, 1.0);
     Model<> m(g);
     LocalInertialParams p;
     p.theta = 0.0;
@@ -463,17 +459,17 @@ TEST_CASE("Entry checks: parameters and shapes", "[shallow]") {
     CHECK_THROWS_AS(m.step(no_source, p), std::invalid_argument);
     const LocalInertialParams ok;
     CHECK_NOTHROW(validate(ok));
-    Raster<float> wrong(grid(4, 6, 1.0));
+    Raster<float> wrong(make_grid(4, 6, 1.0, 1.0));
     CHECK_THROWS_AS(m.step(CellField::raster(wrong.view()), ok), std::invalid_argument);
     CHECK_THROWS_AS(m.step(no_source, ok, 0.0), std::invalid_argument);
-    ShallowLayerWorkspace<double> small(grid(3, 5, 1.0));
+    ShallowLayerWorkspace<double> small(make_grid(3, 5, 1.0, 1.0));
     CHECK_THROWS_AS(local_inertial_step<double>(m.bed.view(), m.mask, no_source, m.state, small,
                                                 ok),
                     std::invalid_argument);
 }
 
 TEST_CASE("Time step follows the CFL condition and dt_max", "[shallow]") {
-    const GridSpec g = grid(4, 5, 2.0);
+    const GridSpec g = make_grid(4, 5, 2.0, 2.0);
     Model<> m(g);
     LocalInertialParams p;
     CHECK(local_inertial_time_step_s(m.mask, m.state, m.workspace, p) == p.dt_max_s); // dry
@@ -490,7 +486,7 @@ TEST_CASE("Steep rough terrain with default settings: no water is created", "[sh
     // by hand. Here: a tilted plane with 0.5 m of per-cell roughness (pits that pond water), rain
     // 40 mm/h for those 570 s, every setting at its default (velocity-aware time step, free
     // outflow with the local bed slope).
-    const GridSpec g = grid(64, 64, 10.0);
+    const GridSpec g = make_grid(64, 64, 10.0, 10.0);
     const double roughness_m = 0.5;
     const auto run = [&]<typename Real>(Model<Real>& m) {
         std::mt19937 rng(65);
