@@ -13,6 +13,12 @@
 
 namespace lauter::sim {
 
+void add_threads_option(CLI::App& cmd, int& threads) {
+    cmd.add_option("--threads", threads, "OpenMP threads (0: all cores)")
+        ->check(CLI::Range(0, 1024))
+        ->capture_default_str();
+}
+
 void apply_thread_count(int threads) {
     if (threads > 0) {
         omp_set_num_threads(threads);
@@ -53,9 +59,7 @@ void add_run_command(CLI::App& app, CommandAction& action) {
         ->required();
     cmd->add_option("-o,--output", o->output,
                     "results file (HDF5, netCDF-4/CF layout); default: <scenario name>.h5");
-    cmd->add_option("--threads", o->threads, "OpenMP threads (0: all cores)")
-        ->check(CLI::Range(0, 1024))
-        ->capture_default_str();
+    add_threads_option(*cmd, o->threads);
     cmd->add_option("--set", o->overrides,
                     "override one scenario key, validated like the file, e.g. "
                     "--set study_area.resolution_m=25 (repeatable)");

@@ -40,8 +40,7 @@ void add_common_options(CLI::App& cmd, CommonToolOptions& common) {
     cmd.add_flag("--uncompressed", common.uncompressed,
                  "write a plain tiled, uncompressed GeoTIFF (fastest to write, largest) instead of "
                  "a compressed Cloud-Optimized GeoTIFF");
-    cmd.add_option("--threads", common.threads, "OpenMP threads (0: all cores)")
-        ->check(CLI::Range(0, 1024));
+    add_threads_option(cmd, common.threads);
 }
 
 /// Output format of every tool: a compressed COG, or with --uncompressed a plain tiled GeoTIFF.

@@ -31,9 +31,9 @@ using kernels::Ring;
 
 namespace {
 
-// The text of sim/data/osmconf.ini (tests/sim/test_osm_landcover.cpp keeps them identical).
-constexpr std::string_view embedded_osmconf = R"ini(# lauter's configuration of GDAL's OSM driver (the text is embedded in sim/src/osm_landcover.cpp,
-# osm_driver_config(); a test keeps the two identical). It replaces GDAL's default osmconf.ini,
+// lauter's OSM driver configuration, handed to GDAL through /vsimem/ (osm_driver_config()).
+constexpr std::string_view embedded_osmconf = R"ini(# lauter's configuration of GDAL's OSM driver (embedded in sim/src/osm_landcover.cpp,
+# osm_driver_config()). It replaces GDAL's default osmconf.ini,
 # which drops tags the land-cover derivation needs. Only the tags below become fields; all others
 # are discarded (other_tags=no), which also keeps reading fast.
 

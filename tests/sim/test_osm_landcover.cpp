@@ -101,12 +101,6 @@ double class_area_m2(const sim::OsmLandCover& lc, LandCover c) {
 
 } // namespace
 
-TEST_CASE("The embedded OSM driver configuration is the file sim/data/osmconf.ini",
-          "[osm_landcover]") {
-    const std::string text = test::read_text_file(source_dir() / "sim/data/osmconf.ini");
-    CHECK(text == std::string(sim::osm_driver_config()));
-}
-
 TEST_CASE("OSM height tags are parsed with units", "[osm_landcover]") {
     CHECK(sim::parse_osm_height_m("12") == Approx(12.0));
     CHECK(sim::parse_osm_height_m("12 m") == Approx(12.0));

@@ -25,7 +25,6 @@ using lauter::test::make_grid;
 
 namespace {
 
-
 BoundaryParams all_sides(OuterFace kind) {
     BoundaryParams b;
     b.north = kind;

@@ -18,6 +18,9 @@ void add_export_command(CLI::App& app, CommandAction& action);
 void add_tool_command(CLI::App& app, CommandAction& action);
 void add_schema_command(CLI::App& app, CommandAction& action);
 
+/// Adds the --threads option (0 = OpenMP's default, all cores) to a command.
+void add_threads_option(CLI::App& cmd, int& threads);
+
 /// Applies --threads (0 = OpenMP's default, all cores) to every parallel region that follows.
 void apply_thread_count(int threads);
 

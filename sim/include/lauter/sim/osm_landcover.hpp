@@ -5,7 +5,7 @@
 ///
 /// Tags: GDAL's default osmconf.ini drops tags we need (building:levels, height, surface,
 /// area:highway, parking, water, width, tunnel, ...). lauter therefore embeds its own OSM driver
-/// configuration (osm_driver_config() below, the text of sim/data/osmconf.ini) and hands it to the
+/// configuration (osm_driver_config() below) and hands it to the
 /// driver through an in-memory file (/vsimem/) and the CONFIG_FILE open option: no file has to be
 /// found at run time, and the tags read are versioned with the code.
 ///
