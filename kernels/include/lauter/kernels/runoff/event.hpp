@@ -178,7 +178,10 @@ public:
     }
 
 private:
-    void take_step(double dt_limit_s);
+    /// One step towards `target_s`, shortened to end exactly there if the solver's step would
+    /// pass it; returns whether it got there.
+    bool take_step(double target_s);
+    /// Maxima of the current state; also max depth and max g h for the next time step.
     void update_maxima();
     void take_sample();
     void write_end_depth();
@@ -195,16 +198,19 @@ private:
     NoInfiltrationState no_infiltration_state_;
     Raster<float> source_m_per_s_;
     RunoffEventResults results_;
-    std::vector<double> row_max_depth_m_;
+    std::vector<double> row_max_;      ///< per-row maxima of the maxima pass
+    std::size_t cells_with_data_ = 0;
+    std::uint64_t sample_index_ = 0;   ///< samples k * balance_interval_s taken so far
     double time_s_ = 0.0;
-    double next_sample_s_ = 0.0;
+    double wave_speed_sq_ = 0.0;       ///< max g h of the current state
+    double max_depth_m_ = 0.0;         ///< max h of the current state
     double storage0_m3_ = 0.0;
     double rain_m3_ = 0.0;
     double infiltration_m3_ = 0.0;
     double sewer_m3_ = 0.0;
     double outflow_m3_ = 0.0;
     double clipped_m3_ = 0.0;
-    bool uniform_source_ = false;
+    bool uniform_source_ = false;      ///< uniform rain, no losses: the source stays in double
 };
 
 extern template class RunoffEvent<float>;
