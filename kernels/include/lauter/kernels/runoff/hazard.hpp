@@ -90,7 +90,8 @@ void validate(const HazardParams& params);
                                           double depth_speed_m2_per_s,
                                           const HazardParams& params = {}) noexcept;
 
-/// Classifies every cell with data (no-data cells: HazardClass::dry, i.e. 0). Throws
+/// Classifies every cell with data (no-data cells: HazardClass::dry, i.e. 0). The float values
+/// are compared with the limits rounded to float (a stored 0.3F is at the limit 0.3). Throws
 /// std::invalid_argument if shapes differ or the parameters are invalid. OpenMP over rows, each
 /// cell independent: identical for any thread count.
 void classify_hazard(RasterView<const float> max_depth_m, RasterView<const float> max_speed_m_per_s,
