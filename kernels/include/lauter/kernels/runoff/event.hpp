@@ -55,6 +55,7 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lauter::kernels::runoff {
@@ -172,6 +173,9 @@ public:
     [[nodiscard]] double time_s() const noexcept { return time_s_; }
     [[nodiscard]] const RunoffEventParams& params() const noexcept { return params_; }
     [[nodiscard]] const RunoffEventResults& results() const noexcept { return results_; }
+    /// Moves the results out (e.g. to keep them after the event is gone); the event must not
+    /// be advanced afterwards.
+    [[nodiscard]] RunoffEventResults release_results() noexcept { return std::move(results_); }
     /// The solver state (depth and face discharges) at the current time.
     [[nodiscard]] const shallow::ShallowLayerState<Real>& state() const noexcept {
         return state_;
