@@ -57,9 +57,10 @@ TEST_CASE("Green-Ampt and curve-number steps scale the rain by the multiplier",
     const double rain = 1e-6; // far below the Green-Ampt capacity: everything infiltrates
     Raster<float> source(g);
     GreenAmptState ga(g);
+    const RasterView<const float> m = std::as_const(multiplier).view();
     const LossStepStats s = green_ampt_step<double>(depth.view(), mask, SurfaceCover{}, {},
                                                     GreenAmptParams{}, rain, 60.0, ga,
-                                                    source.view(), std::as_const(multiplier).view());
+                                                    source.view(), m);
     CHECK(s.rain_volume_m3 == Approx(3e-6 * 60.0).epsilon(1e-12));
     CHECK(s.infiltration_volume_m3 == Approx(3e-6 * 60.0).epsilon(1e-12));
     CHECK(ga.infiltrated_m(0, 0) == Approx(3e-6 * 60.0).epsilon(1e-12));
@@ -68,7 +69,7 @@ TEST_CASE("Green-Ampt and curve-number steps scale the rain by the multiplier",
     CurveNumberParams cn_params;
     cn_params.curve_number = CellField::uniform(98.0);
     curve_number_step<double>(depth.view(), mask, SurfaceCover{}, cn_params, 1e-4, 100.0, cn,
-                              source.view(), std::as_const(multiplier).view());
+                              source.view(), m);
     CHECK(cn.rain_m(0, 0) == Approx(3e-2).epsilon(1e-12));
     CHECK(cn.rain_m(0, 1) == 0.0);
     // CN 98: S = 5.18 mm, Ia = 1.04 mm; P = 30 mm -> Q = 28.96^2 / 34.15 mm = 24.56 mm.
