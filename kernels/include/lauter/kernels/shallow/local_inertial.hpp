@@ -259,7 +259,8 @@ struct ShallowLayerWorkspace {
     ShallowLayerWorkspace() = default;
     explicit ShallowLayerWorkspace(const GridSpec& spec)
         : q_next(spec), row_partials(partial_count * (spec.rows + 1), 0.0),
-          outflow_factor(spec.cell_count(), 1.0), row_has_all_data(spec.rows, 0) {}
+          outflow_factor(spec.cell_count(), 1.0), row_has_all_data(spec.rows, 0),
+          row_limited(spec.rows, 0) {}
 
     /// Number of per-row reductions the step keeps (sizes row_partials).
     static constexpr std::size_t partial_count = 8;
@@ -270,6 +271,9 @@ struct ShallowLayerWorkspace {
     /// Per cell row: 1 if every cell of the row has data (rebuilt from the mask every step), so
     /// that such rows take a path without mask look-ups.
     std::vector<std::uint8_t> row_has_all_data;
+    /// Per cell row: 1 if the positivity limiter scales a flux of the row in this step (only
+    /// then is the row's part of outflow_factor written and read).
+    std::vector<std::uint8_t> row_limited;
     /// Largest |q| / h_f of the last step (m/s), for the next time step; 0 for a fresh workspace.
     double max_face_velocity_m_per_s = 0.0;
 };
