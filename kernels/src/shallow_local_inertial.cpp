@@ -221,8 +221,8 @@ struct FaceConstants {
     T friction = 0; ///< uniform coefficient (when not PerCellC)
 };
 
-/// One interior face in the compute type T without branches: both theta candidates and the
-/// dry result are formed and selected, and a dry face divides by 1 instead of by h_f, so that
+/// One interior face in the compute type T without branches: both theta candidates are formed
+/// and selected, and a dry face divides by 1 instead of by h_f and is multiplied by 0, so that
 /// the loop around it vectorises. The same formulas as interior_flux (file comment of
 /// local_inertial.hpp), with h_f^(-1/3) from inverse_cube_root_simd.
 template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
@@ -249,10 +249,21 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
     T froude_sq_max = max_froude_sq;
     const T one = 1;
     const T half = static_cast<T>(0.5);
+    // Every constant in a local: loads through `k` inside the loop would keep it scalar.
+    const std::size_t count = run.count;
+    const T theta = k.theta;
+    const T half_one_minus_theta = k.half_one_minus_theta;
+    // The theta = 1 fallback applies where q slope > bound: 0, or never (infinity) for theta 1.
+    const T fallback_bound = k.fallback ? T{0} : std::numeric_limits<T>::infinity();
+    const T depth_threshold_m = k.depth_threshold_m;
+    const T inv_spacing = k.inv_spacing;
+    const T dt_s = k.dt_s;
+    const T gravity = k.gravity;
+    const T friction_coefficient = k.friction;
 #pragma omp simd reduction(max : velocity_max, froude_sq_max)
-    for (std::size_t i = 0; i < run.count; ++i) {
-        T g_f = k.gravity;
-        T c_f = k.friction;
+    for (std::size_t i = 0; i < count; ++i) {
+        T g_f = gravity;
+        T c_f = friction_coefficient;
         if constexpr (PerCellG) {
             g_f = half * (static_cast<T>(g_m[i]) + static_cast<T>(g_p[i]));
         }
@@ -260,20 +271,20 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
             c_f = half * (static_cast<T>(c_m[i]) + static_cast<T>(c_p[i]));
         }
         const T inv_g = one / g_f;
-        const T g_dt = g_f * k.dt_s;
-        T friction_scale = k.dt_s * c_f;
+        const T g_dt = g_f * dt_s;
+        T friction_scale = dt_s * c_f;
         if constexpr (Manning) {
-            friction_scale = k.dt_s * g_f * c_f * c_f;
+            friction_scale = dt_s * g_f * c_f * c_f;
         }
         const T zm = static_cast<T>(z_m[i]);
         const T zp = static_cast<T>(z_p[i]);
         const T eta_m = zm + static_cast<T>(h_m[i]);
         const T eta_p = zp + static_cast<T>(h_p[i]);
         const T h_f = (eta_m > eta_p ? eta_m : eta_p) - (zm > zp ? zm : zp);
-        const bool wet = h_f > k.depth_threshold_m;
+        const bool wet = h_f > depth_threshold_m;
         const T h_safe = wet ? h_f : one;
         const T inv_h = one / h_safe;
-        const T slope = (eta_p - eta_m) * k.inv_spacing;
+        const T slope = (eta_p - eta_m) * inv_spacing;
         const T q = static_cast<T>(q_old[i]);
         const T q_t = ((static_cast<T>(t0[i]) + static_cast<T>(t1[i])) +
                        (static_cast<T>(t2[i]) + static_cast<T>(t3[i]))) *
@@ -285,10 +296,15 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
         }
         const T inv_denominator = one / (one + friction);
         const T drive = g_dt * h_f * slope;
-        const T q_weighted = (k.theta * q + k.half_one_minus_theta * q_sum - drive) * inv_denominator;
+        const T q_weighted = (theta * q + half_one_minus_theta * q_sum - drive) * inv_denominator;
         const T q_bates = (q - drive) * inv_denominator;
-        const bool up_slope = k.fallback && q_weighted * slope > T{0};
-        const T q_new = wet ? (up_slope ? q_bates : q_weighted) : T{0};
+        const bool up_slope = q_weighted * slope > fallback_bound;
+        // Dry faces: times 0 rather than a select of 0, so that every load above is needed on
+        // every path (a select lets the compiler move them into a branch, which SSE2 cannot
+        // vectorise); + 0 turns the -0 of a negative flux into +0. Every operand is finite
+        // (a dry face divides by 1), so the product is an exact zero.
+        const T wet_factor = wet ? one : T{0};
+        const T q_new = (up_slope ? q_bates : q_weighted) * wet_factor + T{0};
         out[i] = static_cast<Real>(q_new);
         const T velocity = (q_new < T{0} ? -q_new : q_new) * inv_h;
         const T froude_sq = velocity * velocity * inv_h * inv_g;
