@@ -5,6 +5,8 @@
 #include <array>
 #include <cmath>
 #include <stdexcept>
+
+#include <omp.h>
 #include <string>
 
 namespace lauter::kernels::shallow {
@@ -26,6 +28,9 @@ enum Partial : std::size_t {
 /// Below this many cells a step runs on one thread: starting a parallel region costs more than
 /// the work (measured on the tests' small grids), and the result is the same either way.
 constexpr std::size_t min_cells_for_threads = 16384;
+
+/// Threads whose block boundaries the flux pass records (more threads are handled, slower).
+constexpr std::size_t max_blocks = 256;
 
 bool use_threads(const GridSpec& spec) noexcept {
     return spec.cell_count() >= min_cells_for_threads;
@@ -644,8 +649,10 @@ LAUTER_SHALLOW_CLONES bool row_needs_limiter(const Real* __restrict qx,
                                              const Real* __restrict y_south,
                                              const Real* __restrict h, std::size_t cols,
                                              double dt_s, double dx, double dy) noexcept {
-    int limited = 0;
-#pragma omp simd reduction(| : limited)
+    // The largest out_m - h of the row (> 0 exactly where out_m > h: the difference of two
+    // distinct finite doubles is never 0).
+    double excess = 0.0;
+#pragma omp simd reduction(max : excess)
     for (std::size_t c = 0; c < cols; ++c) {
         const double west = -static_cast<double>(qx[c]);
         const double east = static_cast<double>(qx[c + 1]);
@@ -654,54 +661,50 @@ LAUTER_SHALLOW_CLONES bool row_needs_limiter(const Real* __restrict qx,
         const double out_m = dt_s * (((west > 0.0 ? west : 0.0) + (east > 0.0 ? east : 0.0)) / dx +
                                      ((north > 0.0 ? north : 0.0) + (south > 0.0 ? south : 0.0)) /
                                          dy);
-        limited |= out_m > static_cast<double>(h[c]) ? 1 : 0;
+        const double cell_excess = out_m - static_cast<double>(h[c]);
+        excess = cell_excess > excess ? cell_excess : excess;
     }
-    return limited != 0;
+    return excess > 0.0;
 }
 
+/// The limiter decision and factors of cell row r from the new fluxes `q` (see above).
 template <typename Real>
-void outflow_factors(const CellMask& mask, const ShallowLayerState<Real>& state,
-                     ShallowLayerWorkspace<Real>& ws, double dt_s) {
-    const GridSpec& spec = state.depth_m.spec();
+void limiter_row(const CellMask& mask, const Raster<Real>& depth, const FaceField<Real>& q,
+                 ShallowLayerWorkspace<Real>& ws, std::size_t r, double dt_s) {
+    const GridSpec& spec = depth.spec();
     const std::size_t cols = spec.cols;
     const double dx = spec.cell_size_x_m;
     const double dy = spec.cell_size_y_m;
-    const FaceField<Real>& q = state.q_m2_per_s;
-    const auto cell_rows = static_cast<std::ptrdiff_t>(spec.rows);
-#pragma omp parallel for schedule(static) if (use_threads(spec))
-    for (std::ptrdiff_t rr = 0; rr < cell_rows; ++rr) {
-        const auto r = static_cast<std::size_t>(rr);
-        const bool full = ws.row_has_all_data[r] != 0;
-        const Real* qx = q.x_row(r).data();
-        const Real* y_north = q.y_row(r).data();
-        const Real* y_south = q.y_row(r + 1).data();
-        const Real* h = state.depth_m.data() + r * cols;
-        // A no-data cell has NaN or anything as depth and zero fluxes: the test may flag its
-        // row spuriously, which only costs the exact pass below.
-        if (!row_needs_limiter(qx, y_north, y_south, h, cols, dt_s, dx, dy)) {
-            ws.row_limited[r] = 0;
-            continue;
-        }
-        double* factor = ws.outflow_factor.data() + r * cols;
-        bool any = false;
-        for (std::size_t c = 0; c < cols; ++c) {
-            double f = 1.0;
-            if (full || mask.has_data(r, c)) {
-                const double out_m =
-                    dt_s * ((std::max(0.0, -static_cast<double>(qx[c])) +
-                             std::max(0.0, static_cast<double>(qx[c + 1]))) / dx +
-                            (std::max(0.0, -static_cast<double>(y_north[c])) +
-                             std::max(0.0, static_cast<double>(y_south[c]))) / dy);
-                const double depth = static_cast<double>(h[c]);
-                if (out_m > depth) {
-                    f = depth / out_m;
-                    any = true;
-                }
-            }
-            factor[c] = f;
-        }
-        ws.row_limited[r] = any ? 1 : 0;
+    const bool full = ws.row_has_all_data[r] != 0;
+    const Real* qx = q.x_row(r).data();
+    const Real* y_north = q.y_row(r).data();
+    const Real* y_south = q.y_row(r + 1).data();
+    const Real* h = depth.data() + r * cols;
+    // A no-data cell has NaN or anything as depth and zero fluxes: the test may flag its row
+    // spuriously, which only costs the exact loop below.
+    if (!row_needs_limiter(qx, y_north, y_south, h, cols, dt_s, dx, dy)) {
+        ws.row_limited[r] = 0;
+        return;
     }
+    double* factor = ws.outflow_factor.data() + r * cols;
+    bool any = false;
+    for (std::size_t c = 0; c < cols; ++c) {
+        double f = 1.0;
+        if (full || mask.has_data(r, c)) {
+            const double out_m =
+                dt_s * ((std::max(0.0, -static_cast<double>(qx[c])) +
+                         std::max(0.0, static_cast<double>(qx[c + 1]))) / dx +
+                        (std::max(0.0, -static_cast<double>(y_north[c])) +
+                         std::max(0.0, static_cast<double>(y_south[c]))) / dy);
+            const double depth_m = static_cast<double>(h[c]);
+            if (out_m > depth_m) {
+                f = depth_m / out_m;
+                any = true;
+            }
+        }
+        factor[c] = f;
+    }
+    ws.row_limited[r] = any ? 1 : 0;
 }
 
 /// A flux after the limiter, rounded to the storage type: scaled by the factor of its donor
@@ -742,10 +745,6 @@ void limit_face_row(ShallowLayerWorkspace<Real>& ws, FaceField<Real>& q, std::si
     }
 }
 
-/// Cells per block of the continuity pass: the unclipped depths of a block wait in a stack array
-/// (2 KiB, in L1) between the vectorised update and the sums.
-constexpr std::size_t continuity_block = 256;
-
 /// Sums of one cell row of the continuity pass.
 struct ContinuityRow {
     double outflow_m3 = 0.0;       ///< through outer faces of face row r (x-faces of row r, y r)
@@ -756,18 +755,31 @@ struct ContinuityRow {
     double h_max_m = 0.0;
 };
 
-/// h + dt (flux divergence + source) of a row whose cells all have data, in double, unclipped,
-/// into `h_new` (vectorised; the sums over the row are formed afterwards in a fixed order).
+/// Lanes of the per-row sums of the continuity pass: cell c adds to lane c % 8, and the lanes
+/// are combined in a fixed order, so the sums do not depend on the vector width of the clone
+/// (8 doubles fill two AVX2 or four SSE2 registers) or on the thread count.
+constexpr std::size_t sum_lanes = 8;
+
+/// Per-lane sums of a row.
+struct LaneSums {
+    std::array<double, sum_lanes> change{};
+    std::array<double, sum_lanes> source{};
+    std::array<double, sum_lanes> clipped{};
+    std::array<double, sum_lanes> h_max{};
+};
+
+/// Continuity of a row whose cells all have data: new depth h + dt (flux divergence + source)
+/// in double, clipped at zero, stored, and the row's sums (vectorised over the lanes).
 template <typename Real, bool UniformSource>
-LAUTER_SHALLOW_CLONES void full_row_depths(const Real* __restrict h, const Real* __restrict qx,
-                                           const Real* __restrict y_north,
-                                           const Real* __restrict y_south,
-                                           const float* __restrict source_row,
-                                           double source_constant, double* __restrict h_new,
-                                           std::size_t cols, double dt, double dx,
-                                           double dy) noexcept {
-#pragma omp simd
-    for (std::size_t c = 0; c < cols; ++c) {
+LAUTER_SHALLOW_CLONES void full_row_continuity(Real* __restrict h, const Real* __restrict qx,
+                                               const Real* __restrict y_north,
+                                               const Real* __restrict y_south,
+                                               const float* __restrict source_row,
+                                               double source_constant, std::size_t cols,
+                                               double dt, double dx, double dy, double area_m2,
+                                               LaneSums& sums) noexcept {
+    LaneSums lanes;
+    const auto cell = [&](std::size_t c, std::size_t j) {
         double s = source_constant;
         if constexpr (!UniformSource) {
             s = static_cast<double>(source_row[c]);
@@ -775,8 +787,34 @@ LAUTER_SHALLOW_CLONES void full_row_depths(const Real* __restrict h, const Real*
         const double divergence =
             (static_cast<double>(qx[c]) - static_cast<double>(qx[c + 1])) / dx +
             (static_cast<double>(y_north[c]) - static_cast<double>(y_south[c])) / dy;
-        h_new[c] = static_cast<double>(h[c]) + dt * (divergence + s);
+        const double h_old = static_cast<double>(h[c]);
+        const double h_new = h_old + dt * (divergence + s);
+        const bool negative = h_new < 0.0;
+        lanes.clipped[j] += (negative ? -h_new : 0.0) * area_m2;
+        const Real stored = static_cast<Real>(negative ? 0.0 : h_new);
+        h[c] = stored;
+        lanes.change[j] += (static_cast<double>(stored) - h_old) * area_m2;
+        lanes.source[j] += s * dt * area_m2;
+        const auto stored_d = static_cast<double>(stored);
+        lanes.h_max[j] = stored_d > lanes.h_max[j] ? stored_d : lanes.h_max[j];
+    };
+    std::size_t c = 0;
+    for (; c + sum_lanes <= cols; c += sum_lanes) {
+#pragma omp simd
+        for (std::size_t j = 0; j < sum_lanes; ++j) {
+            cell(c + j, j);
+        }
     }
+    for (std::size_t j = 0; c + j < cols; ++j) {
+        cell(c + j, j);
+    }
+    sums = lanes;
+}
+
+/// Lanes combined in pairs, in a fixed order.
+double combine_lanes(const std::array<double, sum_lanes>& lanes) noexcept {
+    return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+           ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
 }
 
 /// Continuity for cell row r from the final (limited) fluxes `q`: new depths, clipping and the
@@ -835,60 +873,41 @@ ContinuityRow continuity_row(const CellMask& mask, const CellField& source,
     Real* h_row = depth.data() + r * cols;
     const bool uniform_source = !source.is_raster();
     const float* source_row = uniform_source ? nullptr : source.per_cell.row(r).data();
-    // Clipping, storage and sums in a fixed order (four interleaved partial sums, combined in
-    // pairs), so that they do not depend on the vector width or the thread count.
-    std::array<double, 4> change{};
-    std::array<double, 4> source_sum{};
-    double h_max = 0.0;
-    std::array<double, continuity_block> h_new{};
-    for (std::size_t first = 0; first < cols; first += continuity_block) {
-        const std::size_t n = std::min(continuity_block, cols - first);
-        if (full) {
-            if (uniform_source) {
-                full_row_depths<Real, true>(h_row + first, qx + first, qn + first, qs + first,
-                                            nullptr, source.constant, h_new.data(), n, dt, dx,
-                                            dy);
-            } else {
-                full_row_depths<Real, false>(h_row + first, qx + first, qn + first,
-                                             qs + first, source_row + first, 0.0, h_new.data(),
-                                             n, dt, dx, dy);
-            }
+    if (full) {
+        LaneSums lanes;
+        if (uniform_source) {
+            full_row_continuity<Real, true>(h_row, qx, qn, qs, nullptr, source.constant, cols,
+                                            dt, dx, dy, area_m2, lanes);
         } else {
-            for (std::size_t i = 0; i < n; ++i) {
-                const std::size_t c = first + i;
-                if (mask.has_data(r, c)) {
-                    const double s =
-                        uniform_source ? source.constant : static_cast<double>(source_row[c]);
-                    const double divergence =
-                        (static_cast<double>(qx[c]) - static_cast<double>(qx[c + 1])) / dx +
-                        (static_cast<double>(qn[c]) - static_cast<double>(qs[c])) / dy;
-                    h_new[i] = static_cast<double>(h_row[c]) + dt * (divergence + s);
-                }
-            }
+            full_row_continuity<Real, false>(h_row, qx, qn, qs, source_row, 0.0, cols, dt, dx,
+                                             dy, area_m2, lanes);
         }
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::size_t c = first + i;
-            if (!full && !mask.has_data(r, c)) {
-                continue;
-            }
-            double h = h_new[i];
-            if (h < 0.0) {
-                sums.clipped_m3 -= h * area_m2;
-                h = 0.0;
-            }
-            const Real stored = static_cast<Real>(h);
-            const double h_old = static_cast<double>(h_row[c]);
-            h_row[c] = stored;
-            const double s =
-                uniform_source ? source.constant : static_cast<double>(source_row[c]);
-            change[c % 4] += (static_cast<double>(stored) - h_old) * area_m2;
-            source_sum[c % 4] += s * dt * area_m2;
-            h_max = std::max(h_max, static_cast<double>(stored));
-        }
+        sums.change_m3 = combine_lanes(lanes.change);
+        sums.source_m3 = combine_lanes(lanes.source);
+        sums.clipped_m3 = combine_lanes(lanes.clipped);
+        sums.h_max_m = *std::max_element(lanes.h_max.begin(), lanes.h_max.end());
+        return sums;
     }
-    sums.change_m3 = (change[0] + change[1]) + (change[2] + change[3]);
-    sums.source_m3 = (source_sum[0] + source_sum[1]) + (source_sum[2] + source_sum[3]);
-    sums.h_max_m = h_max;
+    for (std::size_t c = 0; c < cols; ++c) {
+        if (!mask.has_data(r, c)) {
+            continue;
+        }
+        const double s = uniform_source ? source.constant : static_cast<double>(source_row[c]);
+        const double divergence =
+            (static_cast<double>(qx[c]) - static_cast<double>(qx[c + 1])) / dx +
+            (static_cast<double>(qn[c]) - static_cast<double>(qs[c])) / dy;
+        const double h_old = static_cast<double>(h_row[c]);
+        double h = h_old + dt * (divergence + s);
+        if (h < 0.0) {
+            sums.clipped_m3 -= h * area_m2;
+            h = 0.0;
+        }
+        const Real stored = static_cast<Real>(h);
+        h_row[c] = stored;
+        sums.change_m3 += (static_cast<double>(stored) - h_old) * area_m2;
+        sums.source_m3 += s * dt * area_m2;
+        sums.h_max_m = std::max(sums.h_max_m, static_cast<double>(stored));
+    }
     return sums;
 }
 
@@ -1070,19 +1089,52 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
     const double dy = spec.cell_size_y_m;
 
     // Fluxes: face row r holds the y-faces north of cell row r and, for r < rows, the x-faces of
-    // cell row r. Every face reads only the old state.
+    // cell row r. Every face reads only the old state. Each thread takes a contiguous block of
+    // face rows and, after face row r, decides the limiter of cell row r - 1 while its fluxes
+    // are still in cache (all four faces of its cells are then known); the last cell row before
+    // each block is decided after the parallel region. Every value is a function of the old
+    // state only, so the partition does not change any result.
     const auto face_rows = static_cast<std::ptrdiff_t>(n_partials);
-#pragma omp parallel for schedule(static) if (use_threads(spec))
-    for (std::ptrdiff_t rr = 0; rr < face_rows; ++rr) {
-        const auto r = static_cast<std::size_t>(rr);
-        const RowMaxima maxima = face_row_fluxes(ctx, bed_elevation_m, mask,
-                                                 workspace.row_has_all_data, state,
-                                                 workspace.q_next, r, dx, dy);
-        partial(Partial::froude, r) = maxima.froude_sq;
-        partial(Partial::face_velocity, r) = maxima.velocity_m_per_s;
+    std::array<std::size_t, max_blocks> block_first{};
+    std::size_t blocks = 1;
+#pragma omp parallel if (use_threads(spec))
+    {
+        const auto count = static_cast<std::size_t>(omp_get_num_threads());
+        const auto t = static_cast<std::size_t>(omp_get_thread_num());
+        const std::size_t first = n_partials * t / count;
+        const std::size_t last = n_partials * (t + 1) / count;
+        if (t < max_blocks) {
+            block_first[t] = first;
+        }
+        if (t == 0) {
+            blocks = count;
+        }
+        for (std::size_t r = first; r < last; ++r) {
+            const RowMaxima maxima = face_row_fluxes(ctx, bed_elevation_m, mask,
+                                                     workspace.row_has_all_data, state,
+                                                     workspace.q_next, r, dx, dy);
+            partial(Partial::froude, r) = maxima.froude_sq;
+            partial(Partial::face_velocity, r) = maxima.velocity_m_per_s;
+            if (r > first) {
+                limiter_row(mask, state.depth_m, workspace.q_next, workspace, r - 1,
+                            stats.dt_s);
+            }
+        }
+    }
+    if (blocks > max_blocks) {
+        // More threads than block records: decide every cell row again here (same values).
+        for (std::size_t r = 0; r < rows; ++r) {
+            limiter_row(mask, state.depth_m, workspace.q_next, workspace, r, stats.dt_s);
+        }
+    } else {
+        for (std::size_t b = 0; b < blocks; ++b) {
+            if (block_first[b] > 0 && block_first[b] - 1 < rows) {
+                limiter_row(mask, state.depth_m, workspace.q_next, workspace,
+                            block_first[b] - 1, stats.dt_s);
+            }
+        }
     }
     state.q_m2_per_s.swap(workspace.q_next);
-    outflow_factors(mask, state, workspace, stats.dt_s);
     const bool any_limited =
         std::any_of(workspace.row_limited.begin(), workspace.row_limited.end(),
                     [](std::uint8_t flag) { return flag != 0; });
