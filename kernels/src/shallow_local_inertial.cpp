@@ -640,7 +640,7 @@ RowMaxima face_row_fluxes(const FaceContext& ctx, RasterView<const float> bed, c
 /// neighbours do). Each face has one donor cell (upwind), so the scaling is order-independent.
 /// Conserves mass exactly; inactive as long as the time step resolves the flow.
 ///
-/// This pass decides per cell row whether any factor is below 1: only then are the row's factors
+/// This pass decides per cell row whether any factor might be below 1: only then are the row's factors
 /// written (1 for cells that keep their fluxes and for no-data cells) and the row flagged, so a
 /// step that resolves the flow reads the fluxes and depths once here and writes nothing.
 template <typename Real>
@@ -650,7 +650,12 @@ LAUTER_SHALLOW_CLONES bool row_needs_limiter(const Real* __restrict qx,
                                              const Real* __restrict h, std::size_t cols,
                                              double dt_s, double dx, double dy) noexcept {
     // The largest out_m - h of the row (> 0 exactly where out_m > h: the difference of two
-    // distinct finite doubles is never 0).
+    // distinct finite doubles is never 0). out_m is formed with multiplications instead of the
+    // exact loop's divisions and enlarged by 1e-12 relative, far more than their rounding
+    // differences, so that the test never misses a cell the exact loop would limit.
+    const double inv_dx = 1.0 / dx;
+    const double inv_dy = 1.0 / dy;
+    const double margin = 1.0 + 1e-12;
     double excess = 0.0;
 #pragma omp simd reduction(max : excess)
     for (std::size_t c = 0; c < cols; ++c) {
@@ -658,9 +663,10 @@ LAUTER_SHALLOW_CLONES bool row_needs_limiter(const Real* __restrict qx,
         const double east = static_cast<double>(qx[c + 1]);
         const double north = -static_cast<double>(y_north[c]);
         const double south = static_cast<double>(y_south[c]);
-        const double out_m = dt_s * (((west > 0.0 ? west : 0.0) + (east > 0.0 ? east : 0.0)) / dx +
-                                     ((north > 0.0 ? north : 0.0) + (south > 0.0 ? south : 0.0)) /
-                                         dy);
+        const double out_m =
+            dt_s * (((west > 0.0 ? west : 0.0) + (east > 0.0 ? east : 0.0)) * inv_dx +
+                    ((north > 0.0 ? north : 0.0) + (south > 0.0 ? south : 0.0)) * inv_dy) *
+            margin;
         const double cell_excess = out_m - static_cast<double>(h[c]);
         excess = cell_excess > excess ? cell_excess : excess;
     }
@@ -958,6 +964,17 @@ double max_in_order(const std::vector<double>& partials, Partial which, std::siz
     return m;
 }
 
+/// Largest value of a row (0 if all are smaller), vectorised.
+template <typename Real>
+LAUTER_SHALLOW_CLONES Real row_max(const Real* __restrict values, std::size_t count) noexcept {
+    Real m = 0;
+#pragma omp simd reduction(max : m)
+    for (std::size_t i = 0; i < count; ++i) {
+        m = values[i] > m ? values[i] : m;
+    }
+    return m;
+}
+
 /// max over cells with data of g h (m^2/s^2), per-row partials in `partials`. If `row_full` is
 /// given, also marks the rows whose cells all have data (this pass reads the mask anyway).
 template <typename Real>
@@ -971,7 +988,17 @@ double max_wave_speed_sq(const CellMask& mask, const ShallowLayerState<Real>& st
         const auto row = static_cast<std::size_t>(r);
         const Real* h = state.depth_m.data() + row * spec.cols;
         double m = 0.0;
-        bool full = true;
+        const CellStatus* status = mask.raster().data() + row * spec.cols;
+        bool full = std::find(status, status + spec.cols, CellStatus::no_data) ==
+                    status + spec.cols;
+        if (full && uniform) {
+            // g h rounded is monotonic in h, so g max(h) is max(g h) exactly.
+            partials[row] = gravity.constant * static_cast<double>(row_max(h, spec.cols));
+            if (row_full != nullptr) {
+                row_full[row] = 1;
+            }
+            continue;
+        }
         for (std::size_t col = 0; col < spec.cols; ++col) {
             if (mask.has_data(row, col)) {
                 const double g = uniform ? gravity.constant : gravity.at(row, col);
