@@ -346,7 +346,9 @@ void interior_faces(const FaceContext& ctx, const FaceRun<Real>& run, double spa
     const bool per_c = ctx.friction->is_raster();
     T velocity = 0;
     T froude_sq = 0;
-    const auto call = [&]<bool M, bool G, bool C>() { face_run<T, M, G, C>(run, k, velocity, froude_sq); };
+    const auto call = [&]<bool M, bool G, bool C>() {
+        face_run<T, M, G, C>(run, k, velocity, froude_sq);
+    };
     if (manning) {
         if (per_g) {
             per_c ? call.template operator()<true, true, true>()
@@ -640,9 +642,10 @@ RowMaxima face_row_fluxes(const FaceContext& ctx, RasterView<const float> bed, c
 /// neighbours do). Each face has one donor cell (upwind), so the scaling is order-independent.
 /// Conserves mass exactly; inactive as long as the time step resolves the flow.
 ///
-/// This pass decides per cell row whether any factor might be below 1: only then are the row's factors
-/// written (1 for cells that keep their fluxes and for no-data cells) and the row flagged, so a
-/// step that resolves the flow reads the fluxes and depths once here and writes nothing.
+/// The flux pass decides per cell row whether any factor might be below 1 (row_needs_limiter);
+/// only then are the row's factors computed exactly and written (1 for cells that keep their
+/// fluxes and for no-data cells) and the row flagged if one is below 1, so a step that resolves
+/// the flow writes nothing here.
 template <typename Real>
 LAUTER_SHALLOW_CLONES bool row_needs_limiter(const Real* __restrict qx,
                                              const Real* __restrict y_north,
