@@ -5,6 +5,8 @@
 #include <array>
 #include <cmath>
 #include <stdexcept>
+
+#include <omp.h>
 #include <string>
 
 namespace lauter::kernels::shallow {
@@ -26,6 +28,9 @@ enum Partial : std::size_t {
 /// Below this many cells a step runs on one thread: starting a parallel region costs more than
 /// the work (measured on the tests' small grids), and the result is the same either way.
 constexpr std::size_t min_cells_for_threads = 16384;
+
+/// Threads whose block boundaries the flux pass records (more threads are handled, slower).
+constexpr std::size_t max_blocks = 256;
 
 bool use_threads(const GridSpec& spec) noexcept {
     return spec.cell_count() >= min_cells_for_threads;
@@ -149,16 +154,6 @@ double outflow_flux(const FaceContext& ctx, const CellRef& c, double q_out_old, 
     return q_out;
 }
 
-/// Face coefficients when gravity and friction are uniform: formed once per step.
-struct UniformCoefficients {
-    FaceCoefficients k;
-    [[nodiscard]] FaceCoefficients operator()(std::size_t /*row_m*/, std::size_t /*col_m*/,
-                                              std::size_t /*row_p*/,
-                                              std::size_t /*col_p*/) const noexcept {
-        return k;
-    }
-};
-
 /// Face coefficients from per-cell fields: arithmetic means of the two cells.
 struct PerCellCoefficients {
     const FaceContext* ctx = nullptr;
@@ -183,115 +178,270 @@ struct RowMaxima {
     }
 };
 
-/// The fast paths take h_f^(-1/3) of this many faces in a loop of its own before their fluxes:
-/// a short loop without branches lets the processor overlap the Newton steps of many faces,
-/// which inside the flux update form one long chain of dependent multiplications per face.
-constexpr std::size_t face_block = 256;
+/// Vector clones of the interior face kernels: SSE2 (the x86-64 baseline) and AVX2, chosen at
+/// load time (GCC function multi-versioning). The AVX2 clone may not use FMA (none is enabled),
+/// so both clones perform the same IEEE operations in the same order and give identical bits.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define LAUTER_SHALLOW_CLONES [[gnu::target_clones("avx2", "default")]]
+#else
+#define LAUTER_SHALLOW_CLONES
+#endif
 
-/// Mean of the four orthogonal fluxes around an interior face, summed in pairs in the order of
-/// x_face_tangential / y_face_tangential so that both paths give the same bits.
+/// The arrays of a run of interior faces, in the order of the face update: for face i, cell i
+/// of the minus-side arrays and cell i of the plus-side arrays (the caller offsets the pointers).
 template <typename Real>
-double mean_of_four(Real a, Real b, Real c, Real d) noexcept {
-    return ((static_cast<double>(a) + static_cast<double>(b)) +
-            (static_cast<double>(c) + static_cast<double>(d))) /
-           4.0;
+struct FaceRun {
+    const float* z_m = nullptr;
+    const float* z_p = nullptr;
+    const Real* h_m = nullptr;
+    const Real* h_p = nullptr;
+    const Real* q_old = nullptr;    ///< the face's own old flux
+    const Real* q_before = nullptr; ///< the old flux of the parallel face upstream (q_up)
+    const Real* q_after = nullptr;  ///< ... and downstream (q_down)
+    /// The four orthogonal old fluxes, summed as (t0 + t1) + (t2 + t3), the pairing of
+    /// x_face_tangential / y_face_tangential.
+    const Real* t0 = nullptr;
+    const Real* t1 = nullptr;
+    const Real* t2 = nullptr;
+    const Real* t3 = nullptr;
+    const float* g_m = nullptr; ///< per-cell gravity of the minus / plus cells (PerCellG only)
+    const float* g_p = nullptr;
+    const float* c_m = nullptr; ///< per-cell friction coefficients (PerCellC only)
+    const float* c_p = nullptr;
+    Real* out = nullptr;
+    std::size_t count = 0;
+};
+
+/// Step constants of the interior face update in the compute type T (the storage type Real:
+/// float state, float arithmetic).
+template <typename T>
+struct FaceConstants {
+    T theta = 1;
+    T half_one_minus_theta = 0; ///< 0.5 (1 - theta), grouped as interior_flux multiplies it
+    bool fallback = false;      ///< theta < 1: recompute up-slope fluxes with theta = 1
+    T depth_threshold_m = 0;
+    T inv_spacing = 0;
+    T dt_s = 0;
+    T gravity = 0;  ///< uniform g (when not PerCellG)
+    T friction = 0; ///< uniform coefficient (when not PerCellC)
+};
+
+/// One interior face in the compute type T without branches: both theta candidates are formed
+/// and selected, and a dry face divides by 1 instead of by h_f and is multiplied by 0, so that
+/// the loop around it vectorises. The same formulas as interior_flux (file comment of
+/// local_inertial.hpp), with h_f^(-1/3) from inverse_cube_root_simd.
+template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
+[[gnu::always_inline]] inline void face_run_body(const FaceRun<Real>& run,
+                                                 const FaceConstants<T>& k, T& max_velocity,
+                                                 T& max_froude_sq) noexcept {
+    const float* __restrict z_m = run.z_m;
+    const float* __restrict z_p = run.z_p;
+    const Real* __restrict h_m = run.h_m;
+    const Real* __restrict h_p = run.h_p;
+    const Real* __restrict q_old = run.q_old;
+    const Real* __restrict q_before = run.q_before;
+    const Real* __restrict q_after = run.q_after;
+    const Real* __restrict t0 = run.t0;
+    const Real* __restrict t1 = run.t1;
+    const Real* __restrict t2 = run.t2;
+    const Real* __restrict t3 = run.t3;
+    const float* __restrict g_m = run.g_m;
+    const float* __restrict g_p = run.g_p;
+    const float* __restrict c_m = run.c_m;
+    const float* __restrict c_p = run.c_p;
+    Real* __restrict out = run.out;
+    T velocity_max = max_velocity;
+    T froude_sq_max = max_froude_sq;
+    const T one = 1;
+    const T half = static_cast<T>(0.5);
+    // Every constant in a local: loads through `k` inside the loop would keep it scalar.
+    const std::size_t count = run.count;
+    const T theta = k.theta;
+    const T half_one_minus_theta = k.half_one_minus_theta;
+    // The theta = 1 fallback applies where q slope > bound: 0, or never (infinity) for theta 1.
+    const T fallback_bound = k.fallback ? T{0} : std::numeric_limits<T>::infinity();
+    const T depth_threshold_m = k.depth_threshold_m;
+    const T inv_spacing = k.inv_spacing;
+    const T dt_s = k.dt_s;
+    const T gravity = k.gravity;
+    const T friction_coefficient = k.friction;
+#pragma omp simd reduction(max : velocity_max, froude_sq_max)
+    for (std::size_t i = 0; i < count; ++i) {
+        T g_f = gravity;
+        T c_f = friction_coefficient;
+        if constexpr (PerCellG) {
+            g_f = half * (static_cast<T>(g_m[i]) + static_cast<T>(g_p[i]));
+        }
+        if constexpr (PerCellC) {
+            c_f = half * (static_cast<T>(c_m[i]) + static_cast<T>(c_p[i]));
+        }
+        const T inv_g = one / g_f;
+        const T g_dt = g_f * dt_s;
+        T friction_scale = dt_s * c_f;
+        if constexpr (Manning) {
+            friction_scale = dt_s * g_f * c_f * c_f;
+        }
+        const T zm = static_cast<T>(z_m[i]);
+        const T zp = static_cast<T>(z_p[i]);
+        const T eta_m = zm + static_cast<T>(h_m[i]);
+        const T eta_p = zp + static_cast<T>(h_p[i]);
+        const T h_f = (eta_m > eta_p ? eta_m : eta_p) - (zm > zp ? zm : zp);
+        const bool wet = h_f > depth_threshold_m;
+        const T h_safe = wet ? h_f : one;
+        const T inv_h = one / h_safe;
+        const T slope = (eta_p - eta_m) * inv_spacing;
+        const T q = static_cast<T>(q_old[i]);
+        const T q_t = ((static_cast<T>(t0[i]) + static_cast<T>(t1[i])) +
+                       (static_cast<T>(t2[i]) + static_cast<T>(t3[i]))) *
+                      static_cast<T>(0.25);
+        const T q_sum = static_cast<T>(q_before[i]) + static_cast<T>(q_after[i]);
+        T friction = friction_scale * std::sqrt(q * q + q_t * q_t) * inv_h * inv_h;
+        if constexpr (Manning) {
+            friction = friction * inverse_cube_root_simd(h_safe);
+        }
+        const T inv_denominator = one / (one + friction);
+        const T drive = g_dt * h_f * slope;
+        const T q_weighted = (theta * q + half_one_minus_theta * q_sum - drive) * inv_denominator;
+        const T q_bates = (q - drive) * inv_denominator;
+        const bool up_slope = q_weighted * slope > fallback_bound;
+        // Dry faces: times 0 rather than a select of 0, so that every load above is needed on
+        // every path (a select lets the compiler move them into a branch, which SSE2 cannot
+        // vectorise); + 0 turns the -0 of a negative flux into +0. Every operand is finite
+        // (a dry face divides by 1), so the product is an exact zero.
+        const T wet_factor = wet ? one : T{0};
+        const T q_new = (up_slope ? q_bates : q_weighted) * wet_factor + T{0};
+        out[i] = static_cast<Real>(q_new);
+        const T velocity = (q_new < T{0} ? -q_new : q_new) * inv_h;
+        const T froude_sq = velocity * velocity * inv_h * inv_g;
+        velocity_max = velocity > velocity_max ? velocity : velocity_max;
+        froude_sq_max = froude_sq > froude_sq_max ? froude_sq : froude_sq_max;
+    }
+    max_velocity = velocity_max;
+    max_froude_sq = froude_sq_max;
+}
+
+template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
+LAUTER_SHALLOW_CLONES void face_run(const FaceRun<Real>& run, const FaceConstants<T>& k,
+                                    T& max_velocity, T& max_froude_sq) noexcept {
+    face_run_body<T, Manning, PerCellG, PerCellC>(run, k, max_velocity, max_froude_sq);
+}
+
+/// Interior faces of one run with the kernel instance for the friction law and the coefficient
+/// fields; the maxima are folded into `maxima`.
+template <typename Real>
+void interior_faces(const FaceContext& ctx, const FaceRun<Real>& run, double spacing_m,
+                    RowMaxima& maxima) {
+    using T = Real;
+    FaceConstants<T> k;
+    k.theta = static_cast<T>(ctx.theta);
+    k.half_one_minus_theta = static_cast<T>(0.5 * (1.0 - ctx.theta));
+    k.fallback = ctx.theta < 1.0;
+    k.depth_threshold_m = static_cast<T>(ctx.depth_threshold_m);
+    k.inv_spacing = static_cast<T>(1.0 / spacing_m);
+    k.dt_s = static_cast<T>(ctx.dt_s);
+    k.gravity = static_cast<T>(ctx.gravity->constant);
+    k.friction = static_cast<T>(ctx.friction->constant);
+    const bool manning = ctx.law == FrictionLaw::manning;
+    const bool per_g = ctx.gravity->is_raster();
+    const bool per_c = ctx.friction->is_raster();
+    T velocity = 0;
+    T froude_sq = 0;
+    const auto call = [&]<bool M, bool G, bool C>() {
+        face_run<T, M, G, C>(run, k, velocity, froude_sq);
+    };
+    if (manning) {
+        if (per_g) {
+            per_c ? call.template operator()<true, true, true>()
+                  : call.template operator()<true, true, false>();
+        } else {
+            per_c ? call.template operator()<true, false, true>()
+                  : call.template operator()<true, false, false>();
+        }
+    } else {
+        if (per_g) {
+            per_c ? call.template operator()<false, true, true>()
+                  : call.template operator()<false, true, false>();
+        } else {
+            per_c ? call.template operator()<false, false, true>()
+                  : call.template operator()<false, false, false>();
+        }
+    }
+    maxima.add({static_cast<double>(froude_sq), static_cast<double>(velocity)});
 }
 
 /// Fast path: the x-faces 1 .. cols - 1 of cell row r, a row whose cells all have data (every
 /// such face is interior and has four orthogonal neighbours).
-template <typename Real, typename Coefficients>
-void interior_x_faces(const FaceContext& ctx, const Coefficients& coefficients,
-                      RasterView<const float> bed, const ShallowLayerState<Real>& state,
-                      FaceField<Real>& q_new, std::size_t r, double dx, RowMaxima& maxima) {
+template <typename Real>
+void interior_x_faces(const FaceContext& ctx, RasterView<const float> bed,
+                      const ShallowLayerState<Real>& state, FaceField<Real>& q_new,
+                      std::size_t r, double dx, RowMaxima& maxima) {
     const std::size_t cols = bed.cols();
+    if (cols < 2) {
+        return;
+    }
     const FaceField<Real>& q_old = state.q_m2_per_s;
     const float* z = bed.row(r).data();
     const Real* h = state.depth_m.data() + r * cols;
     const Real* qx = q_old.x_row(r).data();
     const Real* y_north = q_old.y_row(r).data();
     const Real* y_south = q_old.y_row(r + 1).data();
-    Real* out = q_new.x_row(r).data();
-    const double inv_dx = 1.0 / dx;
-    const bool manning = ctx.law == FrictionLaw::manning;
-    std::array<double, face_block> inv_cbrt_h{};
-    RowMaxima local = maxima; // a local copy stays in registers (no aliasing with the outputs)
-    for (std::size_t first = 1; first < cols; first += face_block) {
-        const std::size_t end = std::min(cols, first + face_block);
-        if (manning) {
-            for (std::size_t fc = first; fc < end; ++fc) {
-                inv_cbrt_h[fc - first] = wet_inverse_cube_root(
-                    face_depth(static_cast<double>(z[fc - 1]), static_cast<double>(h[fc - 1]),
-                               static_cast<double>(z[fc]), static_cast<double>(h[fc])),
-                    ctx.depth_threshold_m);
-            }
-        }
-        for (std::size_t fc = first; fc < end; ++fc) {
-            const double q_t =
-                mean_of_four(y_north[fc - 1], y_south[fc - 1], y_north[fc], y_south[fc]);
-            const double q_sum =
-                static_cast<double>(qx[fc - 1]) + static_cast<double>(qx[fc + 1]);
-            FaceDiagnostics diag;
-            const double q_face = interior_flux(
-                ctx, coefficients(r, fc - 1, r, fc), static_cast<double>(z[fc - 1]),
-                static_cast<double>(h[fc - 1]), static_cast<double>(z[fc]),
-                static_cast<double>(h[fc]), static_cast<double>(qx[fc]), q_sum, q_t, inv_dx,
-                inv_cbrt_h[fc - first], diag);
-            out[fc] = static_cast<Real>(q_face);
-            local.add(diag);
-        }
+    FaceRun<Real> run;
+    run.z_m = z;
+    run.z_p = z + 1;
+    run.h_m = h;
+    run.h_p = h + 1;
+    run.q_old = qx + 1;
+    run.q_before = qx;
+    run.q_after = qx + 2;
+    run.t0 = y_north;
+    run.t1 = y_south;
+    run.t2 = y_north + 1;
+    run.t3 = y_south + 1;
+    if (ctx.gravity->is_raster()) {
+        run.g_m = ctx.gravity->per_cell.row(r).data();
+        run.g_p = run.g_m + 1;
     }
-    maxima = local;
+    if (ctx.friction->is_raster()) {
+        run.c_m = ctx.friction->per_cell.row(r).data();
+        run.c_p = run.c_m + 1;
+    }
+    run.out = q_new.x_row(r).data() + 1;
+    run.count = cols - 1;
+    interior_faces(ctx, run, dx, maxima);
 }
 
 /// Fast path: the y-faces of face row r (0 < r < rows) between two cell rows that have data in
 /// every cell.
-template <typename Real, typename Coefficients>
-void interior_y_faces(const FaceContext& ctx, const Coefficients& coefficients,
-                      RasterView<const float> bed, const ShallowLayerState<Real>& state,
-                      FaceField<Real>& q_new, std::size_t r, double dy, RowMaxima& maxima) {
+template <typename Real>
+void interior_y_faces(const FaceContext& ctx, RasterView<const float> bed,
+                      const ShallowLayerState<Real>& state, FaceField<Real>& q_new,
+                      std::size_t r, double dy, RowMaxima& maxima) {
     const std::size_t cols = bed.cols();
     const FaceField<Real>& q_old = state.q_m2_per_s;
-    const float* z_m = bed.row(r - 1).data();
-    const float* z_p = bed.row(r).data();
-    const Real* h_m = state.depth_m.data() + (r - 1) * cols;
-    const Real* h_p = state.depth_m.data() + r * cols;
-    const Real* y_up = q_old.y_row(r - 1).data();
-    const Real* y_here = q_old.y_row(r).data();
-    const Real* y_down = q_old.y_row(r + 1).data();
-    const Real* x_north = q_old.x_row(r - 1).data();
-    const Real* x_south = q_old.x_row(r).data();
-    Real* out = q_new.y_row(r).data();
-    const double inv_dy = 1.0 / dy;
-    const bool manning = ctx.law == FrictionLaw::manning;
-    std::array<double, face_block> inv_cbrt_h{};
-    RowMaxima local = maxima; // a local copy stays in registers (no aliasing with the outputs)
-    for (std::size_t first = 0; first < cols; first += face_block) {
-        const std::size_t end = std::min(cols, first + face_block);
-        if (manning) {
-            for (std::size_t c = first; c < end; ++c) {
-                inv_cbrt_h[c - first] = wet_inverse_cube_root(
-                    face_depth(static_cast<double>(z_m[c]), static_cast<double>(h_m[c]),
-                               static_cast<double>(z_p[c]), static_cast<double>(h_p[c])),
-                    ctx.depth_threshold_m);
-            }
-        }
-        for (std::size_t c = first; c < end; ++c) {
-            const double q_t =
-                mean_of_four(x_north[c], x_north[c + 1], x_south[c], x_south[c + 1]);
-            const double q_sum = static_cast<double>(y_up[c]) + static_cast<double>(y_down[c]);
-            FaceDiagnostics diag;
-            const double q_face = interior_flux(
-                ctx, coefficients(r - 1, c, r, c), static_cast<double>(z_m[c]),
-                static_cast<double>(h_m[c]), static_cast<double>(z_p[c]),
-                static_cast<double>(h_p[c]), static_cast<double>(y_here[c]), q_sum, q_t, inv_dy,
-                inv_cbrt_h[c - first], diag);
-            out[c] = static_cast<Real>(q_face);
-            local.add(diag);
-        }
+    FaceRun<Real> run;
+    run.z_m = bed.row(r - 1).data();
+    run.z_p = bed.row(r).data();
+    run.h_m = state.depth_m.data() + (r - 1) * cols;
+    run.h_p = state.depth_m.data() + r * cols;
+    run.q_old = q_old.y_row(r).data();
+    run.q_before = q_old.y_row(r - 1).data();
+    run.q_after = q_old.y_row(r + 1).data();
+    run.t0 = q_old.x_row(r - 1).data();
+    run.t1 = run.t0 + 1;
+    run.t2 = q_old.x_row(r).data();
+    run.t3 = run.t2 + 1;
+    if (ctx.gravity->is_raster()) {
+        run.g_m = ctx.gravity->per_cell.row(r - 1).data();
+        run.g_p = ctx.gravity->per_cell.row(r).data();
     }
-    maxima = local;
+    if (ctx.friction->is_raster()) {
+        run.c_m = ctx.friction->per_cell.row(r - 1).data();
+        run.c_p = ctx.friction->per_cell.row(r).data();
+    }
+    run.out = q_new.y_row(r).data();
+    run.count = cols;
+    interior_faces(ctx, run, dy, maxima);
 }
-
 template <typename Real>
 CellRef cell_ref(RasterView<const float> bed, const ShallowLayerState<Real>& state,
                  std::size_t row, std::size_t col) noexcept {
@@ -445,9 +595,8 @@ double general_y_face(const FaceContext& ctx, RasterView<const float> bed, const
 
 /// All new fluxes of face row r (the x-faces of cell row r if r < rows, and the y-faces north of
 /// cell row r) into q_new; interior stretches of rows without no-data take the fast path.
-template <typename Real, typename Coefficients>
-RowMaxima face_row_fluxes(const FaceContext& ctx, const Coefficients& coefficients,
-                          RasterView<const float> bed, const CellMask& mask,
+template <typename Real>
+RowMaxima face_row_fluxes(const FaceContext& ctx, RasterView<const float> bed, const CellMask& mask,
                           const std::vector<std::uint8_t>& row_full,
                           const ShallowLayerState<Real>& state, FaceField<Real>& q_new,
                           std::size_t r, double dx, double dy) {
@@ -460,7 +609,7 @@ RowMaxima face_row_fluxes(const FaceContext& ctx, const Coefficients& coefficien
             q_new.x(r, 0) =
                 static_cast<Real>(general_x_face(ctx, bed, mask, state, r, 0, dx, diag));
             maxima.add(diag);
-            interior_x_faces(ctx, coefficients, bed, state, q_new, r, dx, maxima);
+            interior_x_faces(ctx, bed, state, q_new, r, dx, maxima);
             diag = {};
             q_new.x(r, cols) =
                 static_cast<Real>(general_x_face(ctx, bed, mask, state, r, cols, dx, diag));
@@ -475,7 +624,7 @@ RowMaxima face_row_fluxes(const FaceContext& ctx, const Coefficients& coefficien
         }
     }
     if (r > 0 && r < rows && row_full[r - 1] != 0 && row_full[r] != 0) {
-        interior_y_faces(ctx, coefficients, bed, state, q_new, r, dy, maxima);
+        interior_y_faces(ctx, bed, state, q_new, r, dy, maxima);
     } else {
         for (std::size_t c = 0; c < cols; ++c) {
             diag = {};
@@ -491,55 +640,118 @@ RowMaxima face_row_fluxes(const FaceContext& ctx, const Coefficients& coefficien
 /// would remove more than its depth at the start of the step in one dt, all of them are scaled by
 /// h / outgoing (inflows of the same step are not counted, so the bound holds whatever the
 /// neighbours do). Each face has one donor cell (upwind), so the scaling is order-independent.
-/// Conserves mass exactly; inactive as long as the time step resolves the flow. This pass writes
-/// the factors; continuity_with_limiter applies them.
+/// Conserves mass exactly; inactive as long as the time step resolves the flow.
+///
+/// The flux pass decides per cell row whether any factor might be below 1 (row_needs_limiter);
+/// only then are the row's factors computed exactly and written (1 for cells that keep their
+/// fluxes and for no-data cells) and the row flagged if one is below 1, so a step that resolves
+/// the flow writes nothing here.
 template <typename Real>
-void outflow_factors(const CellMask& mask, const ShallowLayerState<Real>& state,
-                     ShallowLayerWorkspace<Real>& ws, double dt_s) {
-    const GridSpec& spec = state.depth_m.spec();
+LAUTER_SHALLOW_CLONES bool row_needs_limiter(const Real* __restrict qx,
+                                             const Real* __restrict y_north,
+                                             const Real* __restrict y_south,
+                                             const Real* __restrict h, std::size_t cols,
+                                             double dt_s, double dx, double dy) noexcept {
+    // The largest out_m - h of the row (> 0 exactly where out_m > h: the difference of two
+    // distinct finite doubles is never 0). out_m is formed with multiplications instead of the
+    // exact loop's divisions and enlarged by 1e-12 relative, far more than their rounding
+    // differences, so that the test never misses a cell the exact loop would limit.
+    const double inv_dx = 1.0 / dx;
+    const double inv_dy = 1.0 / dy;
+    const double margin = 1.0 + 1e-12;
+    double excess = 0.0;
+#pragma omp simd reduction(max : excess)
+    for (std::size_t c = 0; c < cols; ++c) {
+        const double west = -static_cast<double>(qx[c]);
+        const double east = static_cast<double>(qx[c + 1]);
+        const double north = -static_cast<double>(y_north[c]);
+        const double south = static_cast<double>(y_south[c]);
+        const double out_m =
+            dt_s * (((west > 0.0 ? west : 0.0) + (east > 0.0 ? east : 0.0)) * inv_dx +
+                    ((north > 0.0 ? north : 0.0) + (south > 0.0 ? south : 0.0)) * inv_dy) *
+            margin;
+        const double cell_excess = out_m - static_cast<double>(h[c]);
+        excess = cell_excess > excess ? cell_excess : excess;
+    }
+    return excess > 0.0;
+}
+
+/// The limiter decision and factors of cell row r from the new fluxes `q` (see above).
+template <typename Real>
+void limiter_row(const CellMask& mask, const Raster<Real>& depth, const FaceField<Real>& q,
+                 ShallowLayerWorkspace<Real>& ws, std::size_t r, double dt_s) {
+    const GridSpec& spec = depth.spec();
     const std::size_t cols = spec.cols;
     const double dx = spec.cell_size_x_m;
     const double dy = spec.cell_size_y_m;
-    const FaceField<Real>& q = state.q_m2_per_s;
-    double* factor = ws.outflow_factor.data();
-    const auto cell_rows = static_cast<std::ptrdiff_t>(spec.rows);
-#pragma omp parallel for schedule(static) if (use_threads(spec))
-    for (std::ptrdiff_t rr = 0; rr < cell_rows; ++rr) {
-        const auto r = static_cast<std::size_t>(rr);
-        const bool full = ws.row_has_all_data[r] != 0;
-        const Real* qx = q.x_row(r).data();
-        const Real* y_north = q.y_row(r).data();
-        const Real* y_south = q.y_row(r + 1).data();
-        const Real* h = state.depth_m.data() + r * cols;
-        for (std::size_t c = 0; c < cols; ++c) {
-            double f = 1.0;
-            if (full || mask.has_data(r, c)) {
-                const double out_m =
-                    dt_s * ((std::max(0.0, -static_cast<double>(qx[c])) +
-                             std::max(0.0, static_cast<double>(qx[c + 1]))) / dx +
-                            (std::max(0.0, -static_cast<double>(y_north[c])) +
-                             std::max(0.0, static_cast<double>(y_south[c]))) / dy);
-                const double depth = static_cast<double>(h[c]);
-                if (out_m > depth) {
-                    f = depth / out_m;
-                }
-            }
-            factor[r * cols + c] = f;
-        }
+    const bool full = ws.row_has_all_data[r] != 0;
+    const Real* qx = q.x_row(r).data();
+    const Real* y_north = q.y_row(r).data();
+    const Real* y_south = q.y_row(r + 1).data();
+    const Real* h = depth.data() + r * cols;
+    // A no-data cell has NaN or anything as depth and zero fluxes: the test may flag its row
+    // spuriously, which only costs the exact loop below.
+    if (!row_needs_limiter(qx, y_north, y_south, h, cols, dt_s, dx, dy)) {
+        ws.row_limited[r] = 0;
+        return;
     }
+    double* factor = ws.outflow_factor.data() + r * cols;
+    bool any = false;
+    for (std::size_t c = 0; c < cols; ++c) {
+        double f = 1.0;
+        if (full || mask.has_data(r, c)) {
+            const double out_m =
+                dt_s * ((std::max(0.0, -static_cast<double>(qx[c])) +
+                         std::max(0.0, static_cast<double>(qx[c + 1]))) / dx +
+                        (std::max(0.0, -static_cast<double>(y_north[c])) +
+                         std::max(0.0, static_cast<double>(y_south[c]))) / dy);
+            const double depth_m = static_cast<double>(h[c]);
+            if (out_m > depth_m) {
+                f = depth_m / out_m;
+                any = true;
+            }
+        }
+        factor[c] = f;
+    }
+    ws.row_limited[r] = any ? 1 : 0;
 }
 
-/// A flux after the limiter, rounded to the storage type as it will be stored: scaled by the
-/// factor of its donor cell, the minus-side cell (row and index into its factor row) for a
-/// positive flux, the plus-side cell for a negative one. Only the donor's factor is read.
+/// A flux after the limiter, rounded to the storage type: scaled by the factor of its donor
+/// cell, `minus` (factors of the minus-side cell, nullptr if it is off the grid or its row needs
+/// no limiting) for a positive flux, `plus` for a negative one.
 template <typename Real>
-Real limited(Real v, const double* factors_minus, std::size_t minus, const double* factors_plus,
-             std::size_t plus) noexcept {
+Real limited(Real v, const double* minus, const double* plus) noexcept {
     const double value = static_cast<double>(v);
-    if (value == 0.0) {
-        return v;
+    const double* donor = value > 0.0 ? minus : (value < 0.0 ? plus : nullptr);
+    return donor == nullptr ? v : static_cast<Real>(value * *donor);
+}
+
+/// Applies the limiter in place to the faces of face row r (the x-faces of cell row r, the
+/// y-faces north of it). Each face belongs to one face row and its new value depends only on
+/// the factors, so rows can be processed in parallel; rows next to no flagged cell row are left
+/// as they are (their factors are all 1).
+template <typename Real>
+void limit_face_row(ShallowLayerWorkspace<Real>& ws, FaceField<Real>& q, std::size_t r) {
+    const std::size_t rows = q.rows();
+    const std::size_t cols = q.cols();
+    const double* here =
+        r < rows && ws.row_limited[r] != 0 ? ws.outflow_factor.data() + r * cols : nullptr;
+    const double* north =
+        r > 0 && ws.row_limited[r - 1] != 0 ? ws.outflow_factor.data() + (r - 1) * cols : nullptr;
+    if (here != nullptr) {
+        Real* qx = q.x_row(r).data();
+        for (std::size_t fc = 0; fc <= cols; ++fc) {
+            qx[fc] = limited(qx[fc], fc > 0 ? here + fc - 1 : nullptr,
+                             fc < cols ? here + fc : nullptr);
+        }
     }
-    return static_cast<Real>(value * (value > 0.0 ? factors_minus[minus] : factors_plus[plus]));
+    if (here != nullptr || north != nullptr) {
+        Real* qy = q.y_row(r).data();
+        for (std::size_t c = 0; c < cols; ++c) {
+            qy[c] = limited(qy[c], north != nullptr ? north + c : nullptr,
+                            here != nullptr ? here + c : nullptr);
+        }
+    }
 }
 
 /// Sums of one cell row of the continuity pass.
@@ -552,26 +764,81 @@ struct ContinuityRow {
     double h_max_m = 0.0;
 };
 
-/// The limiter applied and continuity for cell row r in one pass. Reads the unlimited fluxes
-/// `q` (never written here, so rows on other threads can read them too) and writes the limited
-/// fluxes of the faces row r owns (its x-faces, the y-faces north of it, and for the last row
-/// the southern edge) into `limited_q`. The southern y-faces of row r are limited again here
-/// (the same product), so that no row reads what another writes.
+/// Lanes of the per-row sums of the continuity pass: cell c adds to lane c % 8, and the lanes
+/// are combined in a fixed order, so the sums do not depend on the vector width of the clone
+/// (8 doubles fill two AVX2 or four SSE2 registers) or on the thread count.
+constexpr std::size_t sum_lanes = 8;
+
+/// Per-lane sums of a row.
+struct LaneSums {
+    std::array<double, sum_lanes> change{};
+    std::array<double, sum_lanes> source{};
+    std::array<double, sum_lanes> clipped{};
+    std::array<double, sum_lanes> h_max{};
+};
+
+/// Continuity of a row whose cells all have data: new depth h + dt (flux divergence + source)
+/// in double, clipped at zero, stored, and the row's sums (vectorised over the lanes).
+template <typename Real, bool UniformSource>
+LAUTER_SHALLOW_CLONES void full_row_continuity(Real* __restrict h, const Real* __restrict qx,
+                                               const Real* __restrict y_north,
+                                               const Real* __restrict y_south,
+                                               const float* __restrict source_row,
+                                               double source_constant, std::size_t cols,
+                                               double dt, double dx, double dy, double area_m2,
+                                               LaneSums& sums) noexcept {
+    LaneSums lanes;
+    const auto cell = [&](std::size_t c, std::size_t j) {
+        double s = source_constant;
+        if constexpr (!UniformSource) {
+            s = static_cast<double>(source_row[c]);
+        }
+        const double divergence =
+            (static_cast<double>(qx[c]) - static_cast<double>(qx[c + 1])) / dx +
+            (static_cast<double>(y_north[c]) - static_cast<double>(y_south[c])) / dy;
+        const double h_old = static_cast<double>(h[c]);
+        const double h_new = h_old + dt * (divergence + s);
+        const bool negative = h_new < 0.0;
+        lanes.clipped[j] += (negative ? -h_new : 0.0) * area_m2;
+        const Real stored = static_cast<Real>(negative ? 0.0 : h_new);
+        h[c] = stored;
+        lanes.change[j] += (static_cast<double>(stored) - h_old) * area_m2;
+        lanes.source[j] += s * dt * area_m2;
+        const auto stored_d = static_cast<double>(stored);
+        lanes.h_max[j] = stored_d > lanes.h_max[j] ? stored_d : lanes.h_max[j];
+    };
+    std::size_t c = 0;
+    for (; c + sum_lanes <= cols; c += sum_lanes) {
+#pragma omp simd
+        for (std::size_t j = 0; j < sum_lanes; ++j) {
+            cell(c + j, j);
+        }
+    }
+    for (std::size_t j = 0; c + j < cols; ++j) {
+        cell(c + j, j);
+    }
+    sums = lanes;
+}
+
+/// Lanes combined in pairs, in a fixed order.
+double combine_lanes(const std::array<double, sum_lanes>& lanes) noexcept {
+    return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+           ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
+/// Continuity for cell row r from the final (limited) fluxes `q`: new depths, clipping and the
+/// row's sums, including the outflow through the outer faces of face row r. Rows with no-data
+/// cells skip those cells (never read or written).
 template <typename Real>
-ContinuityRow continuity_with_limiter(const CellMask& mask, const CellField& source,
-                                      const std::vector<std::uint8_t>& row_full,
-                                      const std::vector<double>& factor,
-                                      const FaceField<Real>& q, FaceField<Real>& limited_q,
-                                      Raster<Real>& depth, std::size_t r, double dt) {
+ContinuityRow continuity_row(const CellMask& mask, const CellField& source,
+                             const std::vector<std::uint8_t>& row_full, const FaceField<Real>& q,
+                             Raster<Real>& depth, std::size_t r, double dt) {
     const GridSpec& spec = depth.spec();
     const std::size_t rows = spec.rows;
     const std::size_t cols = spec.cols;
     const double dx = spec.cell_size_x_m;
     const double dy = spec.cell_size_y_m;
     const double area_m2 = spec.cell_area_m2();
-    const double* f_here = factor.data() + r * cols;
-    const double* f_north = r > 0 ? f_here - cols : nullptr;
-    const double* f_south = r + 1 < rows ? f_here + cols : nullptr;
     const bool full = row_full[r] != 0;
     const auto outer = [&](std::ptrdiff_t row, std::ptrdiff_t col) {
         return !spec.contains(row, col) ||
@@ -581,59 +848,71 @@ ContinuityRow continuity_with_limiter(const CellMask& mask, const CellField& sou
     ContinuityRow sums;
 
     const Real* qx = q.x_row(r).data();
-    Real* lx = limited_q.x_row(r).data();
-    for (std::size_t fc = 0; fc <= cols; ++fc) {
-        lx[fc] = limited(qx[fc], f_here, fc - 1, f_here, fc);
-        if (lx[fc] == Real{0}) {
-            continue;
+    if (full) {
+        for (const std::size_t fc : {std::size_t{0}, cols}) {
+            sums.outflow_m3 += std::abs(static_cast<double>(qx[fc])) * dy * dt;
         }
-        const auto c = static_cast<std::ptrdiff_t>(fc);
-        const bool is_outer = full ? (fc == 0 || fc == cols) : (outer(rr, c - 1) || outer(rr, c));
-        if (is_outer) {
-            sums.outflow_m3 += std::abs(static_cast<double>(lx[fc])) * dy * dt;
+    } else {
+        for (std::size_t fc = 0; fc <= cols; ++fc) {
+            const auto c = static_cast<std::ptrdiff_t>(fc);
+            if (qx[fc] != Real{0} && (outer(rr, c - 1) || outer(rr, c))) {
+                sums.outflow_m3 += std::abs(static_cast<double>(qx[fc])) * dy * dt;
+            }
         }
     }
     const Real* qn = q.y_row(r).data();
-    Real* ln = limited_q.y_row(r).data();
     const bool north_full = r > 0 && full && row_full[r - 1] != 0;
-    for (std::size_t c = 0; c < cols; ++c) {
-        ln[c] = limited(qn[c], f_north, c, f_here, c);
-        if (ln[c] == Real{0}) {
-            continue;
-        }
-        const auto cc = static_cast<std::ptrdiff_t>(c);
-        if (!north_full && (outer(rr - 1, cc) || outer(rr, cc))) {
-            sums.outflow_m3 += std::abs(static_cast<double>(ln[c])) * dx * dt;
+    if (!north_full) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            const auto cc = static_cast<std::ptrdiff_t>(c);
+            if (qn[c] != Real{0} && (outer(rr - 1, cc) || outer(rr, cc))) {
+                sums.outflow_m3 += std::abs(static_cast<double>(qn[c])) * dx * dt;
+            }
         }
     }
     const Real* qs = q.y_row(r + 1).data();
-    Real* ls = limited_q.y_row(r + 1).data();
-    const bool last = r + 1 == rows;
-    Real* h_row = depth.data() + r * cols;
-    const bool uniform_source = !source.is_raster();
-    for (std::size_t col = 0; col < cols; ++col) {
-        const Real south = limited(qs[col], f_here, col, f_south, col);
-        if (last) {
-            ls[col] = south;
-            if (south != Real{0}) {
-                sums.last_outflow_m3 += std::abs(static_cast<double>(south)) * dx * dt;
+    if (r + 1 == rows) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            if (qs[c] != Real{0}) {
+                sums.last_outflow_m3 += std::abs(static_cast<double>(qs[c])) * dx * dt;
             }
         }
-        if (!full && !mask.has_data(r, col)) {
+    }
+
+    Real* h_row = depth.data() + r * cols;
+    const bool uniform_source = !source.is_raster();
+    const float* source_row = uniform_source ? nullptr : source.per_cell.row(r).data();
+    if (full) {
+        LaneSums lanes;
+        if (uniform_source) {
+            full_row_continuity<Real, true>(h_row, qx, qn, qs, nullptr, source.constant, cols,
+                                            dt, dx, dy, area_m2, lanes);
+        } else {
+            full_row_continuity<Real, false>(h_row, qx, qn, qs, source_row, 0.0, cols, dt, dx,
+                                             dy, area_m2, lanes);
+        }
+        sums.change_m3 = combine_lanes(lanes.change);
+        sums.source_m3 = combine_lanes(lanes.source);
+        sums.clipped_m3 = combine_lanes(lanes.clipped);
+        sums.h_max_m = *std::max_element(lanes.h_max.begin(), lanes.h_max.end());
+        return sums;
+    }
+    for (std::size_t c = 0; c < cols; ++c) {
+        if (!mask.has_data(r, c)) {
             continue;
         }
-        const double h_old = static_cast<double>(h_row[col]);
+        const double s = uniform_source ? source.constant : static_cast<double>(source_row[c]);
         const double divergence =
-            (static_cast<double>(lx[col]) - static_cast<double>(lx[col + 1])) / dx +
-            (static_cast<double>(ln[col]) - static_cast<double>(south)) / dy;
-        const double s = uniform_source ? source.constant : source.at(r, col);
+            (static_cast<double>(qx[c]) - static_cast<double>(qx[c + 1])) / dx +
+            (static_cast<double>(qn[c]) - static_cast<double>(qs[c])) / dy;
+        const double h_old = static_cast<double>(h_row[c]);
         double h = h_old + dt * (divergence + s);
         if (h < 0.0) {
             sums.clipped_m3 -= h * area_m2;
             h = 0.0;
         }
         const Real stored = static_cast<Real>(h);
-        h_row[col] = stored;
+        h_row[c] = stored;
         sums.change_m3 += (static_cast<double>(stored) - h_old) * area_m2;
         sums.source_m3 += s * dt * area_m2;
         sums.h_max_m = std::max(sums.h_max_m, static_cast<double>(stored));
@@ -662,7 +941,7 @@ void check_shapes(RasterView<const float> bed, const CellMask& mask,
         ws.row_partials.size() <
             ShallowLayerWorkspace<Real>::partial_count * (spec.rows + 1) ||
         ws.outflow_factor.size() != spec.cell_count() ||
-        ws.row_has_all_data.size() != spec.rows) {
+        ws.row_has_all_data.size() != spec.rows || ws.row_limited.size() != spec.rows) {
         throw std::invalid_argument(
             "local_inertial_step: state fluxes or workspace were made for another grid");
     }
@@ -688,6 +967,17 @@ double max_in_order(const std::vector<double>& partials, Partial which, std::siz
     return m;
 }
 
+/// Largest value of a row (0 if all are smaller), vectorised.
+template <typename Real>
+LAUTER_SHALLOW_CLONES Real row_max(const Real* __restrict values, std::size_t count) noexcept {
+    Real m = 0;
+#pragma omp simd reduction(max : m)
+    for (std::size_t i = 0; i < count; ++i) {
+        m = values[i] > m ? values[i] : m;
+    }
+    return m;
+}
+
 /// max over cells with data of g h (m^2/s^2), per-row partials in `partials`. If `row_full` is
 /// given, also marks the rows whose cells all have data (this pass reads the mask anyway).
 template <typename Real>
@@ -701,7 +991,17 @@ double max_wave_speed_sq(const CellMask& mask, const ShallowLayerState<Real>& st
         const auto row = static_cast<std::size_t>(r);
         const Real* h = state.depth_m.data() + row * spec.cols;
         double m = 0.0;
-        bool full = true;
+        const CellStatus* status = mask.raster().data() + row * spec.cols;
+        bool full = std::find(status, status + spec.cols, CellStatus::no_data) ==
+                    status + spec.cols;
+        if (full && uniform) {
+            // g h rounded is monotonic in h, so g max(h) is max(g h) exactly.
+            partials[row] = gravity.constant * static_cast<double>(row_max(h, spec.cols));
+            if (row_full != nullptr) {
+                row_full[row] = 1;
+            }
+            continue;
+        }
         for (std::size_t col = 0; col < spec.cols; ++col) {
             if (mask.has_data(row, col)) {
                 const double g = uniform ? gravity.constant : gravity.at(row, col);
@@ -817,44 +1117,73 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
     ctx.boundary = &params.boundary;
     const double dx = spec.cell_size_x_m;
     const double dy = spec.cell_size_y_m;
-    const bool uniform_coefficients =
-        !params.gravity_m_per_s2.is_raster() && !params.friction_coefficient.is_raster();
-    // With uniform coefficients the face means are the constants themselves (0.5 (a + a) = a
-    // exactly), so they are formed once here instead of per face.
-    const UniformCoefficients uniform{
-        face_coefficients(ctx, params.gravity_m_per_s2.constant,
-                          params.friction_coefficient.constant)};
-    const PerCellCoefficients per_cell{&ctx};
 
     // Fluxes: face row r holds the y-faces north of cell row r and, for r < rows, the x-faces of
-    // cell row r. Every face reads only the old state.
+    // cell row r. Every face reads only the old state. Each thread takes a contiguous block of
+    // face rows and, after face row r, decides the limiter of cell row r - 1 while its fluxes
+    // are still in cache (all four faces of its cells are then known); the last cell row before
+    // each block is decided after the parallel region. Every value is a function of the old
+    // state only, so the partition does not change any result.
     const auto face_rows = static_cast<std::ptrdiff_t>(n_partials);
-#pragma omp parallel for schedule(static) if (use_threads(spec))
-    for (std::ptrdiff_t rr = 0; rr < face_rows; ++rr) {
-        const auto r = static_cast<std::size_t>(rr);
-        const RowMaxima maxima =
-            uniform_coefficients
-                ? face_row_fluxes(ctx, uniform, bed_elevation_m, mask,
-                                  workspace.row_has_all_data, state, workspace.q_next, r, dx, dy)
-                : face_row_fluxes(ctx, per_cell, bed_elevation_m, mask,
-                                  workspace.row_has_all_data, state, workspace.q_next, r, dx,
-                                  dy);
-        partial(Partial::froude, r) = maxima.froude_sq;
-        partial(Partial::face_velocity, r) = maxima.velocity_m_per_s;
+    std::array<std::size_t, max_blocks> block_first{};
+    std::size_t blocks = 1;
+#pragma omp parallel if (use_threads(spec))
+    {
+        const auto count = static_cast<std::size_t>(omp_get_num_threads());
+        const auto t = static_cast<std::size_t>(omp_get_thread_num());
+        const std::size_t first = n_partials * t / count;
+        const std::size_t last = n_partials * (t + 1) / count;
+        if (t < max_blocks) {
+            block_first[t] = first;
+        }
+        if (t == 0) {
+            blocks = count;
+        }
+        for (std::size_t r = first; r < last; ++r) {
+            const RowMaxima maxima = face_row_fluxes(ctx, bed_elevation_m, mask,
+                                                     workspace.row_has_all_data, state,
+                                                     workspace.q_next, r, dx, dy);
+            partial(Partial::froude, r) = maxima.froude_sq;
+            partial(Partial::face_velocity, r) = maxima.velocity_m_per_s;
+            if (r > first) {
+                limiter_row(mask, state.depth_m, workspace.q_next, workspace, r - 1,
+                            stats.dt_s);
+            }
+        }
+    }
+    if (blocks > max_blocks) {
+        // More threads than block records: decide every cell row again here (same values).
+        for (std::size_t r = 0; r < rows; ++r) {
+            limiter_row(mask, state.depth_m, workspace.q_next, workspace, r, stats.dt_s);
+        }
+    } else {
+        for (std::size_t b = 0; b < blocks; ++b) {
+            if (block_first[b] > 0 && block_first[b] - 1 < rows) {
+                limiter_row(mask, state.depth_m, workspace.q_next, workspace,
+                            block_first[b] - 1, stats.dt_s);
+            }
+        }
     }
     state.q_m2_per_s.swap(workspace.q_next);
-    outflow_factors(mask, state, workspace, stats.dt_s);
+    const bool any_limited =
+        std::any_of(workspace.row_limited.begin(), workspace.row_limited.end(),
+                    [](std::uint8_t flag) { return flag != 0; });
+    if (any_limited) {
+#pragma omp parallel for schedule(static) if (use_threads(spec))
+        for (std::ptrdiff_t rr = 0; rr < face_rows; ++rr) {
+            limit_face_row(workspace, state.q_m2_per_s, static_cast<std::size_t>(rr));
+        }
+    }
 
-    // Limiter and continuity; the limited fluxes go to the spare buffer, which then becomes the
-    // state's.
+    // Continuity from the limited fluxes.
     const auto cell_rows = static_cast<std::ptrdiff_t>(rows);
     partial(Partial::outflow, rows) = 0.0; // the last row sets it (none on an empty grid)
 #pragma omp parallel for schedule(static) if (use_threads(spec))
     for (std::ptrdiff_t rr = 0; rr < cell_rows; ++rr) {
         const auto r = static_cast<std::size_t>(rr);
-        const ContinuityRow sums = continuity_with_limiter(
-            mask, source_m_per_s, workspace.row_has_all_data, workspace.outflow_factor,
-            state.q_m2_per_s, workspace.q_next, state.depth_m, r, stats.dt_s);
+        const ContinuityRow sums =
+            continuity_row(mask, source_m_per_s, workspace.row_has_all_data, state.q_m2_per_s,
+                           state.depth_m, r, stats.dt_s);
         partial(Partial::outflow, r) = sums.outflow_m3;
         if (r + 1 == rows) {
             partial(Partial::outflow, rows) = sums.last_outflow_m3;
@@ -864,7 +1193,6 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
         partial(Partial::clipped, r) = sums.clipped_m3;
         partial(Partial::depth_max, r) = sums.h_max_m;
     }
-    state.q_m2_per_s.swap(workspace.q_next);
 
     const auto& all = workspace.row_partials;
     stats.outflow_volume_m3 = sum_in_order(all, Partial::outflow, n_partials, n_partials);

@@ -32,3 +32,28 @@ TEST_CASE("inverse_cube_root agrees with 1 / cbrt to round-off", "[shallow]") {
     const double subnormal = std::numeric_limits<double>::denorm_min() * 1000.0;
     CHECK(inverse_cube_root(subnormal) == Approx(1.0 / std::cbrt(subnormal)).epsilon(1e-15));
 }
+
+TEST_CASE("inverse_cube_root_simd agrees with 1 / cbrt in float and double", "[shallow]") {
+    using lauter::kernels::shallow::inverse_cube_root_simd;
+    // Log-spaced over the clamp range 1e-30 .. 1e30 with a step that is no power of two.
+    double worst_float = 0.0;
+    double worst_double = 0.0;
+    for (double log10_x = -30.0; log10_x <= 30.0; log10_x += 0.00173) {
+        const double x = std::pow(10.0, log10_x);
+        const double expected = 1.0 / std::cbrt(x);
+        worst_double =
+            std::max(worst_double, std::abs(inverse_cube_root_simd(x) - expected) / expected);
+        const float xf = static_cast<float>(x);
+        const double expected_f = 1.0 / std::cbrt(static_cast<double>(xf));
+        worst_float = std::max(
+            worst_float,
+            std::abs(static_cast<double>(inverse_cube_root_simd(xf)) - expected_f) / expected_f);
+    }
+    CHECK(worst_double < 1e-15);
+    // Two units in the last place of float (2^-23 = 1.19e-7 each).
+    CHECK(worst_float < 2.4e-7);
+    // Outside the clamp range the result is that of the bound.
+    CHECK(inverse_cube_root_simd(1e-40) == inverse_cube_root_simd(1e-30));
+    CHECK(inverse_cube_root_simd(0.0F) == inverse_cube_root_simd(1e-30F));
+    CHECK(inverse_cube_root_simd(1e35) == inverse_cube_root_simd(1e30));
+}

@@ -60,25 +60,32 @@
 /// Sign convention: x-face fluxes are positive towards the east (increasing column), y-face
 /// fluxes positive towards the south (increasing row, the direction of storage).
 ///
-/// Precision. ShallowLayerState<Real> exists for Real = double and float. Fluxes and depths are
-/// computed in double either way; Real is only the storage type. Double is the default for
-/// verification and where the mass balance must close to round-off (closed basins to 1e-12);
-/// float halves the memory traffic of a step, which bounds the speed of large domains, and its
-/// balance closes to about 1e-7 relative per step because each stored depth is rounded.
+/// Precision. ShallowLayerState<Real> exists for Real = double and float. The face fluxes are
+/// computed in Real: in double for a double state (the default for verification and where the
+/// mass balance must close to round-off, closed basins to 1e-12), in float for a float state,
+/// which halves the memory traffic and doubles the vector width of the step that bounds the
+/// speed of large domains. Continuity is computed in double for both (each face flux enters the
+/// two cells it connects with the same stored value, so the scheme stays conservative), and a
+/// float state's balance closes to about 1e-7 relative per step because each stored depth is
+/// rounded. Faces on the grid edge and next to no-data cells are computed in double for both.
 /// Volume sums (stats) are always double.
 ///
-/// Implementation (for speed; docs/benchmarks.md, "Shallow-water core"). Four passes over the
+/// Implementation (for speed; docs/benchmarks.md, "Shallow-water core"). Three passes over the
 /// grid per step: (1) max g h for the time step, which also flags the rows without no-data;
-/// (2) all face fluxes, rows without no-data on a path without mask look-ups and with uniform
-/// coefficients formed once; (3) the outflow factors of the limiter; (4) limiter and continuity
-/// in one pass. Manning's h_f^(7/3) is evaluated as h_f^2 h_f^(1/3) with h_f^(-1/3) from a
-/// division-free Newton iteration (relative error < 1e-15), and the flux divides only by h_f and
-/// the friction denominator: results agree with the direct formulas to round-off (1e-15).
+/// (2) all face fluxes, and, right behind them while they are in cache, the decision per cell
+/// row whether the positivity limiter acts (its factors are written only for such rows, and
+/// only then are those fluxes scaled, in place, before continuity); (3) continuity. Interior
+/// faces of rows without no-data run in branch-free loops that the compiler vectorises (SSE2, the
+/// x86-64 baseline, and an AVX2 clone chosen at load time; no FMA, so both give the same bits):
+/// a dry face is computed with h_f = 1 and multiplied by 0, both theta candidates are formed and
+/// selected, and Manning's h_f^(7/3) is h_f^2 h_f^(1/3) with h_f^(-1/3) from a division-free
+/// Newton iteration (inverse_cube_root_simd). The per-row sums of continuity use eight fixed
+/// lanes, so they too are the same for every vector width.
 ///
-/// Threading: OpenMP over rows (schedule(static)); every face and cell value depends only on the
-/// old state, and reductions use per-row partials summed in row order, so results are bitwise
-/// identical for any thread count. Grids under 16384 cells run on one thread (thread start-up
-/// would cost more than the step).
+/// Threading: OpenMP over rows; every face and cell value depends only on the old state, and
+/// reductions use per-row partials summed in row order, so results are bitwise identical for
+/// any thread count. Grids under 16384 cells run on one thread (thread start-up would cost more
+/// than the step).
 ///
 /// Known limitation: the scheme has no advection term; it is accurate for gradually varied,
 /// subcritical flow and only approximate near supercritical fronts (Neal et al. 2012).
@@ -259,17 +266,22 @@ struct ShallowLayerWorkspace {
     ShallowLayerWorkspace() = default;
     explicit ShallowLayerWorkspace(const GridSpec& spec)
         : q_next(spec), row_partials(partial_count * (spec.rows + 1), 0.0),
-          outflow_factor(spec.cell_count(), 1.0), row_has_all_data(spec.rows, 0) {}
+          outflow_factor(spec.cell_count(), 1.0), row_has_all_data(spec.rows, 0),
+          row_limited(spec.rows, 0) {}
 
     /// Number of per-row reductions the step keeps (sizes row_partials).
     static constexpr std::size_t partial_count = 8;
 
     FaceField<Real> q_next;           ///< new fluxes, swapped into the state
     std::vector<double> row_partials; ///< per-row partial sums and maxima, summed in row order
-    std::vector<double> outflow_factor; ///< per cell: scaling of its outgoing fluxes (<= 1)
+    /// Per cell: scaling of its outgoing fluxes (<= 1); valid in the rows flagged in row_limited.
+    std::vector<double> outflow_factor;
     /// Per cell row: 1 if every cell of the row has data (rebuilt from the mask every step), so
     /// that such rows take a path without mask look-ups.
     std::vector<std::uint8_t> row_has_all_data;
+    /// Per cell row: 1 if the positivity limiter scales a flux of the row in this step (only
+    /// then is the row's part of outflow_factor written and read).
+    std::vector<std::uint8_t> row_limited;
     /// Largest |q| / h_f of the last step (m/s), for the next time step; 0 for a fresh workspace.
     double max_face_velocity_m_per_s = 0.0;
 };
