@@ -38,13 +38,21 @@ double clamped_fraction(double phi) noexcept {
     return phi < 1.0 ? phi : 1.0;
 }
 
+/// The rain multiplier of a cell: negative values and not-a-number count as 0.
+double clamped_multiplier(float m) noexcept {
+    return m > 0.0F ? static_cast<double>(m) : 0.0;
+}
+
 /// Common entry checks of the loss steps.
 template <typename Real>
 void check_step(const char* what, RasterView<const Real> depth_m, const CellMask& mask,
                 const SurfaceCover& cover, double rain_m_per_s, double dt_s,
                 RasterView<float> source_m_per_s, const std::vector<double>& row_partials,
-                const GridSpec& state_spec) {
+                const GridSpec& state_spec, RasterView<const float> rain_multiplier) {
     const GridSpec& spec = mask.spec();
+    if (rain_multiplier.data() != nullptr) {
+        require_same_shape(spec, rain_multiplier.spec(), what);
+    }
     require_same_shape(spec, depth_m.spec(), what);
     require_same_shape(spec, source_m_per_s.spec(), what);
     require_same_shape(spec, state_spec, what);
@@ -103,12 +111,13 @@ LossStepStats sum_rows(const std::vector<double>& row_partials, std::size_t rows
 template <typename Real, typename PerviousLoss>
 LossStepStats loss_step(RasterView<const Real> depth_m, const CellMask& mask,
                         const SurfaceCover& cover, double rain_m_per_s, double dt_s,
+                        RasterView<const float> rain_multiplier,
                         std::vector<double>& row_partials, RasterView<float> source_m_per_s,
                         PerviousLoss&& pervious_loss) {
     const GridSpec& spec = mask.spec();
     const std::size_t rows = spec.rows;
     const std::size_t cols = spec.cols;
-    const double rain_step_m = rain_m_per_s * dt_s;
+    const bool per_cell_rain = rain_multiplier.data() != nullptr;
     const double sewer_capacity_m = cover.sewer_capacity_m_per_s * dt_s;
     const bool threads = spec.cell_count() >= min_cells_for_threads;
     const auto row_count = static_cast<std::ptrdiff_t>(rows);
@@ -124,6 +133,10 @@ LossStepStats loss_step(RasterView<const Real> depth_m, const CellMask& mask,
                 source_m_per_s(r, c) = no_data_value<float>;
                 continue;
             }
+            const double cell_rain_m_per_s =
+                per_cell_rain ? rain_m_per_s * clamped_multiplier(rain_multiplier(r, c))
+                              : rain_m_per_s;
+            const double rain_step_m = cell_rain_m_per_s * dt_s;
             const double h = std::max(static_cast<double>(depth_m(r, c)), 0.0);
             const double available_m = h + rain_step_m;
             const double phi = clamped_fraction(cover.impervious_fraction.at(r, c));
@@ -132,7 +145,7 @@ LossStepStats loss_step(RasterView<const Real> depth_m, const CellMask& mask,
                           : 0.0;
             const CellLoss loss = cell_loss(phi, pervious_m, available_m, sewer_capacity_m);
             source_m_per_s(r, c) = static_cast<float>(
-                rain_m_per_s - (loss.infiltration_m + loss.sewer_m) / dt_s);
+                cell_rain_m_per_s - (loss.infiltration_m + loss.sewer_m) / dt_s);
             rain_sum += rain_step_m;
             infiltration_sum += loss.infiltration_m;
             sewer_sum += loss.sewer_m;
@@ -304,10 +317,11 @@ template <typename Real>
 LossStepStats green_ampt_step(RasterView<const Real> depth_m, const CellMask& mask,
                               const SurfaceCover& cover, RasterView<const std::uint8_t> soil_index,
                               const GreenAmptParams& params, double rain_m_per_s, double dt_s,
-                              GreenAmptState& state, RasterView<float> source_m_per_s) {
+                              GreenAmptState& state, RasterView<float> source_m_per_s,
+                              RasterView<const float> rain_multiplier) {
     constexpr const char* what = "green_ampt_step";
     check_step(what, depth_m, mask, cover, rain_m_per_s, dt_s, source_m_per_s,
-               state.row_partials, state.infiltrated_m.spec());
+               state.row_partials, state.infiltrated_m.spec(), rain_multiplier);
     validate(params);
     const GridSpec& spec = mask.spec();
     const bool per_cell_soil = soil_index.data() != nullptr;
@@ -328,8 +342,8 @@ LossStepStats green_ampt_step(RasterView<const Real> depth_m, const CellMask& ma
     const GreenAmptSoil* soils = params.soils.data();
     const bool ponding_head = params.include_ponding_head;
     Raster<double>& infiltrated = state.infiltrated_m;
-    return loss_step(depth_m, mask, cover, rain_m_per_s, dt_s, state.row_partials,
-                     source_m_per_s,
+    return loss_step(depth_m, mask, cover, rain_m_per_s, dt_s, rain_multiplier,
+                     state.row_partials, source_m_per_s,
                      [&](std::size_t r, std::size_t c, double available_m,
                          double rain_step_m) {
                          const GreenAmptSoil& s = soils[per_cell_soil ? soil_index(r, c) : 0U];
@@ -350,18 +364,19 @@ template <typename Real>
 LossStepStats curve_number_step(RasterView<const Real> depth_m, const CellMask& mask,
                                 const SurfaceCover& cover, const CurveNumberParams& params,
                                 double rain_m_per_s, double dt_s, CurveNumberState& state,
-                                RasterView<float> source_m_per_s) {
+                                RasterView<float> source_m_per_s,
+                                RasterView<const float> rain_multiplier) {
     constexpr const char* what = "curve_number_step";
     check_step(what, depth_m, mask, cover, rain_m_per_s, dt_s, source_m_per_s,
-               state.row_partials, state.rain_m.spec());
+               state.row_partials, state.rain_m.spec(), rain_multiplier);
     validate(params);
     if (params.curve_number.is_raster()) {
         require_same_shape(mask.spec(), params.curve_number.per_cell.spec(), what);
     }
     const double lambda = params.initial_abstraction_ratio;
     Raster<double>& cumulative_rain = state.rain_m;
-    return loss_step(depth_m, mask, cover, rain_m_per_s, dt_s, state.row_partials,
-                     source_m_per_s,
+    return loss_step(depth_m, mask, cover, rain_m_per_s, dt_s, rain_multiplier,
+                     state.row_partials, source_m_per_s,
                      [&](std::size_t r, std::size_t c, double, double rain_step_m) {
                          const double cn_raw = params.curve_number.at(r, c);
                          const double cn = cn_raw > 1.0 ? std::min(cn_raw, 100.0) : 1.0;
@@ -375,21 +390,35 @@ LossStepStats curve_number_step(RasterView<const Real> depth_m, const CellMask& 
                      });
 }
 
-template LossStepStats green_ampt_step<float>(RasterView<const float>, const CellMask&,
-                                              const SurfaceCover&, RasterView<const std::uint8_t>,
-                                              const GreenAmptParams&, double, double,
-                                              GreenAmptState&, RasterView<float>);
-template LossStepStats green_ampt_step<double>(RasterView<const double>, const CellMask&,
-                                               const SurfaceCover&, RasterView<const std::uint8_t>,
-                                               const GreenAmptParams&, double, double,
-                                               GreenAmptState&, RasterView<float>);
-template LossStepStats curve_number_step<float>(RasterView<const float>, const CellMask&,
-                                                const SurfaceCover&, const CurveNumberParams&,
-                                                double, double, CurveNumberState&,
-                                                RasterView<float>);
-template LossStepStats curve_number_step<double>(RasterView<const double>, const CellMask&,
-                                                 const SurfaceCover&, const CurveNumberParams&,
-                                                 double, double, CurveNumberState&,
-                                                 RasterView<float>);
+template <typename Real>
+LossStepStats no_infiltration_step(RasterView<const Real> depth_m, const CellMask& mask,
+                                   const SurfaceCover& cover, double rain_m_per_s, double dt_s,
+                                   NoInfiltrationState& state, RasterView<float> source_m_per_s,
+                                   RasterView<const float> rain_multiplier) {
+    constexpr const char* what = "no_infiltration_step";
+    check_step(what, depth_m, mask, cover, rain_m_per_s, dt_s, source_m_per_s,
+               state.row_partials, mask.spec(), rain_multiplier);
+    return loss_step(depth_m, mask, cover, rain_m_per_s, dt_s, rain_multiplier,
+                     state.row_partials, source_m_per_s,
+                     [](std::size_t, std::size_t, double, double) { return 0.0; });
+}
+
+#define LAUTER_INSTANTIATE_LOSS_STEPS(Real)                                                    \
+    template LossStepStats green_ampt_step<Real>(                                             \
+        RasterView<const Real>, const CellMask&, const SurfaceCover&,                         \
+        RasterView<const std::uint8_t>, const GreenAmptParams&, double, double,               \
+        GreenAmptState&, RasterView<float>, RasterView<const float>);                         \
+    template LossStepStats curve_number_step<Real>(                                           \
+        RasterView<const Real>, const CellMask&, const SurfaceCover&,                         \
+        const CurveNumberParams&, double, double, CurveNumberState&, RasterView<float>,       \
+        RasterView<const float>);                                                              \
+    template LossStepStats no_infiltration_step<Real>(                                        \
+        RasterView<const Real>, const CellMask&, const SurfaceCover&, double, double,         \
+        NoInfiltrationState&, RasterView<float>, RasterView<const float>);
+
+LAUTER_INSTANTIATE_LOSS_STEPS(float)
+LAUTER_INSTANTIATE_LOSS_STEPS(double)
+
+#undef LAUTER_INSTANTIATE_LOSS_STEPS
 
 } // namespace lauter::kernels::runoff

@@ -199,25 +199,47 @@ struct LossStepStats {
     double sewer_volume_m3 = 0.0;        ///< sum of phi L_s A
 };
 
+/// Caller-owned scratch of no_infiltration_step.
+struct NoInfiltrationState {
+    NoInfiltrationState() = default;
+    explicit NoInfiltrationState(const GridSpec& spec) : row_partials(3 * spec.rows, 0.0) {}
+
+    std::vector<double> row_partials; ///< scratch: per-row volumes, summed in row order
+};
+
 /// One Green-Ampt step of length dt_s with rain `rain_m_per_s` (the mean over the step, e.g.
 /// Hyetograph::mean_intensity_m_per_s). Reads the depth of the cells with data, updates
 /// state.infiltrated_m and writes the net source rate (m/s) to `source_m_per_s` (NaN at no-data
-/// cells). `soil_index` selects the class of each cell (an empty view: class 0). Throws
-/// std::invalid_argument if shapes differ, dt_s or the rain is not finite and positive /
-/// non-negative, a parameter is invalid or a soil index is out of range. Does not allocate.
+/// cells). `soil_index` selects the class of each cell (an empty view: class 0).
+/// `rain_multiplier` (empty: 1) scales the rain of each cell: the cell receives
+/// m rain_m_per_s (values that are not numbers or negative count as 0), as the roof redirection
+/// of buildings.hpp needs. Throws std::invalid_argument if shapes differ, dt_s or the rain is
+/// not finite and positive / non-negative, a parameter is invalid or a soil index is out of
+/// range. Does not allocate.
 template <typename Real>
 LossStepStats green_ampt_step(RasterView<const Real> depth_m, const CellMask& mask,
                               const SurfaceCover& cover, RasterView<const std::uint8_t> soil_index,
                               const GreenAmptParams& params, double rain_m_per_s, double dt_s,
-                              GreenAmptState& state, RasterView<float> source_m_per_s);
+                              GreenAmptState& state, RasterView<float> source_m_per_s,
+                              RasterView<const float> rain_multiplier = {});
 
 /// One incremental curve-number step (see green_ampt_step for the arguments); updates
-/// state.rain_m.
+/// state.rain_m (with the multiplier: the cumulative rain the cell received).
 template <typename Real>
 LossStepStats curve_number_step(RasterView<const Real> depth_m, const CellMask& mask,
                                 const SurfaceCover& cover, const CurveNumberParams& params,
                                 double rain_m_per_s, double dt_s, CurveNumberState& state,
-                                RasterView<float> source_m_per_s);
+                                RasterView<float> source_m_per_s,
+                                RasterView<const float> rain_multiplier = {});
+
+/// A step without infiltration: rain (with the multiplier) minus the sewer inflow of the sealed
+/// shares (see green_ampt_step for the arguments). With L_p = 0 the area weighting of the file
+/// comment gives s = r - phi min(c dt, W) / dt.
+template <typename Real>
+LossStepStats no_infiltration_step(RasterView<const Real> depth_m, const CellMask& mask,
+                                   const SurfaceCover& cover, double rain_m_per_s, double dt_s,
+                                   NoInfiltrationState& state, RasterView<float> source_m_per_s,
+                                   RasterView<const float> rain_multiplier = {});
 
 /// Cumulative SCS direct runoff Q (m) for cumulative rain P (m), curve number CN and initial
 /// abstraction ratio lambda (the event form of the file comment).
