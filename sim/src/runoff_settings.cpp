@@ -376,16 +376,10 @@ void check_runoff_keys(const schema::ValidationResult& result, schema::Diagnosti
         unused("intensity_mm_per_h", "constant or block");
         unused("duration_min", "constant or block");
     }
-    if (type != "block") {
-        unused("start_min", "block");
-    }
     if (type == "csv") {
         needs("csv");
     } else {
         unused("csv", "csv");
-    }
-    if (type != "preset") {
-        unused("preset", "preset");
     }
 
     // A Manning table that is given must list every class.

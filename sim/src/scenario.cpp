@@ -429,7 +429,8 @@ std::string schema_markdown() {
             "cell counts as `landcover.unmapped_class` with no sealing.",
             "`models.runoff.storm.type`: `preset` uses `storm.preset`; `constant` needs "
             "`intensity_mm_per_h` and `duration_min`; `block` needs them and uses `start_min`; "
-            "`csv` needs `storm.csv`. Keys of another type are errors.",
+            "`csv` needs `storm.csv`. `intensity_mm_per_h`, `duration_min` and `csv` given for "
+            "another type are errors.",
             "`models.runoff.manning_n` and `models.runoff.losses.curve_numbers`, when given, must "
             "list every land-cover class.",
             "`models.runoff.losses.initial_moisture` must not exceed the effective porosity of "
