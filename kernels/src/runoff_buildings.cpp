@@ -287,7 +287,9 @@ BuildingsAffected buildings_affected(RasterView<const std::int32_t> building_id,
     result.count_above.assign(params.depth_thresholds_m.size(), 0);
     for (const BuildingExposure& e : result.buildings) {
         for (std::size_t k = 0; k < params.depth_thresholds_m.size(); ++k) {
-            if (e.max_edge_depth_m > params.depth_thresholds_m[k]) {
+            // In float, the precision of the depth raster: a stored 0.5F is not above 0.5.
+            if (static_cast<float>(e.max_edge_depth_m) >
+                static_cast<float>(params.depth_thresholds_m[k])) {
                 ++result.count_above[k];
             }
         }

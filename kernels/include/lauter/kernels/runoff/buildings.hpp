@@ -82,7 +82,8 @@ void raise_buildings(RasterView<const float> bed_elevation_m,
 /// Parameters of buildings_affected.
 struct BuildingsAffectedParams {
     /// A building counts as affected above threshold d when its edge maximum depth exceeds d
-    /// (strictly). 0.1 / 0.3 / 0.5 m: the thresholds issue 3 asks for.
+    /// (strictly, compared in float, the precision of the depth raster, so that a stored 0.5F
+    /// is not above 0.5). 0.1 / 0.3 / 0.5 m: the thresholds issue 3 asks for.
     std::vector<double> depth_thresholds_m{0.1, 0.3, 0.5};
 };
 

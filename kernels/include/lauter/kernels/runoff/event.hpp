@@ -14,9 +14,12 @@
 ///      per-cell rain multiplier, 1 without), and the depth at its start into the net source rate
 ///      with the selected loss model (one step of infiltration.hpp);
 ///   3. advances the solver with that source and exactly that dt;
-///   4. updates the per-cell maxima (below) from the new state.
+///   4. updates the per-cell maxima (below) from the new state; the same pass finds max g h, from
+///      which the next step is computed exactly as the solver computes it (so the losses of step
+///      2 are always for the step the solver takes).
 ///
-/// Outputs per cell (float rasters, NaN at no-data cells):
+/// Outputs per cell (float rasters, NaN at no-data cells), updated from the state at t = 0 and
+/// after every step (not only at samples), so that short peaks between samples are kept:
 ///   - max depth h_max (m) over the event, and the time (s) of its first occurrence (the end time
 ///     of the step that produced it; 0 for cells that never hold water);
 ///   - max speed |v| (m/s): cell-centred velocity from the face discharges, u = (u_w + u_e) / 2
@@ -55,6 +58,7 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lauter::kernels::runoff {
@@ -172,6 +176,9 @@ public:
     [[nodiscard]] double time_s() const noexcept { return time_s_; }
     [[nodiscard]] const RunoffEventParams& params() const noexcept { return params_; }
     [[nodiscard]] const RunoffEventResults& results() const noexcept { return results_; }
+    /// Moves the results out (e.g. to keep them after the event is gone); the event must not
+    /// be advanced afterwards.
+    [[nodiscard]] RunoffEventResults release_results() noexcept { return std::move(results_); }
     /// The solver state (depth and face discharges) at the current time.
     [[nodiscard]] const shallow::ShallowLayerState<Real>& state() const noexcept {
         return state_;

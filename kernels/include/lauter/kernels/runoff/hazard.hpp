@@ -16,11 +16,14 @@
 ///                                              damage, some less robust types to failure
 ///     H6     any larger                        also: all building types vulnerable to failure
 ///
-/// Source check: the class descriptions were confirmed against a published legend of these
-/// classes (a New Zealand regional council hazard map service); the numeric limits are those of
-/// the ARR 2019 table as recalled here and could not be confirmed against the text of ARR or of
-/// Smith et al. (2014) from this machine (no network). They are kept in HazardThresholds so that
-/// a reviewer can correct them in one place.
+/// The same classes are the flood hazard curves of the Australian Institute for Disaster
+/// Resilience, Guideline 7-3 "Flood Hazard" (AIDR 2017).
+///
+/// Source check: the six class descriptions were confirmed against a published map legend of
+/// these classes; the numeric limits are those of the ARR 2019 / AIDR 2017 table as known to the
+/// author and could NOT be confirmed against the text of ARR, AIDR 7-3 or Smith et al. (2014)
+/// with the reference material available here. They are kept in HazardThresholds so that a
+/// reviewer can check and correct them in one place.
 ///
 /// Use on event maxima. Classifying the maximum depth, maximum speed and maximum D x V of an
 /// event (each possibly from a different time) is at least as severe as the worst class over

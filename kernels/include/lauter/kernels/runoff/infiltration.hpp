@@ -14,7 +14,8 @@
 ///     sealed share        phi  A:  nothing infiltrates; sewer inflow L_s = min(c dt, W)
 ///     net source rate (cell mean)  s = r - [(1 - phi) L_p + phi L_s] / dt
 ///
-/// with c the sewer capacity per unit sealed area (m/s). Since (1 - phi) L_p + phi L_s <= W, a
+/// with c the sewer capacity per unit sealed area (m/s). With a per-cell rain multiplier m (the
+/// roof redirection of buildings.hpp), r is m times the rain of the step on that cell. Since (1 - phi) L_p + phi L_s <= W, a
 /// step never removes more water than the cell holds plus the rain of the step. The losses use the
 /// depth at the start of the step; if the solver's fluxes empty the cell in the same step, the
 /// solver clips the depth at zero and reports the clipped volume, which keeps its balance exact.
