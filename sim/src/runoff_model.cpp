@@ -93,19 +93,7 @@ rk::RunoffEventResults run_event(const Raster<float>& bed, const CellMask& mask,
         }
     });
     progress.finish();
-    // The event owns its results; the caller keeps a copy once the state is released.
-    const rk::RunoffEventResults& r = event.results();
-    rk::RunoffEventResults copy;
-    copy.max_depth_m = r.max_depth_m.clone();
-    copy.time_of_max_depth_s = r.time_of_max_depth_s.clone();
-    copy.max_velocity_m_per_s = r.max_velocity_m_per_s.clone();
-    copy.max_depth_velocity_m2_per_s = r.max_depth_velocity_m2_per_s.clone();
-    copy.end_depth_m = r.end_depth_m.clone();
-    copy.balance = r.balance;
-    copy.step_count = r.step_count;
-    copy.min_dt_s = r.min_dt_s;
-    copy.max_froude = r.max_froude;
-    return copy;
+    return event.release_results();
 }
 
 } // namespace

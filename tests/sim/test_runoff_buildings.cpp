@@ -22,10 +22,10 @@ using lauter::test::TempDir;
 
 namespace {
 
-constexpr double x0 = 410000.0;
-constexpr double y0 = 5475050.0;
+constexpr double origin_x = 410000.0;
+constexpr double origin_y = 5475050.0;
 
-/// An OSM file of rectangles given in UTM 32N metres relative to (x0, y0) (y downwards).
+/// An OSM file of rectangles given in UTM 32N metres relative to (origin_x, origin_y) (y downwards).
 class Rectangles {
 public:
     Rectangles() : ct_(test::epsg_transform(25832, 4326)) {}
@@ -34,8 +34,8 @@ public:
         std::vector<long> ids;
         for (const auto& [dx, dy] : {std::pair{left, top}, std::pair{right, top},
                                      std::pair{right, bottom}, std::pair{left, bottom}}) {
-            double lon = x0 + dx;
-            double lat = y0 - dy;
+            double lon = origin_x + dx;
+            double lat = origin_y - dy;
             ct_->Transform(1, &lon, &lat);
             nodes_ << "  <node id=\"" << next_node_ << "\" version=\"1\" lat=\""
                    << std::setprecision(12) << lat << "\" lon=\"" << lon << "\"/>\n";
@@ -69,14 +69,14 @@ TEST_CASE("building ids: the largest share of building cells, small buildings ge
           "[runoff]") {
     TempDir tmp("runoff-buildings");
     // 10 x 10 cells of 5 m.
-    const kernels::GridSpec g = test::make_grid(10, 10, 5.0, 5.0, x0, y0,
+    const kernels::GridSpec g = test::make_grid(10, 10, 5.0, 5.0, origin_x, origin_y,
                                                 sim::normalize_crs("EPSG:25832", "test"));
     Rectangles osm;
     // A: 20 m x 10 m, cells (row 1-2, col 1-4) exactly.
     osm.add(101, 5.0, 5.0, 25.0, 15.0,
             tag("building", "yes") + tag("name", "Rathaus") + tag("addr:street", "Willy-Brandt-Platz") +
                 tag("addr:housenumber", "1"));
-    // B: adjoins A's east side at x = 25 m and covers column 5 fully and 60 % of column 6 in rows 1-2.
+    // B: adjoins A's east side at x = 25 m: columns 5 and 6 fully, 60 % of column 7, rows 1-2.
     osm.add(102, 25.0, 5.0, 38.0, 15.0, tag("building", "yes"));
     // C: a 2 m x 2 m shed inside cell (row 6, col 6): smaller than half a cell.
     osm.add(103, 31.0, 31.0, 33.0, 33.0, tag("building", "shed"));
@@ -94,8 +94,8 @@ TEST_CASE("building ids: the largest share of building cells, small buildings ge
     CHECK(lc.buildings[1].osm_id == 102);
     CHECK(lc.buildings[1].address.empty());
     CHECK(lc.buildings[1].footprint_area_m2 == Approx(130.0).epsilon(0.05));
-    // Columns 5 (full) and 6 (60 % >= 50 %) in rows 1 and 2.
-    CHECK(lc.buildings[1].cells == 4);
+    // Columns 5, 6 (full) and 7 (60 % >= 50 %) in rows 1 and 2.
+    CHECK(lc.buildings[1].cells == 6);
     CHECK(lc.buildings[2].osm_id == 103);
     CHECK(lc.buildings[2].cells == 1);
     CHECK(lc.buildings[2].footprint_area_m2 == Approx(4.0).epsilon(0.5));
@@ -103,8 +103,8 @@ TEST_CASE("building ids: the largest share of building cells, small buildings ge
     CHECK(lc.building_id(1, 1) == 1);
     CHECK(lc.building_id(2, 4) == 1);
     CHECK(lc.building_id(1, 5) == 2);
-    CHECK(lc.building_id(2, 6) == 2);
-    CHECK(lc.building_id(1, 7) == 0);
+    CHECK(lc.building_id(2, 7) == 2);
+    CHECK(lc.building_id(1, 8) == 0);
     CHECK(lc.building_id(6, 6) == 3);
     CHECK(lc.building_id(0, 0) == 0);
     std::set<std::int32_t> ids(lc.building_id.values().begin(), lc.building_id.values().end());
