@@ -256,3 +256,12 @@ TEST_CASE("the --storm option of lauter tool runoff", "[runoff]") {
                   .find("--storm") != std::string::npos);
     }
 }
+
+TEST_CASE("the shipped Kaiserslautern heavy-rain scenario validates", "[runoff]") {
+    const Scenario s = load_scenario(lauter::test::source_dir() / "scenarios" / "kaiserslautern" /
+                                     "heavy_rain_1h40mm.yaml");
+    CHECK(s.models.runoff.enabled);
+    CHECK(s.models.runoff.storm.preset == rk::StormPreset::one_hour_40_mm);
+    CHECK(s.models.runoff.drainage_time_min == 60.0);
+    CHECK(s.study_area.resolution_m == 5.0);
+}
