@@ -351,6 +351,17 @@ LossStepStats green_ampt_step(RasterView<const Real> depth_m, const CellMask& ma
                          const double head_m = ponding_head ? available_m - rain_step_m : 0.0;
                          const double a = (s.suction_head_m + head_m) * s.moisture_deficit;
                          double& f = infiltrated(r, c);
+                         // Shortcut without Newton when the capacity surely takes all the water:
+                         // f is decreasing in F, so if f(F0 + W) dt >= W, the ponded solution
+                         // passes F0 + W within the step and min(dF_p, W) = W. Written as
+                         // K dt (F0 + W + a) >= W (F0 + W); it holds for W = 0 (no water) and for
+                         // most unponded cells, where Newton's log1p would dominate the step.
+                         const double k_dt = s.saturated_conductivity_m_per_s * dt_s;
+                         const double f_end = f + available_m;
+                         if (k_dt * (f_end + a) >= available_m * f_end) {
+                             f = f_end;
+                             return available_m;
+                         }
                          const double potential_m =
                              green_ampt_ponded_increment_m(f, a, s.saturated_conductivity_m_per_s,
                                                            dt_s) - f;
