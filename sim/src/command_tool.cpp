@@ -9,10 +9,13 @@
 #include <lauter/sim/geotiff_writer.hpp>
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/raster_input.hpp>
+#include <lauter/sim/runoff_model.hpp>
+#include <lauter/sim/runoff_storm.hpp>
 #include <lauter/sim/terrain_reconstruction.hpp>
 
 #include <unistd.h>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -369,6 +372,216 @@ void add_terrain_reconstruct_tool(CLI::App& tool, CommandAction& action) {
     });
 }
 
+/// `lauter tool runoff DEM OUTDIR`: the runoff event on a DEM with a uniform surface.
+struct RunoffToolState {
+    CommonToolOptions common;
+    std::string input;
+    std::string output_dir;
+    std::string storm = "1h_40mm";
+    double drainage_min = 60.0;
+    /// Uniform Manning's n: 0.05, EA test 8A "other surfaces" (physics.md B2), the scenario's
+    /// default for open land.
+    double manning_n = 0.05;
+    std::string infiltration = "green_ampt";
+    std::string soil = "silt_loam";
+    double initial_moisture = 0.30;
+    double curve_number = 74.0; ///< TR-55 open space, good condition, soil group C
+    double initial_abstraction_ratio = 0.2;
+    std::string impervious = "0"; ///< a fraction 0..1 or a raster of fractions
+    double sewer_mm_per_h = 0.0;
+    double balance_interval_s = 60.0;
+    std::string precision = "float64";
+    std::string time_step_rule = "depth_and_velocity";
+};
+
+/// The impervious fraction: a number, or a raster warped onto the DEM grid (bilinear).
+kernels::Raster<float> impervious_fraction_of(const RunoffToolState& s, const RasterLayer& dem) {
+    const std::string& text = s.impervious;
+    double value = 0.0;
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (parsed.ec == std::errc() && parsed.ptr == text.data() + text.size()) {
+        if (!(value >= 0.0 && value <= 1.0)) {
+            throw ConfigError("--impervious " + text +
+                              ": a fraction must be between 0 and 1 (or give a raster file)");
+        }
+        return kernels::Raster<float>(dem.values.spec(), static_cast<float>(value));
+    }
+    if (!std::filesystem::is_regular_file(text)) {
+        throw ConfigError("--impervious " + text +
+                          ": neither a fraction between 0 and 1 nor an existing raster file");
+    }
+    RasterLayer layer = warp_raster_to_grid(text, dem.values.spec(), Resampling::bilinear,
+                                            assumed_crs(s.common), 1, "--input-crs");
+    for (std::size_t i = 0; i < layer.values.size(); ++i) {
+        if (!dem.mask.has_data(i)) {
+            continue;
+        }
+        const float f = layer.values[i];
+        if (!layer.mask.has_data(i)) {
+            layer.values[i] = 0.0F;
+        } else if (!(f >= 0.0F && f <= 1.0F)) {
+            throw InputError("--impervious " + text + ": cell (row " +
+                             std::to_string(i / dem.values.spec().cols) + ", column " +
+                             std::to_string(i % dem.values.spec().cols) + ") holds " +
+                             std::to_string(f) + "; impervious fractions must be in 0..1");
+        }
+    }
+    return std::move(layer.values);
+}
+
+int run_runoff_tool(const RunoffToolState& s) {
+    namespace fs = std::filesystem;
+    apply_thread_count(s.common.threads);
+    const StepTimer timer;
+    RunoffModelSettings settings;
+    settings.enabled = true;
+    settings.storm = parse_storm_option(s.storm, "--storm");
+    settings.drainage_time_min = s.drainage_min;
+    settings.losses.method = s.infiltration == "none"         ? LossMethod::none
+                             : s.infiltration == "green_ampt" ? LossMethod::green_ampt
+                                                              : LossMethod::curve_number;
+    for (const auto t : kernels::runoff::all_soil_textures()) {
+        if (kernels::runoff::soil_texture_name(t) == s.soil) {
+            settings.losses.soil_texture = t;
+        }
+    }
+    settings.losses.initial_moisture = s.initial_moisture;
+    settings.losses.initial_abstraction_ratio = s.initial_abstraction_ratio;
+    settings.sewer_capacity_mm_per_h = s.sewer_mm_per_h;
+    settings.buildings = BuildingMode::none;
+    settings.balance_interval_s = s.balance_interval_s;
+    settings.precision =
+        s.precision == "float32" ? StatePrecision::float32 : StatePrecision::float64;
+    settings.time_step_rule = s.time_step_rule == "depth_only"
+                                  ? kernels::shallow::TimeStepRule::depth_only
+                                  : kernels::shallow::TimeStepRule::depth_and_velocity;
+    const fs::path out_dir = s.output_dir;
+    if (fs::exists(out_dir) && !fs::is_directory(out_dir)) {
+        throw InputError("OUTDIR " + s.output_dir + " exists and is not a directory; choose a "
+                         "directory for the output GeoTIFFs");
+    }
+    const fs::path parent = out_dir.has_parent_path() ? out_dir.parent_path() : fs::path(".");
+    if (!fs::is_directory(out_dir) && !fs::is_directory(parent)) {
+        throw InputError("OUTDIR " + s.output_dir + ": its parent directory does not exist; "
+                         "create it first");
+    }
+
+    const kernels::runoff::Hyetograph storm = make_storm(settings.storm);
+    const RasterLayer dem = read_raster(s.input, 1, assumed_crs(s.common));
+    const std::size_t with_data = dem.mask.count_with_data();
+    if (with_data == 0) {
+        throw InputError(s.input + ": the DEM has no cell with data (every cell is no-data); "
+                         "check its no-data value");
+    }
+    if (with_data < dem.mask.spec().cell_count()) {
+        log_info(s.input + ": " + std::to_string(dem.mask.spec().cell_count() - with_data) +
+                 " no-data cells are excluded; water reaching them leaves the domain (free "
+                 "outflow)");
+    }
+    RunoffSurface surface = uniform_surface(dem.values.spec(), s.manning_n, s.curve_number, 0.0);
+    surface.impervious_fraction = impervious_fraction_of(s, dem);
+    const RunoffRun run = run_runoff(dem.values, dem.mask, surface, settings, storm,
+                                     describe_storm(settings.storm, storm));
+
+    fs::create_directories(out_dir);
+    GeoTiffOptions options = output_options(s.common);
+    options.metadata.push_back({"SOURCE", s.input});
+    options.metadata.push_back({"STORM", run.storm_description});
+    const auto write = [&](const std::string& name, const kernels::Raster<float>& raster,
+                           const std::string& description, const std::string& units) {
+        GeoTiffOptions o = options;
+        o.description = description;
+        o.units = units;
+        write_geotiff(out_dir / (name + ".tif"), raster, dem.mask, o);
+    };
+    const kernels::runoff::RunoffEventResults& e = run.event;
+    write("max_depth", e.max_depth_m, "maximum water depth over the event", "m");
+    write("max_velocity", e.max_velocity_m_per_s, "maximum flow speed over the event", "m/s");
+    write("time_of_max_depth", e.time_of_max_depth_s, "time of the maximum depth", "s");
+    write("max_depth_velocity", e.max_depth_velocity_m2_per_s,
+          "maximum over time of depth x speed", "m2/s");
+    write("end_depth", e.end_depth_m, "water depth at the end of the run", "m");
+    GeoTiffOptions hazard_options = options;
+    hazard_options.description = "flood hazard class 1..6 = H1..H6, 0 = dry or no data";
+    hazard_options.units = "1";
+    hazard_options.metadata.push_back({"HAZARD_CLASSIFICATION", hazard_citation()});
+    write_geotiff(out_dir / "hazard_class.tif", run.hazard_class, dem.mask, hazard_options);
+    write_text_atomically(out_dir / "volume_balance.csv", volume_balance_csv(e));
+    log_info("wrote 6 GeoTIFFs and volume_balance.csv to " + s.output_dir + " in " +
+             fixed(timer.seconds(), 1) + " s (relative residual " +
+             std::to_string(e.balance.back().relative_residual) + ")");
+    return exit_ok;
+}
+
+void add_runoff_tool(CLI::App& tool, CommandAction& action) {
+    auto state = std::make_shared<RunoffToolState>();
+    CLI::App* cmd = tool.add_subcommand(
+        "runoff",
+        "Heavy-rain runoff (local-inertial 2D shallow water, rain, infiltration): max depth, "
+        "max velocity, time of max, hazard class, end depth GeoTIFFs and a volume-balance CSV");
+    cmd->add_option("DEM", state->input,
+                    "elevation raster (any GDAL format), metres; no-data cells are excluded and "
+                    "act as free outflow")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("OUTDIR", state->output_dir, "output directory (created if missing)")
+        ->required();
+    cmd->add_option("--storm", state->storm,
+                    "1h_40mm, 1h_100mm, ea_test_8a, constant:MM_PER_H:MINUTES or csv:PATH "
+                    "(header time_min,intensity_mm_per_h; last row ends the rain with 0)")
+        ->capture_default_str();
+    cmd->add_option("--drainage-min", state->drainage_min, "simulated time after the rain")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 100000.0));
+    cmd->add_option("--manning", state->manning_n,
+                    "uniform Manning's n (s m^-1/3); default EA test 8A 'other surfaces'")
+        ->capture_default_str()
+        ->check(CLI::Range(0.001, 1.0));
+    cmd->add_option("--infiltration", state->infiltration, "none, green_ampt or curve_number")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"none", "green_ampt", "curve_number"}));
+    std::vector<std::string> textures;
+    for (const auto t : kernels::runoff::all_soil_textures()) {
+        textures.emplace_back(kernels::runoff::soil_texture_name(t));
+    }
+    cmd->add_option("--soil", state->soil, "Rawls et al. (1983) texture for Green-Ampt")
+        ->capture_default_str()
+        ->check(CLI::IsMember(textures));
+    cmd->add_option("--initial-moisture", state->initial_moisture,
+                    "Green-Ampt initial volumetric moisture (at most the effective porosity)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--curve-number", state->curve_number,
+                    "SCS curve number of the pervious share (TR-55; 74: open space, group C)")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 100.0));
+    cmd->add_option("--ia-ratio", state->initial_abstraction_ratio,
+                    "SCS initial abstraction ratio lambda")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--impervious", state->impervious,
+                    "sealed fraction: a value 0..1 or a raster of fractions")
+        ->capture_default_str();
+    cmd->add_option("--sewer-mm-per-h", state->sewer_mm_per_h,
+                    "sewer inlet capacity per unit sealed area")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1000.0));
+    cmd->add_option("--balance-interval-s", state->balance_interval_s,
+                    "interval of the volume-balance rows")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 86400.0));
+    cmd->add_option("--precision", state->precision, "state storage: float64 or float32")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"float32", "float64"}));
+    cmd->add_option("--time-step-rule", state->time_step_rule,
+                    "depth_and_velocity (default, safe on steep terrain) or depth_only "
+                    "(LISFLOOD-FP)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"depth_only", "depth_and_velocity"}));
+    add_common_options(*cmd, state->common);
+    cmd->callback([&action, state] { action = [state] { return run_runoff_tool(*state); }; });
+}
+
 } // namespace
 
 void add_tool_command(CLI::App& app, CommandAction& action) {
@@ -396,6 +609,7 @@ void add_tool_command(CLI::App& app, CommandAction& action) {
                        "area, volume)",
                        HydrologyProduct::sinks);
     add_terrain_reconstruct_tool(*tool, action);
+    add_runoff_tool(*tool, action);
     tool->require_subcommand(0, 1);
     tool->callback([tool, list, &action] {
         if (*list || tool->get_subcommands().empty()) {

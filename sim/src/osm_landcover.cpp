@@ -72,7 +72,7 @@ osm_timestamp=no
 osm_uid=no
 osm_user=no
 osm_changeset=no
-attributes=type,building,building:levels,height,building:height,landuse,natural,leisure,amenity,waterway,water,railway,surface,area:highway,highway,parking,area,location,layer
+attributes=type,building,building:levels,height,building:height,landuse,natural,leisure,amenity,waterway,water,railway,surface,area:highway,highway,parking,area,location,layer,name,addr:street,addr:housenumber
 other_tags=no
 all_tags=no
 
@@ -182,7 +182,7 @@ private:
 enum PolygonKey : std::size_t {
     p_building, p_levels, p_height, p_building_height, p_landuse, p_natural, p_leisure, p_amenity,
     p_waterway, p_water, p_railway, p_surface, p_area_highway, p_highway, p_parking, p_area,
-    p_location, p_layer
+    p_location, p_layer, p_name, p_addr_street, p_addr_housenumber, p_osm_id, p_osm_way_id
 };
 enum LineKey : std::size_t {
     l_highway, l_railway, l_waterway, l_natural, l_width, l_surface, l_tunnel, l_covered, l_area
@@ -311,6 +311,7 @@ struct BufferedLine {
 struct Building {
     Polygon polygon; ///< grid coordinates
     float height_m = 0.0F;
+    std::size_t record = 0; ///< index into `Features::records`
 };
 
 /// Everything read from the file, in grid coordinates, grouped for painting.
@@ -318,6 +319,8 @@ struct Features {
     std::array<std::vector<Polygon>, kernels::land_cover_class_count> areas;
     std::array<std::vector<BufferedLine>, kernels::land_cover_class_count> lines;
     std::vector<Building> buildings;
+    /// One record per OSM building (a multipolygon building has several Building parts).
+    std::vector<OsmBuilding> records;
     std::vector<Point2> tree_points;
     std::vector<Polygon> canopy_areas;
     std::vector<BufferedLine> canopy_lines;
@@ -325,6 +328,113 @@ struct Features {
     /// commercial_ground_class before everything else.
     std::vector<Polygon> commercial_ground;
 };
+
+/// OSM id of a building area: the way id (positive) or, for a multipolygon relation, minus the
+/// relation id (GDAL's OSM driver reports closed ways in osm_way_id and relations in osm_id).
+std::int64_t building_osm_id(const Tags& t) {
+    const auto parse = [](std::string_view text) -> std::int64_t {
+        std::int64_t value = 0;
+        const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+        return result.ec == std::errc() ? value : 0;
+    };
+    if (const std::string_view way = t[p_osm_way_id]; !way.empty()) {
+        return parse(way);
+    }
+    return -parse(t[p_osm_id]);
+}
+
+/// Fills out.buildings and out.building_id from the canvas of building numbers (record index + 1
+/// in the sub-samples each building painted last; see OsmLandCover::building_id for the rule).
+void assign_building_ids(const kernels::SubcellCanvas<float>& numbers,
+                         const kernels::SubcellCanvas<std::uint8_t>& classes,
+                         std::vector<OsmBuilding> records, OsmLandCover& out) {
+    const GridSpec& grid = numbers.spec();
+    if (records.size() >= (std::size_t{1} << 24U)) {
+        throw InputError("the OpenStreetMap extract has " + std::to_string(records.size()) +
+                         " buildings on the study grid; at most 16777215 are supported, use a "
+                         "smaller study area");
+    }
+    const std::size_t s = numbers.samples_per_cell();
+    const auto building_code = static_cast<std::uint8_t>(LandCover::building);
+    std::vector<std::size_t> samples(records.size() + 1, 0);
+    std::vector<std::size_t> best_cell(records.size() + 1, 0);
+    std::vector<std::size_t> best_count(records.size() + 1, 0);
+    Raster<std::int32_t> owner(grid, 0);
+    std::vector<std::pair<std::size_t, std::size_t>> tally; // (number, samples) of one cell
+    for (std::size_t r = 0; r < grid.rows; ++r) {
+        for (std::size_t c = 0; c < grid.cols; ++c) {
+            tally.clear();
+            std::size_t in_buildings = 0;
+            for (std::size_t sr = r * s; sr < (r + 1) * s; ++sr) {
+                for (std::size_t sc = c * s; sc < (c + 1) * s; ++sc) {
+                    if (classes.at(sr, sc) != building_code) {
+                        continue;
+                    }
+                    const auto number = static_cast<std::size_t>(numbers.at(sr, sc));
+                    if (number == 0 || number > records.size()) {
+                        continue;
+                    }
+                    ++in_buildings;
+                    auto it = std::find_if(tally.begin(), tally.end(),
+                                           [number](const auto& e) { return e.first == number; });
+                    if (it == tally.end()) {
+                        tally.emplace_back(number, 1);
+                    } else {
+                        ++it->second;
+                    }
+                }
+            }
+            std::size_t best = 0;
+            std::size_t best_samples = 0;
+            const std::size_t cell = grid.index(r, c);
+            for (const auto& [number, count] : tally) {
+                samples[number] += count;
+                if (count > best_count[number]) {
+                    best_count[number] = count;
+                    best_cell[number] = cell;
+                }
+                if (count > best_samples || (count == best_samples && number > best)) {
+                    best = number;
+                    best_samples = count;
+                }
+            }
+            if (2 * in_buildings >= s * s && best != 0) {
+                owner[cell] = static_cast<std::int32_t>(best);
+            }
+        }
+    }
+    // Small buildings: the cell holding most of their sub-samples, if still free.
+    std::vector<std::uint8_t> owns_a_cell(records.size() + 1, 0);
+    for (std::size_t i = 0; i < grid.cell_count(); ++i) {
+        owns_a_cell[static_cast<std::size_t>(owner[i])] = 1;
+    }
+    for (std::size_t number = 1; number <= records.size(); ++number) {
+        if (samples[number] > 0 && owns_a_cell[number] == 0 && owner[best_cell[number]] == 0) {
+            owner[best_cell[number]] = static_cast<std::int32_t>(number);
+        }
+    }
+    // Keep the buildings painted on the grid, numbered 1.. in file order.
+    std::vector<std::int32_t> renumbered(records.size() + 1, 0);
+    const double sample_area_m2 = grid.cell_area_m2() / static_cast<double>(s * s);
+    out.buildings.clear();
+    for (std::size_t number = 1; number <= records.size(); ++number) {
+        if (samples[number] == 0) {
+            continue;
+        }
+        OsmBuilding b = std::move(records[number - 1]);
+        b.footprint_area_m2 = static_cast<double>(samples[number]) * sample_area_m2;
+        out.buildings.push_back(std::move(b));
+        renumbered[number] = static_cast<std::int32_t>(out.buildings.size());
+    }
+    out.building_id = Raster<std::int32_t>(grid, 0);
+    for (std::size_t i = 0; i < grid.cell_count(); ++i) {
+        const std::int32_t id = renumbered[static_cast<std::size_t>(owner[i])];
+        if (id != 0 && out.mask.has_data(i)) {
+            out.building_id[i] = id;
+            ++out.buildings[static_cast<std::size_t>(id) - 1].cells;
+        }
+    }
+}
 
 Ring ring_in_grid(const OGRLinearRing& r, const GridSpec& g) {
     Ring ring;
@@ -605,7 +715,8 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
     Tags area_tags(multipolygons->GetLayerDefn(),
                    {"building", "building_levels", "height", "building_height", "landuse",
                     "natural", "leisure", "amenity", "waterway", "water", "railway", "surface",
-                    "area_highway", "highway", "parking", "area", "location", "layer"});
+                    "area_highway", "highway", "parking", "area", "location", "layer", "name",
+                    "addr_street", "addr_housenumber", "osm_id", "osm_way_id"});
 
     OGRPolygon grid_rect;
     {
@@ -737,9 +848,20 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
                     }
                 }
                 out.summary.building_footprint_area_m2 += clipped_area_m2(*geom, grid_rect, env, grid);
+                OsmBuilding record;
+                record.osm_id = building_osm_id(t);
+                record.name = std::string(t[p_name]);
+                const std::string_view street = t[p_addr_street];
+                const std::string_view number = t[p_addr_housenumber];
+                record.address = std::string(street) +
+                                 (!street.empty() && !number.empty() ? " " : "") +
+                                 std::string(number);
+                record.height_m = static_cast<float>(h);
                 for (Polygon& p : polys) {
-                    features.buildings.push_back({std::move(p), static_cast<float>(h)});
+                    features.buildings.push_back(
+                        {std::move(p), static_cast<float>(h), features.records.size()});
                 }
+                features.records.push_back(std::move(record));
                 continue;
             }
             case LandCover::road: ++counts.highway_areas; break;
@@ -766,7 +888,7 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
 
     // Painting: class canvas in priority order, then heights and canopy on their own canvases.
     const std::size_t s = params.subcell_samples;
-    std::size_t total_units = features.commercial_ground.size() + features.buildings.size() * 2 +
+    std::size_t total_units = features.commercial_ground.size() + features.buildings.size() * 3 +
                               features.tree_points.size() * 2 +
                               features.canopy_areas.size() + features.canopy_lines.size();
     for (std::size_t i = 0; i < kernels::land_cover_class_count; ++i) {
@@ -814,6 +936,15 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
         progress.advance(features.buildings.size());
         out.building_height_m = kernels::mean_where(
             heights, classes, static_cast<std::uint8_t>(LandCover::building), 0.0F);
+        // The same canvas, reused, takes the building records' numbers (exact in float up to
+        // 2^24 buildings, checked in assign_building_ids).
+        heights = kernels::SubcellCanvas<float>();
+        kernels::SubcellCanvas<float> numbers(grid, s, 0.0F);
+        for (const Building& b : features.buildings) {
+            kernels::paint_polygon(numbers, b.polygon, static_cast<float>(b.record + 1));
+        }
+        progress.advance(features.buildings.size());
+        assign_building_ids(numbers, classes, std::move(features.records), out);
     }
     {
         kernels::SubcellCanvas<std::uint8_t> canopy(grid, s, 0);

@@ -5,6 +5,8 @@
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/results.hpp>
+#include <lauter/sim/runoff_model.hpp>
+#include <lauter/sim/runoff_storm.hpp>
 #include <lauter/sim/run.hpp>
 #include <lauter/sim/sha256.hpp>
 #include <lauter/sim/vector_input.hpp>
@@ -188,6 +190,32 @@ void write_landcover_layers(ResultsWriter& out, const std::string& group, const 
     out.write_table(group, "class_areas", table);
 }
 
+/// Runs the runoff model on the study area and writes its results under `group`.
+void write_runoff_model(ResultsWriter& out, const std::string& group, const Scenario& s,
+                        const StudyArea& area, const kernels::runoff::Hyetograph& storm) {
+    const RunoffModelSettings& settings = s.models.runoff;
+    RunoffSurface surface;
+    std::vector<OsmBuilding> no_buildings;
+    const std::vector<OsmBuilding>* buildings = &no_buildings;
+    if (area.land_cover) {
+        surface = surface_from_land_cover(*area.land_cover, area.mask, settings);
+        buildings = &area.land_cover->buildings;
+    } else {
+        const std::size_t k = kernels::land_cover_index(s.landcover.unmapped_class);
+        log_warning("runoff: no land cover (models.landcover.enabled is false); every cell is "
+                    "unsealed " + std::string(kernels::land_cover_name(s.landcover.unmapped_class)) +
+                    " without buildings");
+        surface = uniform_surface(area.grid, settings.manning_n[k], settings.losses.curve_numbers[k],
+                                  0.0);
+    }
+    const RunoffRun run = run_runoff(*area.elevation_m, area.mask, surface, settings, storm,
+                                     describe_storm(settings.storm, storm));
+    write_runoff_results(out, group, run, surface, area.mask, settings, *buildings);
+    if (!area.terrain_note.empty()) {
+        out.set_group_attribute(group, "terrain", area.terrain_note);
+    }
+}
+
 } // namespace
 
 GridSpec make_study_grid(const Scenario& s) {
@@ -240,7 +268,11 @@ StudyArea prepare_study_area(const Scenario& s) {
                              " does not overlap the study extent; check the extent and the file");
         }
     }
-    if (s.models.terrain.enabled) {
+    if (s.models.terrain.enabled || s.models.runoff.enabled) {
+        if (!s.inputs.dem) {
+            throw ConfigError(s.source_file.string() + ": models.runoff.enabled: the runoff model "
+                              "needs inputs.dem; set inputs.dem to a DEM raster");
+        }
         const StepTimer dem_timer;
         const std::optional<std::string> assumed =
             s.inputs.dem_crs.empty() ? std::nullopt : std::optional<std::string>(s.inputs.dem_crs);
@@ -294,6 +326,12 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
     options.chunk_cols = static_cast<std::size_t>(s.output.chunk_size);
     ResultsWriter out(output, root, options);
 
+    // The storm is read first, so that a bad time series fails before any long work.
+    std::optional<kernels::runoff::Hyetograph> storm;
+    if (s.models.runoff.enabled) {
+        storm = make_storm(s.models.runoff.storm);
+    }
+
     const StudyArea area = prepare_study_area(s);
 
     const StepTimer timer;
@@ -309,7 +347,7 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
     const std::string group = "/" + s.name;
     out.set_group_attribute(group, "resolved_scenario", s.resolved_yaml);
     out.set_group_attribute(group, "input_sha256", checksums.str());
-    if (area.elevation_m) {
+    if (area.elevation_m && s.models.terrain.enabled) {
         write_terrain_layers(out, group + "/terrain", s, area);
     }
     if (area.land_cover) {
@@ -322,6 +360,9 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
                                 std::to_string(area.land_cover->summary.building_footprint_area_m2));
         out.set_group_attribute(lc_group, "osm_buildings",
                                 std::to_string(area.land_cover->summary.counts.buildings));
+    }
+    if (storm) {
+        write_runoff_model(out, group + "/runoff", s, area, *storm);
     }
     out.commit();
     log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");

@@ -218,6 +218,7 @@ KeySpec build_schema() {
                                 .with_default("true"),
                         },
                         "land-cover model; needs inputs.osm"),
+            runoff_model_schema(),
         },
         "which models run, and their settings");
 
@@ -323,6 +324,7 @@ void check_cross_keys(const schema::ValidationResult& result, schema::Diagnostic
                                 need.input + " or " + key_path + ": false");
         }
     }
+    check_runoff_keys(result, diagnostics);
 }
 
 std::optional<std::filesystem::path> optional_path(const YAML::Node& node) {
@@ -380,6 +382,7 @@ Scenario to_scenario(const YAML::Node& r) {
     terrain.hillshade_altitude_deg =
         schema::to_number(lookup(r, {"models", "terrain", "hillshade_altitude_deg"}));
     s.models.landcover.enabled = schema::to_boolean(lookup(r, {"models", "landcover", "enabled"}));
+    s.models.runoff = runoff_settings_from(lookup(r, {"models", "runoff"}));
 
     s.output.deflate_level =
         static_cast<int>(schema::to_number(lookup(r, {"output", "deflate_level"})));
@@ -422,6 +425,16 @@ std::string schema_markdown() {
             "`boundary` needs `study_area.boundary`.",
             "`models.terrain.enabled: true` (the default) needs `inputs.dem`.",
             "`models.landcover.enabled: true` (the default) needs `inputs.osm`.",
+            "`models.runoff.enabled: true` needs `inputs.dem`; without the land-cover model every "
+            "cell counts as `landcover.unmapped_class` with no sealing.",
+            "`models.runoff.storm.type`: `preset` uses `storm.preset`; `constant` needs "
+            "`intensity_mm_per_h` and `duration_min`; `block` needs them and uses `start_min`; "
+            "`csv` needs `storm.csv`. `intensity_mm_per_h`, `duration_min` and `csv` given for "
+            "another type are errors.",
+            "`models.runoff.manning_n` and `models.runoff.losses.curve_numbers`, when given, must "
+            "list every land-cover class.",
+            "`models.runoff.losses.initial_moisture` must not exceed the effective porosity of "
+            "`losses.soil_texture` (Rawls et al. 1983) when the method is `green_ampt`.",
             "`study_area.crs` must be a projected CRS with metre units.",
             "Optional keys without a default may be left out or set to `null` (`~`); the "
             "resolved scenario lists them as `~`.",

@@ -36,6 +36,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -137,6 +138,16 @@ struct OsmLandCoverSummary {
     double seconds = 0.0; ///< wall-clock time of the derivation
 };
 
+/// One OSM building of the study grid: entry i of OsmLandCover::buildings has building id i + 1.
+struct OsmBuilding {
+    std::int64_t osm_id = 0;     ///< way id (positive) or relation id (negative); 0 if unknown
+    std::string name;            ///< name tag ("" if untagged)
+    std::string address;         ///< "addr:street addr:housenumber" ("" if untagged)
+    double footprint_area_m2 = 0.0; ///< area of its sub-samples on the grid (m^2)
+    float height_m = 0.0F;       ///< height as used for building_height_m
+    std::int32_t cells = 0;      ///< cells whose building_id is this building
+};
+
 /// Outputs on the study grid; every raster has the grid's spec.
 struct OsmLandCover {
     kernels::CellMask mask;                        ///< active inside the extract's bounds
@@ -149,6 +160,15 @@ struct OsmLandCover {
     /// 0..1: share of the cell that no OSM feature (nor commercial ground) maps, so that its class
     /// is the assumed unmapped_class: where the map says little, the land cover is a guess.
     kernels::Raster<float> unmapped_fraction;
+    /// Buildings painted on the grid (at least one sub-sample), in file order.
+    std::vector<OsmBuilding> buildings;
+    /// Per cell: id (1-based index into `buildings`) of the building covering the largest share
+    /// of the cell's building sub-samples, in cells whose building fraction is >= 0.5 (the
+    /// cells the runoff model treats as building); ties go to the building painted last (the
+    /// one visible there). A building that owns no cell this way (smaller than about half a
+    /// cell) gets the cell holding most of its sub-samples, if no other building owns it, so
+    /// that small buildings still appear in the buildings-affected table. 0: no building.
+    kernels::Raster<std::int32_t> building_id;
     OsmLandCoverSummary summary;
 };
 

@@ -21,6 +21,7 @@
 #include <lauter/kernels/landcover.hpp>
 #include <lauter/sim/osm_landcover.hpp>
 #include <lauter/sim/raster_input.hpp>
+#include <lauter/sim/runoff_settings.hpp>
 #include <lauter/sim/schema.hpp>
 
 #include <array>
@@ -96,6 +97,7 @@ struct LandcoverModelSettings {
 struct ModelSettings {
     TerrainModelSettings terrain;
     LandcoverModelSettings landcover;
+    RunoffModelSettings runoff;
 
     bool operator==(const ModelSettings&) const = default;
 };
