@@ -92,8 +92,10 @@ struct ChannelRun {
 /// side rises monotonically in eta_i).
 std::vector<double> marched_steady_state(const std::vector<double>& z, double eta_last,
                                          double dx, const Forcing& f) {
-    std::vector<double> eta(z.size());
-    eta.back() = eta_last;
+    if (z.empty()) {
+        return {};
+    }
+    std::vector<double> eta(z.size(), eta_last);
     for (std::size_t i = z.size() - 1; i-- > 0;) {
         const double q = f.q(static_cast<double>(i + 1) * dx);
         const double z_f = std::max(z[i], z[i + 1]);
