@@ -13,7 +13,7 @@ namespace lauter::kernels::hydrology {
 
 namespace {
 
-using QueuedCell = FillWorkspace::QueuedCell;
+using KeyedCell = FillWorkspace::KeyedCell;
 
 /// Order-preserving image of a float in the unsigned integers: a < b (as floats, no NaN) implies
 /// key(a) < key(b). Positive floats get the sign bit set, negative ones are inverted, and -0.0 is
@@ -27,7 +27,8 @@ inline std::uint32_t float_key(float value) noexcept {
 /// Valid while every pushed key is >= the last popped key, which Priority-Flood guarantees.
 class RadixHeap {
 public:
-    explicit RadixHeap(std::array<std::vector<QueuedCell>, 33>& buckets) : buckets_(buckets) {
+    RadixHeap(std::array<std::vector<KeyedCell>, 33>& buckets, std::vector<KeyedCell>& spare)
+        : buckets_(buckets), spare_(spare) {
         for (auto& b : buckets_) {
             b.clear();
         }
@@ -35,7 +36,7 @@ public:
 
     void push(float elevation_m, std::uint32_t index) {
         const std::uint32_t key = float_key(elevation_m);
-        buckets_[bucket_of(key)].push_back({elevation_m, index});
+        buckets_[bucket_of(key)].push_back({key, index});
         ++size_;
     }
 
@@ -49,20 +50,20 @@ public:
                 ++b;
             }
             // Swapped out first so that the loop below never appends to the vector it reads.
+            spare_.clear();
             spare_.swap(buckets_[b]);
             std::uint32_t smallest = std::numeric_limits<std::uint32_t>::max();
-            for (const QueuedCell& q : spare_) {
-                smallest = std::min(smallest, float_key(q.elevation_m));
+            for (const KeyedCell& q : spare_) {
+                smallest = std::min(smallest, q.key);
             }
             last_ = smallest;
             // Every cell of bucket b shares the bits above b - 1 with the new minimum, so it
             // lands in a lower bucket: each cell moves down, at most 32 times in all. (Only an
             // elevation of NaN, which sim/ never passes as data, could break the monotony; it
             // then costs order, not memory safety.)
-            for (const QueuedCell& q : spare_) {
-                buckets_[bucket_of(float_key(q.elevation_m))].push_back(q);
+            for (const KeyedCell& q : spare_) {
+                buckets_[bucket_of(q.key)].push_back(q);
             }
-            spare_.clear();
         }
         const std::uint32_t index = buckets_[0].back().index;
         buckets_[0].pop_back();
@@ -75,8 +76,8 @@ private:
         return key == last_ ? 0U : static_cast<std::size_t>(32 - std::countl_zero(key ^ last_));
     }
 
-    std::array<std::vector<QueuedCell>, 33>& buckets_;
-    std::vector<QueuedCell> spare_;
+    std::array<std::vector<KeyedCell>, 33>& buckets_;
+    std::vector<KeyedCell>& spare_;
     std::uint32_t last_ = 0;
     std::size_t size_ = 0;
 };
@@ -128,23 +129,22 @@ std::size_t seed_outlets(RasterView<const float> elevation_m, const CellMask& ma
     return seeds;
 }
 
-/// Calls visit(neighbour index) for the neighbours of cell i inside the grid.
+/// Calls visit(code, neighbour index) for the neighbours of cell i inside the grid.
 template <typename Visit>
 inline void for_neighbours(std::size_t i, std::uint8_t flags_i, std::size_t cols,
                            std::size_t rows, const std::array<std::ptrdiff_t, 8>& offset,
                            Visit&& visit) {
     if ((flags_i & flag_edge) == 0) {
-        for (std::size_t k = 0; k < 8; ++k) {
-            visit(static_cast<std::size_t>(static_cast<std::ptrdiff_t>(i) + offset[k]));
+        for (unsigned k = 0; k < 8; ++k) {
+            visit(k, static_cast<std::size_t>(static_cast<std::ptrdiff_t>(i) + offset[k]));
         }
         return;
     }
     const std::size_t r = i / cols;
     const std::size_t c = i - r * cols;
-    for (int k = 0; k < 8; ++k) {
-        if (d8_inside(r, c, k, rows, cols)) {
-            visit(static_cast<std::size_t>(static_cast<std::ptrdiff_t>(i) +
-                                           offset[static_cast<std::size_t>(k)]));
+    for (unsigned k = 0; k < 8; ++k) {
+        if (d8_inside(r, c, static_cast<int>(k), rows, cols)) {
+            visit(k, static_cast<std::size_t>(static_cast<std::ptrdiff_t>(i) + offset[k]));
         }
     }
 }
@@ -173,7 +173,7 @@ FillStats fill_depressions(RasterView<const float> elevation_m, const CellMask& 
     std::vector<std::uint8_t>& flags = workspace.closed;
     std::vector<std::uint32_t>& pit = workspace.pit;
     pit.clear();
-    RadixHeap heap(workspace.buckets);
+    RadixHeap heap(workspace.buckets, workspace.spare);
 
     FillStats stats;
     stats.seed_cells = seed_outlets(elevation_m, mask, z, flags, heap);
@@ -182,7 +182,43 @@ FillStats fill_depressions(RasterView<const float> elevation_m, const CellMask& 
     if (!params.epsilon) {
         // Barnes et al. (2014), Algorithm 2, with the radix heap: a neighbour at or below the
         // current level is raised to it and expanded through the pit stack before the next
-        // heap cell; a higher one keeps its elevation and waits in the heap.
+        // heap cell. A higher neighbour keeps its own elevation, which is final. Following Zhou,
+        // Sun & Fu (2016, "An efficient variant of the Priority-Flood algorithm for filling
+        // depressions in raster digital elevation models", Computers & Geosciences 90, 87-96)
+        // such a slope cell skips the heap when no open neighbour lies below it: then every open
+        // neighbour is at or above it, so their final value is their own elevation whatever
+        // path reaches them later, and the cell can be expanded at once (trace stack). A slope
+        // cell with a lower open neighbour waits in the heap, because that neighbour may belong
+        // to a depression whose spill level is set by a lower path not yet explored.
+        std::vector<std::uint32_t>& trace = workspace.trace;
+        trace.clear();
+        auto close_upslope = [&](std::size_t ci) {
+            trace.push_back(static_cast<std::uint32_t>(ci));
+            while (!trace.empty()) {
+                const std::size_t ti = trace.back();
+                trace.pop_back();
+                const float zt = z[ti];
+                unsigned open = 0;
+                bool lower_open = false;
+                for_neighbours(ti, flags[ti], cols, rows, offset, [&](unsigned k, std::size_t ni) {
+                    const bool is_open = (flags[ni] & flag_closed) == 0;
+                    open |= is_open ? 1U << k : 0U;
+                    lower_open = lower_open || (is_open && z[ni] < zt);
+                });
+                if (lower_open) {
+                    heap.push(zt, static_cast<std::uint32_t>(ti));
+                    continue;
+                }
+                for (unsigned k = 0; k < 8; ++k) {
+                    if ((open >> k & 1U) != 0U) {
+                        const auto ni =
+                            static_cast<std::size_t>(static_cast<std::ptrdiff_t>(ti) + offset[k]);
+                        flags[ni] |= flag_closed;
+                        trace.push_back(static_cast<std::uint32_t>(ni));
+                    }
+                }
+            }
+        };
         for (;;) {
             std::size_t ci = 0;
             if (!pit.empty()) {
@@ -194,7 +230,7 @@ FillStats fill_depressions(RasterView<const float> elevation_m, const CellMask& 
                 break;
             }
             const float level = z[ci];
-            for_neighbours(ci, flags[ci], cols, rows, offset, [&](std::size_t ni) {
+            for_neighbours(ci, flags[ci], cols, rows, offset, [&](unsigned, std::size_t ni) {
                 if ((flags[ni] & flag_closed) != 0) {
                     return;
                 }
@@ -203,7 +239,7 @@ FillStats fill_depressions(RasterView<const float> elevation_m, const CellMask& 
                     z[ni] = level;
                     pit.push_back(static_cast<std::uint32_t>(ni));
                 } else {
-                    heap.push(z[ni], static_cast<std::uint32_t>(ni));
+                    close_upslope(ni);
                 }
             });
         }
@@ -214,7 +250,7 @@ FillStats fill_depressions(RasterView<const float> elevation_m, const CellMask& 
         while (!heap.empty()) {
             const std::size_t ci = heap.pop();
             const float level = std::nextafter(z[ci], std::numeric_limits<float>::infinity());
-            for_neighbours(ci, flags[ci], cols, rows, offset, [&](std::size_t ni) {
+            for_neighbours(ci, flags[ci], cols, rows, offset, [&](unsigned, std::size_t ni) {
                 if ((flags[ni] & flag_closed) != 0) {
                     return;
                 }

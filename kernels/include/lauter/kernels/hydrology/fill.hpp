@@ -52,7 +52,13 @@ struct FillWorkspace {
     std::vector<std::uint8_t> closed;  ///< 1 once a cell has been queued or has no data
     /// fill_depressions only: the buckets of its monotone radix heap (bucket b holds the cells
     /// whose key first differs from the last popped key in bit b - 1; bucket 0 equals it).
-    std::array<std::vector<QueuedCell>, 33> buckets;
+    struct KeyedCell {
+        std::uint32_t key;   ///< order-preserving integer image of the elevation
+        std::uint32_t index; ///< row * cols + col
+    };
+    std::array<std::vector<KeyedCell>, 33> buckets;
+    std::vector<KeyedCell> spare;      ///< fill_depressions only: bucket being redistributed
+    std::vector<std::uint32_t> trace;  ///< fill_depressions only: slope cells expanded at once
     std::vector<float> surface;        ///< fill_depressions only: contiguous copy if strided
     std::vector<double> row_sums;      ///< per-row partial sums of the statistics pass
 };
