@@ -11,8 +11,9 @@
 /// Computers & Geosciences 17(3), 413-422): each cell passes its accumulated flow to all lower
 /// neighbours in proportion to w_n = (tan beta_n)^p, tan beta_n = (z_c - z_n) / d_n, with the
 /// exponent p = 1.1 recommended by Freeman (the power is evaluated in single precision, the
-/// normalised shares in double precision: shares are exact to about 1e-7 and sum to 1). No contour-length factor, as in Freeman's paper (and
-/// SAGA's "Multiple Flow Direction" and Whitebox's FD8). Optionally the contour-length weighting
+/// normalised shares in double precision: shares are exact to about 1e-7 and sum to 1). No
+/// contour-length factor, as in Freeman's paper (and SAGA's "Multiple Flow Direction" and
+/// Whitebox's FD8). Optionally the contour-length weighting
 /// of Quinn et al. (1991, "The prediction of hillslope flow paths for distributed hydrological
 /// modelling using digital terrain models", Hydrol. Process. 5, 59-79): w_n = (tan beta_n)^p L_n
 /// with L_n = 0.5 of the cell size for cardinal and 0.354 (= sqrt(2)/4) for diagonal neighbours.
