@@ -58,7 +58,7 @@ struct FillWorkspace {
     };
     std::array<std::vector<KeyedCell>, 33> buckets;
     std::vector<KeyedCell> spare;      ///< fill_depressions only: bucket being redistributed
-    std::vector<std::uint32_t> trace;  ///< fill_depressions only: slope cells expanded at once
+    std::vector<std::uint32_t> trace;  ///< fill_depressions only: FIFO of slope cells
     std::vector<float> surface;        ///< fill_depressions only: contiguous copy if strided
     std::vector<double> row_sums;      ///< per-row partial sums of the statistics pass
 };
