@@ -12,7 +12,8 @@
 #                     (default 3; the tables report medians)
 #   FILLDIR_REPEATS   runs of GRASS r.fill.dir (default 3; it needs ~3 min per run on 4000^2)
 #   FLOWACC_PEERS     1 (default) runs peer_flowacc.sh once for the accumulation rasters that are
-#                     compared cell by cell (r.watershed -s, r.terraflow, SAGA Top-Down); 0 skips it
+#                     compared cell by cell (r.watershed -s, r.terraflow, SAGA Top-Down); 0 skips
+#                     it and compares with the r.watershed rasters of the timed runs only
 #
 # What runs, per repeat:
 #   lauter tool fill DEM (Priority-Flood, radix heap, no epsilon) and --epsilon,
@@ -82,6 +83,8 @@ for r in $(seq 1 "$REPEATS"); do
 grass_import_dem
 peer_time grass:r.watershed_D8 r.watershed --overwrite -s elevation=dem accumulation=acc_d8 drainage=dir_d8
 peer_time grass:r.watershed_MFD r.watershed --overwrite elevation=dem accumulation=acc_mfd drainage=dir_mfd convergence=5
+grass_export acc_d8 grass_r.watershed_d8_acc.tif
+grass_export acc_mfd grass_r.watershed_mfd_acc.tif
 '
 done
 
@@ -94,7 +97,10 @@ if [ "$FLOWACC_PEERS" = 1 ]; then
         --method d8 > /dev/null 2>&1 || true
 fi
 
-/usr/bin/python3 "$HERE/compare_hydrology.py" "$DEM_IN" "$ROOT/fill" "$ROOT/flowacc" \
+# without peer_flowacc.sh the r.watershed rasters of the timed runs are compared
+ACC_DIR="$ROOT/flowacc"
+[ "$FLOWACC_PEERS" = 1 ] || ACC_DIR="$ROOT/watershed"
+/usr/bin/python3 "$HERE/compare_hydrology.py" "$DEM_IN" "$ROOT/fill" "$ACC_DIR" \
     "$ROOT/lauter" --timings "$ROOT/lauter" "$ROOT/fill" "$ROOT/watershed" "$ROOT/flowacc" \
     | tee "$ROOT/hydrology_peers.md"
 echo "wrote $ROOT/hydrology_peers.md"
