@@ -1,7 +1,8 @@
-// Depression filling (Priority-Flood, Barnes et al. 2014), D8 and MFD flow accumulation on
-// synthetic rough DEMs (bench_fixtures.hpp) of 1000^2 and 4000^2 cells, the sizes of the peer
-// comparison in docs/hydrology.md. Items processed = cells, so the report reads in cells/s.
-// Fill is serial; accumulation computes directions and donor counts with OpenMP (threads arg).
+// Depression filling (Priority-Flood: Barnes et al. 2014 with a binary heap, and
+// fill_depressions with a radix heap), D8 and MFD flow accumulation on synthetic rough DEMs
+// (bench_fixtures.hpp) of 1000^2 and 4000^2 cells, the sizes of the peer comparison in
+// docs/hydrology.md. Items processed = cells, so the report reads in cells/s. Fill is serial;
+// accumulation runs its per-cell passes with OpenMP (threads arg).
 #include "bench_fixtures.hpp"
 
 #include <lauter/kernels/hydrology/fill.hpp>
@@ -17,7 +18,16 @@ namespace {
 using namespace lauter::kernels;
 using namespace lauter::kernels::hydrology;
 
-void BM_fill(benchmark::State& state, bool epsilon) {
+enum class FillAlgorithm { barnes2014, radix };
+
+FillStats run_fill(FillAlgorithm algorithm, const Raster<float>& z, const CellMask& mask,
+                   Raster<float>& filled, FillWorkspace& ws, const FillParams& p) {
+    return algorithm == FillAlgorithm::barnes2014
+               ? fill_depressions_barnes2014(z.view(), mask, filled.view(), ws, p)
+               : fill_depressions(z.view(), mask, filled.view(), ws, p);
+}
+
+void BM_fill(benchmark::State& state, FillAlgorithm algorithm, bool epsilon) {
     const auto n = static_cast<std::size_t>(state.range(0));
     const GridSpec g = lauter::bench::square_grid(n);
     const Raster<float> z = lauter::bench::rough_hills(g);
@@ -26,9 +36,9 @@ void BM_fill(benchmark::State& state, bool epsilon) {
     FillWorkspace ws;
     FillParams p;
     p.epsilon = epsilon;
-    FillStats stats = fill_depressions_barnes2014(z.view(), mask, filled.view(), ws, p);
+    FillStats stats = run_fill(algorithm, z, mask, filled, ws, p);
     for (auto _ : state) {
-        stats = fill_depressions_barnes2014(z.view(), mask, filled.view(), ws, p);
+        stats = run_fill(algorithm, z, mask, filled, ws, p);
         benchmark::DoNotOptimize(filled.data());
         benchmark::ClobberMemory();
     }
@@ -36,8 +46,16 @@ void BM_fill(benchmark::State& state, bool epsilon) {
     state.counters["raised_cells"] = static_cast<double>(stats.raised_cells);
 }
 
-void BM_fill_flat(benchmark::State& state) { BM_fill(state, false); }
-void BM_fill_epsilon(benchmark::State& state) { BM_fill(state, true); }
+void BM_fill_barnes2014(benchmark::State& state) {
+    BM_fill(state, FillAlgorithm::barnes2014, false);
+}
+void BM_fill_barnes2014_epsilon(benchmark::State& state) {
+    BM_fill(state, FillAlgorithm::barnes2014, true);
+}
+void BM_fill_radix(benchmark::State& state) { BM_fill(state, FillAlgorithm::radix, false); }
+void BM_fill_radix_epsilon(benchmark::State& state) {
+    BM_fill(state, FillAlgorithm::radix, true);
+}
 
 void BM_flowacc(benchmark::State& state, FlowMethod method) {
     const auto n = static_cast<std::size_t>(state.range(0));
@@ -50,7 +68,7 @@ void BM_flowacc(benchmark::State& state, FlowMethod method) {
         FillWorkspace fw;
         FillParams fp;
         fp.epsilon = true;
-        fill_depressions_barnes2014(z.view(), mask, filled.view(), fw, fp);
+        fill_depressions(z.view(), mask, filled.view(), fw, fp);
     }
     Raster<double> acc(g);
     FlowWorkspace ws;
@@ -90,7 +108,9 @@ void flow_sizes(benchmark::internal::Benchmark* b) {
 
 } // namespace
 
-BENCHMARK(BM_fill_flat)->Apply(fill_sizes);
-BENCHMARK(BM_fill_epsilon)->Apply(fill_sizes);
+BENCHMARK(BM_fill_barnes2014)->Apply(fill_sizes);
+BENCHMARK(BM_fill_barnes2014_epsilon)->Apply(fill_sizes);
+BENCHMARK(BM_fill_radix)->Apply(fill_sizes);
+BENCHMARK(BM_fill_radix_epsilon)->Apply(fill_sizes);
 BENCHMARK(BM_flowacc_d8)->Apply(flow_sizes);
 BENCHMARK(BM_flowacc_mfd)->Apply(flow_sizes);

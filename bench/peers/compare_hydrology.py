@@ -3,10 +3,13 @@
 /work/shared/peers/peer_fill.sh and peer_flowacc.sh (see docs/hydrology.md).
 
 usage: compare_hydrology.py DEM.tif FILL_PEER_DIR FLOWACC_PEER_DIR LAUTER_DIR
+                            [--timings DIR...]
 
-LAUTER_DIR holds: fill.tif, fill_eps.tif, acc_d8.tif, acc_mfd.tif, sinks.tif, sinks.csv and,
-optionally, acc_d8_on_saga_fill.tif / acc_mfd_on_saga_fill.tif (lauter flowacc run on SAGA's
-MINSLOPE=0.1 filled DEM, the surface SAGA's accumulation used). Prints markdown tables.
+LAUTER_DIR holds: fill.tif, fill_eps.tif, acc_d8.tif, acc_mfd.tif, optionally sinks.tif,
+sinks.csv and acc_d8_on_saga_fill.tif / acc_mfd_on_saga_fill.tif (lauter flowacc run on SAGA's
+MINSLOPE=0.1 filled DEM, the surface SAGA's accumulation used). Missing files are skipped.
+--timings: directories with a timings.tsv (peer_time rows); prints the median wall time per tool.
+Prints markdown tables (bench/peers/hydrology_peers.sh runs everything and calls this).
 """
 import csv
 import os
@@ -32,9 +35,43 @@ def fill_row(name, dem, path):
     return name, int((d > 1e-6).sum()), d.sum() * cell, d.max(), z
 
 
+def timings_table(dirs):
+    """Median wall time per label over every row of the timings.tsv files in `dirs`."""
+    runs = {}
+    for d in dirs:
+        path = os.path.join(d, "timings.tsv")
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                if row["rc"] != "0":
+                    continue
+                runs.setdefault(row["label"], []).append(row)
+    print("### Times (wall s, median of the runs; load = 1-min load average before each run)\n")
+    print("| tool | cells | runs | median wall s | all runs s | max RSS MB | load before | "
+          "CPU pressure % |")
+    print("|---|---:|---:|---:|---|---:|---:|---|")
+    for label, rows in runs.items():
+        walls = [float(r["wall_s"]) for r in rows]
+        print("| %s | %s | %d | %.2f | %s | %s | %s | %s |"
+              % (label, rows[0]["cells"], len(rows), float(np.median(walls)),
+                 " / ".join("%.2f" % w for w in walls), max(int(r["maxrss_MB"]) for r in rows),
+                 " / ".join(r["load1_before"] for r in rows),
+                 " / ".join(r["cpu_psi_some_pct"] for r in rows)))
+    print()
+
+
 def main():
-    dem_path, fill_dir, acc_dir, ours = sys.argv[1:5]
+    args = sys.argv[1:]
+    timing_dirs = []
+    if "--timings" in args:
+        k = args.index("--timings")
+        timing_dirs = args[k + 1:]
+        args = args[:k]
+    dem_path, fill_dir, acc_dir, ours = args[:4]
     dem, cell = read(dem_path)
+    if timing_dirs:
+        timings_table(timing_dirs)
 
     print("### Depression filling (filled - DEM)\n")
     print("| method | changed cells | volume m3 | max fill m | cells differing from lauter "
@@ -76,10 +113,17 @@ def main():
                                                       float(r["max_depth_m"]),
                                                       float(r["area_m2"])) for r in big)))
 
+    raised = None
+    if os.path.exists(os.path.join(ours, "fill.tif")):
+        f, _ = read(os.path.join(ours, "fill.tif"))
+        raised = np.isfinite(f) & (f > dem)
     print("### Flow accumulation (cells)\n")
-    print("| lauter | peer | cells compared | identical | Pearson r | r of log10 | "
-          "max abs diff | median abs rel diff |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("Identical = within 1e-6 relative. The last two columns count the cells outside the "
+          "depressions lauter's fill raises (where no flat or fill routing is involved).\n")
+    print("| lauter | peer | cells compared | identical | differing cells | Pearson r | "
+          "r of log10 | max abs diff | median abs rel diff | cells outside depressions | "
+          "differing there |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     pairs = [("acc_d8.tif", "saga_topdown_d8_acc.tif", False),
              ("acc_d8.tif", "grass_r.watershed_d8_acc.tif", True),
              ("acc_d8.tif", "grass_r.terraflow_d8_acc.tif", False),
@@ -100,11 +144,13 @@ def main():
         x, y = a[ok], b[ok]
         d = np.abs(x - y)
         rel = d / np.maximum(np.abs(x), 1.0)
-        print("| %s | %s | %d | %.4f | %.6f | %.6f | %.6g | %.3g |"
-              % (mine, theirs, ok.sum(), float((d <= 1e-6 * np.maximum(1, x)).mean()),
+        same = d <= 1e-6 * np.maximum(1, x)
+        outside = ~raised[ok] if raised is not None else np.ones_like(same)
+        print("| %s | %s | %d | %.4f | %d | %.6f | %.6f | %.6g | %.3g | %d | %d |"
+              % (mine, theirs, ok.sum(), float(same.mean()), int((~same).sum()),
                  np.corrcoef(x, y)[0, 1],
                  np.corrcoef(np.log10(np.maximum(x, 1e-9)), np.log10(np.maximum(y, 1e-9)))[0, 1],
-                 d.max(), np.median(rel)))
+                 d.max(), np.median(rel), int(outside.sum()), int((~same & outside).sum())))
 
 
 if __name__ == "__main__":

@@ -158,9 +158,9 @@ kernels::Raster<float> filled_dem(const RasterLayer& dem, bool epsilon) {
     kernels::hydrology::FillParams params;
     params.epsilon = epsilon;
     const StepTimer timer;
-    const kernels::hydrology::FillStats stats = kernels::hydrology::fill_depressions_barnes2014(
+    const kernels::hydrology::FillStats stats = kernels::hydrology::fill_depressions(
         dem.values.view(), dem.mask, filled.view(), workspace, params);
-    log_info(std::string("filled depressions (Priority-Flood, Barnes et al. 2014") +
+    log_info(std::string("filled depressions (Priority-Flood, Barnes et al. 2014, radix heap") +
              (epsilon ? "+epsilon" : "") + ") in " + fixed(timer.seconds(), 3) + " s: " +
              std::to_string(stats.raised_cells) + " cells raised, volume " +
              fixed(stats.volume_m3, 0) + " m3, max " + fixed(stats.max_raise_m, 3) + " m");

@@ -1,11 +1,17 @@
 // `lauter tool fill | flowacc | sinks` on a small GeoTIFF: exit code 0, georeferenced outputs
-// with the expected values, the depression table, and bad input answered with exit code 2.
+// with the expected values, the depression table, and bad input answered with exit code 2; on
+// the real SRTM tile the radix-heap fill against Barnes 2014 and conservation of D8 / MFD.
 #include <catch2/catch.hpp>
+
+#include <lauter/kernels/hydrology/fill.hpp>
+#include <lauter/kernels/hydrology/flow_direction.hpp>
+#include <lauter/sim/raster_input.hpp>
 
 #include "../support/gdal_fixtures.hpp"
 #include "../support/test_support.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -136,4 +142,42 @@ TEST_CASE("lauter tool fill/flowacc/sinks: bad input exits with code 2 and write
         shell_quote((dir / "no_such_dir" / "t.csv").string()));
     CHECK(bad_table.exit_code == 2);
     CHECK(bad_table.err.find("t.csv") != std::string::npos);
+}
+
+TEST_CASE("SRTM N50E008: the radix-heap fill equals Barnes 2014 bit for bit, D8 and MFD conserve",
+          "[hydrology][real]") {
+    // The real tile, read natively (1201 x 1201, 50 voids that act as outlets): the fast fill
+    // must reproduce the reference Priority-Flood exactly on real terrain with its flats.
+    namespace hy = lauter::kernels::hydrology;
+    const fs::path hgt = source_dir() / "inputs/srtm/N50E008.hgt";
+    REQUIRE(fs::exists(hgt));
+    const lauter::sim::RasterLayer dem = lauter::sim::read_raster(hgt);
+    const lauter::kernels::GridSpec& g = dem.values.spec();
+    lauter::kernels::Raster<float> barnes(g);
+    lauter::kernels::Raster<float> radix(g);
+    hy::FillWorkspace ws;
+    const hy::FillStats sb =
+        hy::fill_depressions_barnes2014(dem.values.view(), dem.mask, barnes.view(), ws);
+    const hy::FillStats sr = hy::fill_depressions(dem.values.view(), dem.mask, radix.view(), ws);
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < g.cell_count(); ++i) {
+        differing += (dem.mask.has_data(i) &&
+                      std::memcmp(&barnes[i], &radix[i], sizeof(float)) != 0) ? 1U : 0U;
+    }
+    CHECK(differing == 0);
+    CHECK(sr.raised_cells == sb.raised_cells);
+    CHECK(sr.raised_cells > 10000); // SRTM integer metres: many filled flats
+
+    hy::FillParams eps;
+    eps.epsilon = true;
+    hy::fill_depressions(dem.values.view(), dem.mask, radix.view(), ws, eps);
+    lauter::kernels::Raster<double> acc(g);
+    hy::FlowWorkspace fw;
+    for (hy::FlowMethod m : {hy::FlowMethod::d8, hy::FlowMethod::mfd}) {
+        hy::FlowParams p;
+        p.method = m;
+        const hy::FlowStats s = hy::flow_accumulation(radix.view(), dem.mask, acc.view(), fw, p);
+        CHECK(s.active_cells == 1201U * 1201U - 50U);
+        CHECK(s.outflow == Approx(static_cast<double>(s.active_cells)).epsilon(1e-9));
+    }
 }

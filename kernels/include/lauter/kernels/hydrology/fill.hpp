@@ -27,6 +27,7 @@
 
 #include <lauter/kernels/grid.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -49,6 +50,17 @@ struct FillWorkspace {
     std::vector<QueuedCell> open;      ///< binary min-heap on (elevation, index)
     std::vector<std::uint32_t> pit;    ///< FIFO of cells inside a depression
     std::vector<std::uint8_t> closed;  ///< 1 once a cell has been queued or has no data
+    /// fill_depressions only: the buckets of its monotone radix heap (bucket b holds the cells
+    /// whose key first differs from the last popped key in bit b - 1; bucket 0 equals it).
+    struct KeyedCell {
+        std::uint32_t key;   ///< order-preserving integer image of the elevation
+        std::uint32_t index; ///< row * cols + col
+    };
+    std::array<std::vector<KeyedCell>, 33> buckets;
+    std::vector<KeyedCell> spare;      ///< fill_depressions only: bucket being redistributed
+    std::vector<std::uint32_t> trace;  ///< fill_depressions only: FIFO of slope cells
+    std::vector<float> surface;        ///< fill_depressions only: contiguous copy if strided
+    std::vector<double> row_sums;      ///< per-row partial sums of the statistics pass
 };
 
 /// What the fill changed, summed in double precision.
@@ -65,6 +77,34 @@ struct FillStats {
 FillStats fill_depressions_barnes2014(RasterView<const float> elevation_m, const CellMask& mask,
                                       RasterView<float> filled_m, FillWorkspace& workspace,
                                       const FillParams& params = {});
+
+/// The same surfaces as fill_depressions_barnes2014, computed faster; the function to call.
+///
+/// Without epsilon the result is bit-identical to fill_depressions_barnes2014: both compute the
+/// unique minimal depression-free surface, and a filled cell only ever receives a copy of an
+/// input elevation (its spill level), never the result of arithmetic. (The one exception is the
+/// sign of a zero: a level of -0.0 and +0.0 compare equal, and which of the two a raised cell
+/// copies depends on the visiting order.) The heap is replaced by a monotone radix heap (Ahuja,
+/// Mehlhorn, Orlin & Tarjan 1990, "Faster algorithms for the shortest path problem", J. ACM
+/// 37(2), 213-223) on the order-preserving integer image of the float elevation: Priority-Flood
+/// only ever pushes keys at or above the last popped one, so every push is O(1) and every cell
+/// moves down at most 32 buckets in total, typically one or two. Cells inside depressions skip
+/// the heap through a LIFO pit stack (Barnes et al. 2014, Algorithm 2; any order of the pit
+/// cells gives the same levels).
+///
+/// With epsilon every visited cell goes through the radix heap with its raised elevation, so
+/// cells are expanded in exact order of their filled elevation: a cell reached first from
+/// neighbour p gets max(z, nextafter(filled(p))), and p is its lowest filled neighbour processed
+/// before it. Ties in the heap are then harmless (equal levels give equal raises), so the result
+/// does not depend on the tie order. It differs from fill_depressions_barnes2014 with epsilon,
+/// whose FIFO pit queue processes a flat in flood order: flats here rise by one ULP per cell
+/// step along the shortest path to their spill point, never more than there.
+///
+/// Serial like the original; the statistics pass runs over rows with OpenMP and adds the row
+/// sums in row order, so the output and the FillStats are identical for any thread count.
+FillStats fill_depressions(RasterView<const float> elevation_m, const CellMask& mask,
+                           RasterView<float> filled_m, FillWorkspace& workspace,
+                           const FillParams& params = {});
 
 /// True if (row, col) is an outlet in the sense above: it has data and lies on the grid edge,
 /// next to a no-data cell (8-neighbourhood), or carries CellStatus::outlet.

@@ -10,8 +10,10 @@
 /// MFD (Freeman 1991, "Calculating catchment area with divergent flow based on a regular grid",
 /// Computers & Geosciences 17(3), 413-422): each cell passes its accumulated flow to all lower
 /// neighbours in proportion to w_n = (tan beta_n)^p, tan beta_n = (z_c - z_n) / d_n, with the
-/// exponent p = 1.1 recommended by Freeman. No contour-length factor, as in Freeman's paper (and
-/// SAGA's "Multiple Flow Direction" and Whitebox's FD8). Optionally the contour-length weighting
+/// exponent p = 1.1 recommended by Freeman (the power is evaluated in single precision, the
+/// normalised shares in double precision: shares are exact to about 1e-7 and sum to 1). No
+/// contour-length factor, as in Freeman's paper (and SAGA's "Multiple Flow Direction" and
+/// Whitebox's FD8). Optionally the contour-length weighting
 /// of Quinn et al. (1991, "The prediction of hillslope flow paths for distributed hydrological
 /// modelling using digital terrain models", Hydrol. Process. 5, 59-79): w_n = (tan beta_n)^p L_n
 /// with L_n = 0.5 of the cell size for cardinal and 0.354 (= sqrt(2)/4) for diagonal neighbours.
@@ -23,15 +25,18 @@
 /// so accumulation stops on flats; fill with epsilon for connected flow paths.
 ///
 /// Accumulation counts the cell itself: a cell without donors has 1 (cells) or its own area
-/// (m^2). It follows a topological order built from the number of donors of every cell (Kahn's
-/// algorithm): a cell is processed once all cells draining to it are, so every cell is visited
-/// once, O(n) time. Conservation: the sum of the accumulation over the cells without a
-/// direction equals the sum of the weights of all cells with data (exactly for D8 in cells,
-/// to round-off for MFD).
+/// (m^2). It follows a topological order built from the number of donors of every cell (as in
+/// Kahn's algorithm, 1962): a cell passes its flow on once all cells draining to it have. There
+/// is no queue: a row-major scan starts at every cell without donors and follows the flow
+/// downstream (D8: along the one receiver; MFD: depth first through a stack), descending into a
+/// receiver as soon as its last donor is done. Consecutive cells are neighbours, which keeps the
+/// sweep in cache; every cell is processed once, O(n) time. Conservation: the sum of the
+/// accumulation over the cells without a direction equals the sum of the weights of all cells
+/// with data (exactly for D8 in cells, to round-off for MFD).
 ///
-/// Threading: directions and donor counts are computed per cell with OpenMP over rows
-/// (schedule(static)); the accumulation sweep is serial. Results are bitwise identical for any
-/// thread count.
+/// Threading: directions, receivers and donor counts are computed per cell with OpenMP over
+/// rows (schedule(static)); the accumulation sweep is serial and its order fixed by the grid,
+/// so results are bitwise identical for any thread count.
 
 #include <lauter/kernels/grid.hpp>
 
@@ -62,9 +67,11 @@ struct FlowParams {
 
 /// Caller-owned scratch for flow_accumulation (reused across calls).
 struct FlowWorkspace {
-    std::vector<std::uint8_t> direction;  ///< D8 codes (D8 only)
+    std::vector<std::uint8_t> direction;  ///< D8 code, or MFD bit set of the lower neighbours
     std::vector<std::uint8_t> donors;     ///< remaining donors per cell (at most 8)
-    std::vector<std::uint32_t> ready;     ///< FIFO of cells whose donors are all processed
+    std::vector<std::uint32_t> ready;     ///< MFD: stack of cells whose donors are all done
+    std::vector<float> surface;           ///< contiguous copy of a strided elevation view
+    std::vector<double> accumulation;     ///< contiguous buffer for a strided output view
 };
 
 struct FlowStats {
