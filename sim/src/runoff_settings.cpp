@@ -257,8 +257,9 @@ schema::KeySpec runoff_model_schema() {
     KeySpec solver = mapping_key(
         "solver",
         {
-            number_key("cfl", "Courant number of the adaptive time step (LISFLOOD-FP default "
-                              "0.7; Bates et al. 2010: 0.2 to 0.7)")
+            number_key("cfl", "Courant number of the adaptive time step (Bates et al. 2010: 0.2 "
+                              "to 0.7; 0.5 as itzi for EA test 8A, a margin below the 2D "
+                              "stability bound 0.707, see docs/hydrology.md)")
                 .with_range(0.01, 1.0)
                 .with_default(format_number(d.cfl)),
             number_key("theta", "de Almeida et al. (2012) flux weighting; 1 = Bates et al. "

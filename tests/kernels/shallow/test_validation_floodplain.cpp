@@ -306,16 +306,15 @@ TEST_CASE("Ponds drowned above the ridges: one common level from the volume (EA 
     CHECK(hi == Approx(eta_expected).margin(1e-3));
 }
 
-TEST_CASE("Known bug: still water in a closed box with default parameters starts to slosh",
-          "[.known-bug][shallow][validation]") {
+TEST_CASE("Still water in a closed box stays at rest with default parameters",
+          "[shallow][validation]") {
     // 4 x 4 cells of 10 m, flat bed, 1.5 m of water, one cell 1 cm higher, n = 0.03, closed,
-    // every other parameter at its default (theta 1, cfl 0.7, velocity-aware time step), steps
-    // ending every 10 min as on output times. The spread of depths should stay about 1 cm
-    // (quadratic friction damps small motions slowly); it grows to 4.5 cm by 90 min and to
-    // 1.8 m (cells falling dry) by 2 h. How fast depends on the sequence of steps (ending them
-    // every 20 min: 2.3 m at 2 h; every 5 min: 1.5 cm). With the depth-only time step, or cfl
-    // 0.5, it stays at 6 - 10 mm; with theta 0.7 and cfl 0.5 it decays to zero. Hidden: it
-    // fails today and is reported, not fixed, by the validation work.
+    // every other parameter at its default (velocity-aware time step), steps ending every 10 min
+    // as on output times. The spread of depths must stay about 1 cm (quadratic friction damps
+    // small motions slowly). With the former default cfl 0.7, at 99 % of the 2D stability bound
+    // 1/sqrt(2), it grew to 4.5 cm by 90 min and to 1.8 m (cells falling dry) by 2 h; how fast
+    // depended on the sequence of steps (ending them every 20 min: 2.3 m at 2 h; every 5 min:
+    // 1.5 cm). cfl 0.5 (the default since) keeps it at 6 - 10 mm.
     Channel m(lauter::test::make_grid(4, 4, 10.0, 10.0));
     m.bed.fill(-0.5F);
     m.state.depth_m.fill(1.5);
