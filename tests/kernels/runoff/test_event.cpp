@@ -432,7 +432,9 @@ TEST_CASE("Loss interval 0 or below the solver step: losses every step, as a han
         const RunoffEventResults& r = event.run();
         REQUIRE(r.min_dt_s > 0.05);
         CHECK(r.step_count == steps);
-        CHECK(r.balance.back().infiltration_m3 == infiltration_m3);
+        // The event takes the rain as the hyetograph's mean over each step, which can differ
+        // from the block's intensity in the last bit; the float source rates absorb that.
+        CHECK(r.balance.back().infiltration_m3 == Approx(infiltration_m3).epsilon(1e-13));
         CHECK(std::memcmp(event.state().depth_m.data(), state.depth_m.data(),
                           state.depth_m.size() * sizeof(double)) == 0);
     }
@@ -518,10 +520,12 @@ TEST_CASE("Loss intervals: 15 s against every step on the tilted grid",
     const VolumeBalanceSample& h = held.balance.back();
     const double rain_m3 = e.rain_m3;
     CHECK(h.rain_m3 == Approx(rain_m3).epsilon(1e-12));
-    // Measured: infiltration 14.03 m^3 every step and 13.98 m^3 with 15 s intervals (-0.37 %;
-    // water arriving by flow infiltrates one interval later); clipped 0 and 1.4e-4 m^3.
-    CHECK(h.infiltration_m3 == Approx(e.infiltration_m3).epsilon(0.01));
-    CHECK(h.clipped_m3 < 1e-3 * rain_m3);
+    // Measured: infiltration 4.4954 m^3 every step and 4.4857 m^3 with 15 s intervals (-0.22 %;
+    // water arriving by flow infiltrates one interval later), outflow -0.03 %, storage +0.24 %,
+    // clipped 4e-10 m^3, max depths within 0.9 mm.
+    CHECK(h.infiltration_m3 == Approx(e.infiltration_m3).epsilon(0.005));
+    CHECK(h.infiltration_m3 < e.infiltration_m3);
+    CHECK(h.clipped_m3 < 1e-6 * rain_m3);
     CHECK(h.outflow_m3 == Approx(e.outflow_m3).epsilon(0.02));
     CHECK(h.storage_m3 == Approx(e.storage_m3).epsilon(0.02));
     double max_depth_difference_m = 0.0;
