@@ -109,6 +109,10 @@ void validate(const RunoffEventParams& params) {
         problems += " balance_interval_s must be finite and > 0, got " +
                     std::to_string(params.balance_interval_s) + ";";
     }
+    if (!(params.loss_interval_s >= 0.0) || !std::isfinite(params.loss_interval_s)) {
+        problems += " loss_interval_s must be finite and >= 0, got " +
+                    std::to_string(params.loss_interval_s) + ";";
+    }
     if (!(params.velocity_depth_threshold_m >= 0.0) ||
         !std::isfinite(params.velocity_depth_threshold_m)) {
         problems += " velocity_depth_threshold_m must be finite and >= 0, got " +
@@ -245,38 +249,61 @@ bool RunoffEvent<Real>::take_step(double target_s) {
     const double dt_solver =
         solver_time_step_s(wave_speed_sq_, workspace_.max_face_velocity_m_per_s, spec,
                            params_.solver);
-    const double dt_target = target_s - time_s_;
-    const bool reaches = dt_solver >= dt_target || time_s_ + dt_solver >= target_s;
+    // A new loss interval starts where the previous one ended. It is longer than this step only
+    // if loss_interval_s exceeds the solver's step; otherwise it is this step (losses every
+    // step). Intervals never pass target_s, so an open interval always ends at or before it.
+    const bool new_interval = time_s_ >= loss_end_s_;
+    const bool held = new_interval && !uniform_source_ && params_.loss_interval_s > dt_solver;
+    double step_end_s = target_s;
+    if (held) {
+        step_end_s = std::min(target_s, time_s_ + params_.loss_interval_s);
+    } else if (!new_interval) {
+        step_end_s = loss_end_s_;
+    }
+    const double dt_target = step_end_s - time_s_;
+    const bool reaches = dt_solver >= dt_target || time_s_ + dt_solver >= step_end_s;
     const double dt = reaches ? dt_target : dt_solver;
     if (!reaches && (results_.min_dt_s == 0.0 || dt_solver < results_.min_dt_s)) {
         results_.min_dt_s = dt_solver;
     }
-    const double t1 = reaches ? target_s : time_s_ + dt;
-    const double rain_m_per_s = hyetograph_.mean_intensity_m_per_s(time_s_, time_s_ + dt);
+    const double t1 = reaches ? step_end_s : time_s_ + dt;
 
-    shallow::CellField source = shallow::CellField::uniform(rain_m_per_s);
-    LossStepStats losses;
+    shallow::CellField source = shallow::CellField::uniform(0.0);
     if (uniform_source_) {
-        losses.rain_volume_m3 =
-            rain_m_per_s * dt * spec.cell_area_m2() * static_cast<double>(cells_with_data_);
+        const double rain_m_per_s = hyetograph_.mean_intensity_m_per_s(time_s_, time_s_ + dt);
+        source = shallow::CellField::uniform(rain_m_per_s);
+        rain_m3_ += rain_m_per_s * dt * spec.cell_area_m2() * static_cast<double>(cells_with_data_);
+        loss_end_s_ = t1;
     } else {
-        const RasterView<const Real> depth = std::as_const(state_.depth_m).view();
-        switch (params_.loss_model) {
-        case LossModel::none:
-            losses = no_infiltration_step(depth, *mask_, params_.cover, rain_m_per_s, dt,
-                                          no_infiltration_state_, source_m_per_s_.view(),
-                                          cells_.rain_multiplier);
-            break;
-        case LossModel::green_ampt:
-            losses = green_ampt_step(depth, *mask_, params_.cover, cells_.soil_index,
-                                     params_.green_ampt, rain_m_per_s, dt, green_ampt_state_,
-                                     source_m_per_s_.view(), cells_.rain_multiplier);
-            break;
-        case LossModel::curve_number:
-            losses = curve_number_step(depth, *mask_, params_.cover, params_.curve_number,
-                                       rain_m_per_s, dt, curve_number_state_,
-                                       source_m_per_s_.view(), cells_.rain_multiplier);
-            break;
+        if (new_interval) {
+            // The interval is [time_s_, loss_end_s_]; per step its length is exactly dt.
+            loss_end_s_ = held ? step_end_s : t1;
+            const double interval_s = held ? dt_target : dt;
+            const double rain_m_per_s =
+                hyetograph_.mean_intensity_m_per_s(time_s_, time_s_ + interval_s);
+            const RasterView<const Real> depth = std::as_const(state_.depth_m).view();
+            LossStepStats losses;
+            switch (params_.loss_model) {
+            case LossModel::none:
+                losses = no_infiltration_step(depth, *mask_, params_.cover, rain_m_per_s,
+                                              interval_s, no_infiltration_state_,
+                                              source_m_per_s_.view(), cells_.rain_multiplier);
+                break;
+            case LossModel::green_ampt:
+                losses = green_ampt_step(depth, *mask_, params_.cover, cells_.soil_index,
+                                         params_.green_ampt, rain_m_per_s, interval_s,
+                                         green_ampt_state_, source_m_per_s_.view(),
+                                         cells_.rain_multiplier);
+                break;
+            case LossModel::curve_number:
+                losses = curve_number_step(depth, *mask_, params_.cover, params_.curve_number,
+                                           rain_m_per_s, interval_s, curve_number_state_,
+                                           source_m_per_s_.view(), cells_.rain_multiplier);
+                break;
+            }
+            rain_m3_ += losses.rain_volume_m3;
+            infiltration_m3_ += losses.infiltration_volume_m3;
+            sewer_m3_ += losses.sewer_volume_m3;
         }
         source = shallow::CellField::raster(std::as_const(source_m_per_s_).view());
     }
@@ -287,16 +314,13 @@ bool RunoffEvent<Real>::take_step(double target_s) {
                                std::to_string(stats.dt_s) + " s instead of " +
                                std::to_string(dt) + " s");
     }
-    rain_m3_ += losses.rain_volume_m3;
-    infiltration_m3_ += losses.infiltration_volume_m3;
-    sewer_m3_ += losses.sewer_volume_m3;
     outflow_m3_ += stats.outflow_volume_m3;
     clipped_m3_ += stats.clipped_volume_m3;
     results_.max_froude = std::max(results_.max_froude, stats.max_froude);
     ++results_.step_count;
     time_s_ = t1;
     update_maxima();
-    return reaches;
+    return reaches && step_end_s == target_s;
 }
 
 template <typename Real>

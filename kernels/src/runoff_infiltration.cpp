@@ -220,19 +220,33 @@ double green_ampt_ponded_increment_m(double infiltrated_m, double suction_term_m
         return f0 + k_dt;
     }
     // Newton on g(d) = d - a ln(1 + d/b) - K dt for the increment d = F1 - F0, b = F0 + a.
-    // g is convex and increasing for d > 0 and g(d_start) >= 0 (see the header), so the iterates
-    // decrease monotonically to the root; stop when a step no longer moves them.
+    // g is convex and increasing for d > 0, so from a start above the root the iterates decrease
+    // monotonically to it. Two upper bounds (see the header) start it; the smaller is taken.
+    // For F0 > 0 the explicit (Euler) increment K dt b / F0 = f(F0) dt is one and, for the
+    // short steps of the event, already within a relative (a/F0) (d/b) / 2 of the root, so one
+    // or two iterations remain instead of the five to ten from the other bound.
     const double b = f0 + a;
     double d = k_dt + std::sqrt(k_dt * k_dt + 2.0 * b * k_dt);
+    if (f0 > 0.0) {
+        d = std::min(d, k_dt * (b / f0));
+    }
+    // Stopping: with e the error before a step and M = g''/(2 g') <= 1/(2 d) on the iterates,
+    // Newton leaves an error of about M e^2, i.e. (step/d)^2 / 2 relative to d, so after a step
+    // below sqrt(2 eps) d the remaining error is below eps d: stop without the confirming
+    // iteration (one log1p saved). Steps that do not move the iterate down also stop it.
+    const double converged = std::sqrt(2.0 * std::numeric_limits<double>::epsilon());
     constexpr int max_iterations = 100;
     for (int i = 0; i < max_iterations; ++i) {
         const double g = d - a * std::log1p(d / b) - k_dt;
         const double slope = (f0 + d) / (b + d);
         const double step = g / slope;
-        if (!(step > 4.0 * std::numeric_limits<double>::epsilon() * d)) {
+        if (!(step > 0.0)) {
             break;
         }
         d -= step;
+        if (step <= converged * d) {
+            break;
+        }
     }
     return f0 + d;
 }

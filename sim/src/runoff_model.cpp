@@ -67,6 +67,7 @@ rk::RunoffEventParams event_params(const RunoffModelSettings& s, const RunoffSur
     p.green_ampt.include_ponding_head = s.losses.include_ponding_head;
     p.curve_number.curve_number = kernels::shallow::CellField::raster(surface.curve_number.view());
     p.curve_number.initial_abstraction_ratio = s.losses.initial_abstraction_ratio;
+    p.loss_interval_s = s.losses.update_interval_s;
     p.cover.impervious_fraction =
         kernels::shallow::CellField::raster(surface.impervious_fraction.view());
     p.cover.sewer_capacity_m_per_s = rk::mm_per_h_to_m_per_s(s.sewer_capacity_mm_per_h);

@@ -135,6 +135,13 @@ std::string check_increasing_thresholds(const YAML::Node& value) {
     return "the thresholds must increase: low < medium < high";
 }
 
+std::string check_positive(const YAML::Node& value) {
+    if (schema::to_number(value) > 0.0) {
+        return {};
+    }
+    return "the interval must be > 0 s";
+}
+
 } // namespace
 
 std::string_view storm_kind_name(StormKind kind) noexcept {
@@ -234,6 +241,15 @@ schema::KeySpec runoff_model_schema() {
                        "catchments (physics.md B2)")
                 .with_range(0.0, 1.0)
                 .with_default(format_number(d.losses.initial_abstraction_ratio)),
+            number_key("update_interval_s",
+                       "losses (infiltration and sewer inflow) are evaluated once per interval, "
+                       "integrated exactly over it, and held for the solver steps in it; 15 s: "
+                       "itzi's infiltration step for EA test 8A (physics.md B1). An interval "
+                       "not longer than the solver's step evaluates them every step")
+                .with_unit("s")
+                .with_range(0.0, 3600.0)
+                .with_check("> 0", check_positive)
+                .with_default(format_number(d.losses.update_interval_s)),
         },
         "infiltration losses (sealed surfaces infiltrate nothing)");
 
@@ -470,6 +486,7 @@ RunoffModelSettings runoff_settings_from(const YAML::Node& r) {
     losses.initial_moisture = number({"losses", "initial_moisture"});
     losses.include_ponding_head = boolean({"losses", "include_ponding_head"});
     losses.initial_abstraction_ratio = number({"losses", "initial_abstraction_ratio"});
+    losses.update_interval_s = number({"losses", "update_interval_s"});
     s.sewer_capacity_mm_per_h = number({"sewer_capacity_mm_per_h"});
     for (const LandCover c : kernels::all_land_cover_classes) {
         const std::string name(kernels::land_cover_name(c));

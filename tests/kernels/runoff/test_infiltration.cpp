@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -429,4 +430,36 @@ TEST_CASE("loss steps reject bad arguments", "[runoff][infiltration]") {
     bad_cn.initial_abstraction_ratio = -0.1;
     CHECK_THROWS_WITH(validate(bad_cn),
                       Contains("curve_number") && Contains("initial_abstraction_ratio"));
+}
+
+TEST_CASE("Green-Ampt increment: the root of the implicit equation from both starting bounds",
+          "[runoff][infiltration]") {
+    // Against bisection on g(d) = d - a ln(1 + d/b) - K dt over a wide range of F0, a and K dt,
+    // covering F0 = 0 (only the sorptivity bound applies) and the short steps of an event
+    // (where the explicit bound f(F0) dt starts Newton close to the root).
+    std::mt19937_64 rng(20240611);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (int k = 0; k < 2000; ++k) {
+        const double f0 = k % 5 == 0 ? 0.0 : std::pow(10.0, -6.0 + 6.0 * unit(rng));
+        const double a = std::pow(10.0, -4.0 + 4.0 * unit(rng));
+        const double k_dt = std::pow(10.0, -9.0 + 7.0 * unit(rng));
+        const double b = f0 + a;
+        const auto g = [&](double d) { return d - a * std::log1p(d / b) - k_dt; };
+        double lo = 0.0;
+        double hi = k_dt + std::sqrt(k_dt * k_dt + 2.0 * b * k_dt);
+        for (int i = 0; i < 200; ++i) {
+            const double mid = 0.5 * (lo + hi);
+            (g(mid) > 0.0 ? hi : lo) = mid;
+        }
+        const double f1 = green_ampt_ponded_increment_m(f0, a, k_dt, 1.0);
+        INFO("F0 " << f0 << " a " << a << " K dt " << k_dt);
+        // F1 = F0 + d is returned, so the increment is only known to the rounding of F1; and g,
+        // evaluated to about eps d, has the slope (F0 + d) / (b + d), which fixes the root only
+        // to eps d (b + d) / (F0 + d) (ill-conditioned for F0 -> 0), for bisection as for Newton.
+        const double root = 0.5 * (lo + hi);
+        const double eps = std::numeric_limits<double>::epsilon();
+        CHECK(std::abs(f1 - (f0 + root)) <=
+              1e-12 * root + 16.0 * eps * root * (b + root) / (f0 + root) + 4.0 * eps * f1);
+        CHECK(f1 >= f0);
+    }
 }

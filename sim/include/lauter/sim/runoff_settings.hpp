@@ -67,6 +67,9 @@ struct LossSettings {
     PerClass curve_numbers{};
     /// Initial abstraction ratio lambda: 0.2 classically (TR-55), ~0.05 urban (physics.md B2).
     double initial_abstraction_ratio = 0.2;
+    /// Loss update interval (s, > 0): kernels::runoff::RunoffEventParams::loss_interval_s;
+    /// 15 s is itzi's infiltration step for EA test 8A (physics.md B1).
+    double update_interval_s = 15.0;
 
     bool operator==(const LossSettings&) const = default;
 };

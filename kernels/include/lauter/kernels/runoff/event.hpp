@@ -7,16 +7,32 @@
 ///
 /// Step loop. Each step
 ///   1. takes the solver's adaptive time step (local_inertial_time_step_s), shortened so that it
-///      ends on the next hyetograph breakpoint, the next volume-balance sample time or the end of
-///      the requested interval (the rain rate is then constant over every step, and samples are
-///      taken at exact times);
-///   2. turns the rain of the step, r_i = m_i * mean intensity over the step (m_i the optional
-///      per-cell rain multiplier, 1 without), and the depth at its start into the net source rate
-///      with the selected loss model (one step of infiltration.hpp);
-///   3. advances the solver with that source and exactly that dt;
+///      ends on the next hyetograph breakpoint, the next volume-balance sample time, the end of
+///      the requested interval or the end of the current loss interval (below); the rain rate
+///      is then constant over every step, and samples are taken at exact times;
+///   2. at the start of a loss interval, turns its rain, r_i = m_i * mean intensity over the
+///      interval (m_i the optional per-cell rain multiplier, 1 without), and the depth at its
+///      start into the net source rate with the selected loss model (one step of
+///      infiltration.hpp over the whole interval, integrated exactly as for any step length);
+///   3. advances the solver with that source (held over the interval) and the step's dt;
 ///   4. updates the per-cell maxima (below) from the new state; the same pass finds max g h, from
-///      which the next step is computed exactly as the solver computes it (so the losses of step
-///      2 are always for the step the solver takes).
+///      which the next step is computed exactly as the solver computes it (so the steps end
+///      exactly on the loss interval's end).
+///
+/// Loss intervals. The loss step (Green-Ampt's Newton solve above all) costs more per cell than
+/// the solver, and the solver's step (0.1-0.3 s on a 10 m grid in a heavy storm) is set by the
+/// wave speed, not by how fast infiltration changes. So losses are updated every
+/// loss_interval_s (itzi's EA 8A configuration uses an infiltration step of 15 s, physics.md
+/// B1; LISFLOOD-FP's Green-Ampt option 300 s wet / 1200 s dry, B2): an interval starts where
+/// the previous one ended and lasts loss_interval_s, shortened to end on a hyetograph
+/// breakpoint, a sample time or the end of the requested advance (so it never straddles one).
+/// Its net source rate is held for every solver step in it, and the last step ends exactly on
+/// its end, so the source volume the solver applies is the rain minus the losses booked for the
+/// interval (up to the float rounding of the rate). What is lost: water arriving by flow during
+/// an interval infiltrates from the next one on, and a cell that the flow empties while its
+/// held loss continues is clipped at zero by the solver (reported as clipped volume, so the
+/// balance identity below still holds). If loss_interval_s is 0 or not longer than the solver's
+/// step at the start of an interval, that interval is the solver's step: losses every step.
 ///
 /// Outputs per cell (float rasters, NaN at no-data cells), updated from the state at t = 0 and
 /// after every step (not only at samples), so that short peaks between samples are kept:
@@ -90,6 +106,10 @@ struct RunoffEventParams {
     /// Length of the event (s), from t = 0. Default 2 h: the default run of issue 3, a 1 h storm
     /// plus 1 h of drainage.
     double duration_s = 7200.0;
+    /// Length of a loss interval (s, >= 0; see the file comment): losses are evaluated once per
+    /// interval and held. Default 15 s, itzi's infiltration step in its EA test 8A configuration
+    /// (physics.md B1); 0 evaluates them every solver step.
+    double loss_interval_s = 15.0;
     /// Time between volume-balance samples (s, > 0); steps end on the sample times. 60 s resolves
     /// the 1 h design storms by 60 samples at negligible cost.
     double balance_interval_s = 60.0;
@@ -185,8 +205,8 @@ public:
     }
 
 private:
-    /// One step towards `target_s`, shortened to end exactly there if the solver's step would
-    /// pass it; returns whether it got there.
+    /// One step towards `target_s`, shortened to end exactly there or on the end of the loss
+    /// interval if the solver's step would pass it; returns whether it got to `target_s`.
     bool take_step(double target_s);
     /// Maxima of the current state; also max depth and max g h for the next time step.
     void update_maxima();
@@ -209,6 +229,7 @@ private:
     std::size_t cells_with_data_ = 0;
     std::uint64_t sample_index_ = 0;   ///< samples k * balance_interval_s taken so far
     double time_s_ = 0.0;
+    double loss_end_s_ = 0.0;          ///< end of the current loss interval (<= time_s_: none)
     double wave_speed_sq_ = 0.0;       ///< max g h of the current state
     double max_depth_m_ = 0.0;         ///< max h of the current state
     double storage0_m3_ = 0.0;

@@ -117,9 +117,15 @@ struct GreenAmptSoil {
 /// Cumulative infiltration F1 (m) after a ponded interval dt_s that starts at F0 =
 /// `infiltrated_m`, with a = `suction_term_m` = (psi + h) dtheta: the root of
 /// F1 - F0 - a ln((F1 + a)/(F0 + a)) = K dt by Newton's method. The iteration starts above the
-/// root (F1 - F0 = K dt + sqrt((K dt)^2 + 2 (F0 + a) K dt), where the left side is >= K dt since
-/// u - ln(1 + u) >= u^2 / (2 (1 + u))) and, the left side being convex and increasing, descends
-/// monotonically to it. Returns F0 if K dt <= 0 and F0 + K dt if a <= 0.
+/// root, at the smaller of two upper bounds of the increment d = F1 - F0 (b = F0 + a):
+/// K dt + sqrt((K dt)^2 + 2 b K dt), where the left side is >= K dt since
+/// u - ln(1 + u) >= u^2 / (2 (1 + u)); and, for F0 > 0, the explicit step K dt b / F0 = f(F0) dt
+/// (the capacity only falls as F grows; there the left side exceeds K dt by a (x - ln(1 + x))
+/// >= 0 with x = d / b). The left side being convex and increasing, Newton descends
+/// monotonically to the root; it stops once a step falls below sqrt(2 eps) of the increment,
+/// after which the quadratic convergence leaves an error below eps. For the short steps of an
+/// event the explicit bound is close, and one or two log1p evaluations are needed. Returns F0
+/// if K dt <= 0 and F0 + K dt if a <= 0.
 [[nodiscard]] double green_ampt_ponded_increment_m(double infiltrated_m, double suction_term_m,
                                                    double conductivity_m_per_s,
                                                    double dt_s) noexcept;
