@@ -12,7 +12,9 @@ namespace lauter::sim {
 namespace {
 
 using kernels::LandCover;
+using schema::index_of;
 using schema::KeySpec;
+using schema::to_strings;
 
 constexpr std::array<std::string_view, 4> storm_kind_names = {"preset", "constant", "block", "csv"};
 constexpr std::array<std::string_view, 3> loss_method_names = {"none", "green_ampt",
@@ -22,20 +24,6 @@ constexpr std::array<std::string_view, 2> time_step_rule_names = {"depth_only",
                                                                   "depth_and_velocity"};
 constexpr std::array<std::string_view, 2> boundary_names = {"closed", "free_outflow"};
 constexpr std::array<std::string_view, 2> precision_names = {"float32", "float64"};
-
-template <std::size_t N>
-std::vector<std::string> to_strings(const std::array<std::string_view, N>& names) {
-    return {names.begin(), names.end()};
-}
-
-template <std::size_t N>
-std::size_t index_of(const std::array<std::string_view, N>& names, const std::string& name) {
-    const auto it = std::find(names.begin(), names.end(), name);
-    if (it == names.end()) {
-        throw ConfigError("internal: '" + name + "' passed validation but is not a known value");
-    }
-    return static_cast<std::size_t>(it - names.begin());
-}
 
 std::string format_number(double value) {
     char buffer[64];

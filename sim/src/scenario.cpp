@@ -11,7 +11,9 @@ namespace lauter::sim {
 
 namespace {
 
+using schema::index_of;
 using schema::KeySpec;
+using schema::to_strings;
 
 constexpr std::array<std::string_view, 3> extent_source_names = {"osm", "dem", "boundary"};
 /// The resampling methods offered for the DEM (mode is for categorical rasters only).
@@ -20,20 +22,6 @@ constexpr std::array<Resampling, 5> dem_resamplings = {Resampling::nearest, Resa
                                                        Resampling::average};
 constexpr std::array<std::string_view, 2> dem_kind_names = {"measured", "illustrative"};
 
-template <std::size_t N>
-std::vector<std::string> to_strings(const std::array<std::string_view, N>& names) {
-    return {names.begin(), names.end()};
-}
-
-/// Index of `name` in `names`; the schema has already restricted the value to these names.
-template <std::size_t N>
-std::size_t index_of(const std::array<std::string_view, N>& names, const std::string& name) {
-    const auto it = std::find(names.begin(), names.end(), name);
-    if (it == names.end()) {
-        throw ConfigError("internal: '" + name + "' passed validation but is not a known value");
-    }
-    return static_cast<std::size_t>(it - names.begin());
-}
 
 std::vector<std::string> dem_resampling_names() {
     std::vector<std::string> names;

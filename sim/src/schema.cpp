@@ -139,6 +139,10 @@ std::string SourceLocation::to_string() const {
     return source + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
+void throw_unknown_enum_value(const std::string& name) {
+    throw ConfigError("internal: '" + name + "' passed validation but is not a known value");
+}
+
 void Diagnostics::add(const SourceLocation& where, std::string message) {
     entries_.push_back(Entry{where, std::move(message)});
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "../../support/test_support.hpp"
+#include "validation_support.hpp"
 
 #include <lauter/kernels/shallow/local_inertial.hpp>
 
@@ -25,26 +26,9 @@ using lauter::test::make_grid;
 
 namespace {
 
-BoundaryParams all_sides(OuterFace kind) {
-    BoundaryParams b;
-    b.north = kind;
-    b.south = kind;
-    b.west = kind;
-    b.east = kind;
-    b.next_to_no_data = kind;
-    return b;
-}
-
+using lauter::test::validation::all_sides;
 /// Totals of the step statistics over a run, in double.
-struct Totals {
-    double time_s = 0.0;
-    double source_m3 = 0.0;
-    double outflow_m3 = 0.0;
-    double clipped_m3 = 0.0;
-    double change_m3 = 0.0;
-    double max_froude = 0.0;
-    int steps = 0;
-};
+using Totals = lauter::test::validation::RunTotals;
 
 /// A bed, a mask, a state and a workspace on one grid.
 template <typename Real = double>
@@ -55,21 +39,17 @@ struct Model {
     Totals run_until(double t_end_s, const CellField& source, const LocalInertialParams& params) {
         Totals t;
         while (t.time_s < t_end_s) {
-            const ShallowStepStats s = step(source, params, t_end_s - t.time_s);
-            t.time_s += s.dt_s;
+            t.add(step(source, params, t_end_s - t.time_s));
             if (t_end_s - t.time_s < 1e-9) {
                 t.time_s = t_end_s;
             }
-            add(t, s);
         }
         return t;
     }
     Totals run_steps(int n, const CellField& source, const LocalInertialParams& params) {
         Totals t;
         for (int i = 0; i < n; ++i) {
-            const ShallowStepStats s = step(source, params);
-            t.time_s += s.dt_s;
-            add(t, s);
+            t.add(step(source, params));
         }
         return t;
     }
@@ -77,14 +57,6 @@ struct Model {
                           double dt_limit_s = std::numeric_limits<double>::infinity()) {
         return local_inertial_step<Real>(bed.view(), mask, source, state, workspace, params,
                                          dt_limit_s);
-    }
-    static void add(Totals& t, const ShallowStepStats& s) {
-        t.source_m3 += s.source_volume_m3;
-        t.outflow_m3 += s.outflow_volume_m3;
-        t.clipped_m3 += s.clipped_volume_m3;
-        t.change_m3 += s.volume_change_m3;
-        t.max_froude = std::max(t.max_froude, s.max_froude);
-        ++t.steps;
     }
     [[nodiscard]] double volume() const { return stored_volume_m3(mask, state); }
 

@@ -15,6 +15,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -226,5 +228,26 @@ struct CrsInfo {
 /// Parses a CRS with OGRSpatialReference::SetFromUserInput, without network or file access.
 /// Returns nullopt and sets `error` (GDAL's message) when GDAL does not understand it.
 [[nodiscard]] std::optional<CrsInfo> parse_crs(std::string_view user_input, std::string& error);
+
+/// Throws ConfigError for a value that passed validation but is not one of an enum's names.
+[[noreturn]] void throw_unknown_enum_value(const std::string& name);
+
+/// The names of an enum's values as the strings an enum_key takes.
+template <std::size_t N>
+[[nodiscard]] std::vector<std::string> to_strings(const std::array<std::string_view, N>& names) {
+    return {names.begin(), names.end()};
+}
+
+/// Index of `name` in `names`, for a value the schema has already restricted to these names
+/// (anything else is an internal error, reported as a ConfigError).
+template <std::size_t N>
+[[nodiscard]] std::size_t index_of(const std::array<std::string_view, N>& names,
+                                   const std::string& name) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+        throw_unknown_enum_value(name);
+    }
+    return static_cast<std::size_t>(it - names.begin());
+}
 
 } // namespace lauter::sim::schema
