@@ -635,7 +635,14 @@ RowMaxima face_row_fluxes(const FaceContext& ctx, RasterView<const float> bed, c
             const std::size_t row_start = r * cols;
             std::size_t fc = 1;
             while (fc < cols) {
-                if (!has_data(row_start + fc - 1) || !has_data(row_start + fc)) {
+                const bool data_m = has_data(row_start + fc - 1);
+                const bool data_p = has_data(row_start + fc);
+                if (!data_m && !data_p) {
+                    q_new.x(r, fc) = Real{0}; // outside the study area: what general_x gives
+                    ++fc;
+                    continue;
+                }
+                if (!data_m || !data_p) {
                     general_x(fc);
                     ++fc;
                     continue;
@@ -667,6 +674,11 @@ RowMaxima face_row_fluxes(const FaceContext& ctx, RasterView<const float> bed, c
         };
         std::size_t c = 0;
         while (c < cols) {
+            if (!has_data(north + c) && !has_data(south + c)) {
+                q_new.y(r, c) = Real{0}; // outside the study area: what general_y gives
+                ++c;
+                continue;
+            }
             if (!interior(c)) {
                 general_y(c);
                 ++c;
