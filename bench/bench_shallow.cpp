@@ -4,6 +4,9 @@
 // float32) and in double, 1 or 2 threads. Items are cell updates (cells x steps), directly
 // comparable with issue 3's target in M cell updates/s; the STREAM triad of
 // bench_memory_bandwidth.cpp gives the machine's roofline in the same run.
+// BM_local_inertial_step_disc: the same problem on a disc-shaped study area (the cells inside the
+// circle inscribed in the grid have data, 78.5 % of them), so that almost every row contains
+// no-data cells, as a city boundary does; items are the cells with data x steps.
 #include <lauter/kernels/shallow/local_inertial.hpp>
 
 #include <benchmark/benchmark.h>
@@ -18,8 +21,22 @@ namespace {
 using namespace lauter::kernels;
 using namespace lauter::kernels::shallow;
 
-template <typename Real>
-void BM_local_inertial_step(benchmark::State& state) {
+/// The cells outside the circle inscribed in an n x n grid marked no-data.
+void disc_mask(CellMask& mask, std::size_t n) {
+    const double centre = 0.5 * static_cast<double>(n);
+    for (std::size_t r = 0; r < n; ++r) {
+        for (std::size_t c = 0; c < n; ++c) {
+            const double dx = static_cast<double>(c) + 0.5 - centre;
+            const double dy = static_cast<double>(r) + 0.5 - centre;
+            if (dx * dx + dy * dy > centre * centre) {
+                mask.set(r, c, CellStatus::no_data);
+            }
+        }
+    }
+}
+
+template <typename Real, bool Disc>
+void local_inertial_step_bench(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     const int threads = static_cast<int>(state.range(1));
     GridSpec g;
@@ -28,7 +45,10 @@ void BM_local_inertial_step(benchmark::State& state) {
     g.cell_size_x_m = 5.0;
     g.cell_size_y_m = 5.0;
     Raster<float> bed(g);
-    const CellMask mask(g);
+    CellMask mask(g);
+    if constexpr (Disc) {
+        disc_mask(mask, n);
+    }
     ShallowLayerState<Real> layer(g);
     ShallowLayerWorkspace<Real> workspace(g);
     for (std::size_t r = 0; r < n; ++r) {
@@ -55,8 +75,19 @@ void BM_local_inertial_step(benchmark::State& state) {
         benchmark::ClobberMemory();
     }
     omp_set_num_threads(saved);
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(g.cell_count()));
+    state.SetItemsProcessed(state.iterations() *
+                            static_cast<std::int64_t>(mask.count_with_data()));
     state.counters["threads"] = threads;
+}
+
+template <typename Real>
+void BM_local_inertial_step(benchmark::State& state) {
+    local_inertial_step_bench<Real, false>(state);
+}
+
+template <typename Real>
+void BM_local_inertial_step_disc(benchmark::State& state) {
+    local_inertial_step_bench<Real, true>(state);
 }
 
 } // namespace
@@ -67,5 +98,9 @@ BENCHMARK(BM_local_inertial_step<float>)
     ->UseRealTime();
 BENCHMARK(BM_local_inertial_step<double>)
     ->ArgsProduct({{512, 1024, 2048}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_local_inertial_step_disc<float>)
+    ->ArgsProduct({{2048}, {1, 2}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -369,22 +369,23 @@ void interior_faces(const FaceContext& ctx, const FaceRun<Real>& run, double spa
     maxima.add({static_cast<double>(froude_sq), static_cast<double>(velocity)});
 }
 
-/// Fast path: the x-faces 1 .. cols - 1 of cell row r, a row whose cells all have data (every
-/// such face is interior and has four orthogonal neighbours).
+/// Fast path: the `count` x-faces first_fc .. first_fc + count - 1 of cell row r, all interior
+/// (0 < fc < cols) with data in both cells; every such face has four orthogonal neighbours.
+/// A row without no-data is the single run 1 .. cols - 1.
 template <typename Real>
 void interior_x_faces(const FaceContext& ctx, RasterView<const float> bed,
                       const ShallowLayerState<Real>& state, FaceField<Real>& q_new,
-                      std::size_t r, double dx, RowMaxima& maxima) {
+                      std::size_t r, std::size_t first_fc, std::size_t count, double dx,
+                      RowMaxima& maxima) {
     const std::size_t cols = bed.cols();
-    if (cols < 2) {
-        return;
-    }
     const FaceField<Real>& q_old = state.q_m2_per_s;
-    const float* z = bed.row(r).data();
-    const Real* h = state.depth_m.data() + r * cols;
-    const Real* qx = q_old.x_row(r).data();
-    const Real* y_north = q_old.y_row(r).data();
-    const Real* y_south = q_old.y_row(r + 1).data();
+    // Cell first_fc - 1 is the minus side of the first face, cell first_fc its plus side.
+    const std::size_t m = first_fc - 1;
+    const float* z = bed.row(r).data() + m;
+    const Real* h = state.depth_m.data() + r * cols + m;
+    const Real* qx = q_old.x_row(r).data() + m;
+    const Real* y_north = q_old.y_row(r).data() + m;
+    const Real* y_south = q_old.y_row(r + 1).data() + m;
     FaceRun<Real> run;
     run.z_m = z;
     run.z_p = z + 1;
@@ -398,50 +399,54 @@ void interior_x_faces(const FaceContext& ctx, RasterView<const float> bed,
     run.t2 = y_north + 1;
     run.t3 = y_south + 1;
     if (ctx.gravity->is_raster()) {
-        run.g_m = ctx.gravity->per_cell.row(r).data();
+        run.g_m = ctx.gravity->per_cell.row(r).data() + m;
         run.g_p = run.g_m + 1;
     }
     if (ctx.friction->is_raster()) {
-        run.c_m = ctx.friction->per_cell.row(r).data();
+        run.c_m = ctx.friction->per_cell.row(r).data() + m;
         run.c_p = run.c_m + 1;
     }
-    run.out = q_new.x_row(r).data() + 1;
-    run.count = cols - 1;
+    run.out = q_new.x_row(r).data() + first_fc;
+    run.count = count;
     interior_faces(ctx, run, dx, maxima);
 }
 
-/// Fast path: the y-faces of face row r (0 < r < rows) between two cell rows that have data in
-/// every cell.
+/// Fast path: the `count` y-faces first_col .. first_col + count - 1 of face row r
+/// (0 < r < rows), each between two cells with data. Two cell rows without no-data are the
+/// single run 0 .. cols - 1.
 template <typename Real>
 void interior_y_faces(const FaceContext& ctx, RasterView<const float> bed,
                       const ShallowLayerState<Real>& state, FaceField<Real>& q_new,
-                      std::size_t r, double dy, RowMaxima& maxima) {
+                      std::size_t r, std::size_t first_col, std::size_t count, double dy,
+                      RowMaxima& maxima) {
     const std::size_t cols = bed.cols();
+    const std::size_t c0 = first_col;
     const FaceField<Real>& q_old = state.q_m2_per_s;
     FaceRun<Real> run;
-    run.z_m = bed.row(r - 1).data();
-    run.z_p = bed.row(r).data();
-    run.h_m = state.depth_m.data() + (r - 1) * cols;
-    run.h_p = state.depth_m.data() + r * cols;
-    run.q_old = q_old.y_row(r).data();
-    run.q_before = q_old.y_row(r - 1).data();
-    run.q_after = q_old.y_row(r + 1).data();
-    run.t0 = q_old.x_row(r - 1).data();
+    run.z_m = bed.row(r - 1).data() + c0;
+    run.z_p = bed.row(r).data() + c0;
+    run.h_m = state.depth_m.data() + (r - 1) * cols + c0;
+    run.h_p = state.depth_m.data() + r * cols + c0;
+    run.q_old = q_old.y_row(r).data() + c0;
+    run.q_before = q_old.y_row(r - 1).data() + c0;
+    run.q_after = q_old.y_row(r + 1).data() + c0;
+    run.t0 = q_old.x_row(r - 1).data() + c0;
     run.t1 = run.t0 + 1;
-    run.t2 = q_old.x_row(r).data();
+    run.t2 = q_old.x_row(r).data() + c0;
     run.t3 = run.t2 + 1;
     if (ctx.gravity->is_raster()) {
-        run.g_m = ctx.gravity->per_cell.row(r - 1).data();
-        run.g_p = ctx.gravity->per_cell.row(r).data();
+        run.g_m = ctx.gravity->per_cell.row(r - 1).data() + c0;
+        run.g_p = ctx.gravity->per_cell.row(r).data() + c0;
     }
     if (ctx.friction->is_raster()) {
-        run.c_m = ctx.friction->per_cell.row(r - 1).data();
-        run.c_p = ctx.friction->per_cell.row(r).data();
+        run.c_m = ctx.friction->per_cell.row(r - 1).data() + c0;
+        run.c_p = ctx.friction->per_cell.row(r).data() + c0;
     }
-    run.out = q_new.y_row(r).data();
-    run.count = cols;
+    run.out = q_new.y_row(r).data() + c0;
+    run.count = count;
     interior_faces(ctx, run, dy, maxima);
 }
+
 template <typename Real>
 CellRef cell_ref(RasterView<const float> bed, const ShallowLayerState<Real>& state,
                  std::size_t row, std::size_t col) noexcept {
@@ -594,7 +599,10 @@ double general_y_face(const FaceContext& ctx, RasterView<const float> bed, const
 }
 
 /// All new fluxes of face row r (the x-faces of cell row r if r < rows, and the y-faces north of
-/// cell row r) into q_new; interior stretches of rows without no-data take the fast path.
+/// cell row r) into q_new. Interior faces (both cells on the grid and with data) take the
+/// vectorised path in runs of consecutive such faces, whether or not the row has no-data cells
+/// elsewhere, so an interior face is computed the same way wherever the study-area boundary
+/// lies; only outer faces (grid edge, next to no-data) take the scalar general path.
 template <typename Real>
 RowMaxima face_row_fluxes(const FaceContext& ctx, RasterView<const float> bed, const CellMask& mask,
                           const std::vector<std::uint8_t>& row_full,
@@ -602,35 +610,86 @@ RowMaxima face_row_fluxes(const FaceContext& ctx, RasterView<const float> bed, c
                           std::size_t r, double dx, double dy) {
     const std::size_t rows = bed.rows();
     const std::size_t cols = bed.cols();
+    const CellStatus* status = mask.raster().data();
+    const auto has_data = [status](std::size_t i) { return status[i] != CellStatus::no_data; };
     RowMaxima maxima;
     FaceDiagnostics diag;
+    const auto general_x = [&](std::size_t fc) {
+        diag = {};
+        q_new.x(r, fc) = static_cast<Real>(general_x_face(ctx, bed, mask, state, r, fc, dx, diag));
+        maxima.add(diag);
+    };
+    const auto general_y = [&](std::size_t c) {
+        diag = {};
+        q_new.y(r, c) = static_cast<Real>(general_y_face(ctx, bed, mask, state, r, c, dy, diag));
+        maxima.add(diag);
+    };
     if (r < rows) {
+        general_x(0);
         if (row_full[r] != 0) {
-            q_new.x(r, 0) =
-                static_cast<Real>(general_x_face(ctx, bed, mask, state, r, 0, dx, diag));
-            maxima.add(diag);
-            interior_x_faces(ctx, bed, state, q_new, r, dx, maxima);
-            diag = {};
-            q_new.x(r, cols) =
-                static_cast<Real>(general_x_face(ctx, bed, mask, state, r, cols, dx, diag));
-            maxima.add(diag);
+            if (cols >= 2) {
+                interior_x_faces(ctx, bed, state, q_new, r, 1, cols - 1, dx, maxima);
+            }
         } else {
-            for (std::size_t fc = 0; fc <= cols; ++fc) {
-                diag = {};
-                q_new.x(r, fc) =
-                    static_cast<Real>(general_x_face(ctx, bed, mask, state, r, fc, dx, diag));
-                maxima.add(diag);
+            // x-face fc (0 < fc < cols) is interior where cells fc - 1 and fc both have data.
+            const std::size_t row_start = r * cols;
+            std::size_t fc = 1;
+            while (fc < cols) {
+                const bool data_m = has_data(row_start + fc - 1);
+                const bool data_p = has_data(row_start + fc);
+                if (!data_m && !data_p) {
+                    q_new.x(r, fc) = Real{0}; // outside the study area: what general_x gives
+                    ++fc;
+                    continue;
+                }
+                if (!data_m || !data_p) {
+                    general_x(fc);
+                    ++fc;
+                    continue;
+                }
+                std::size_t end = fc + 1;
+                while (end < cols && has_data(row_start + end)) {
+                    ++end;
+                }
+                interior_x_faces(ctx, bed, state, q_new, r, fc, end - fc, dx, maxima);
+                fc = end;
             }
         }
+        if (cols > 0) {
+            general_x(cols);
+        }
     }
-    if (r > 0 && r < rows && row_full[r - 1] != 0 && row_full[r] != 0) {
-        interior_y_faces(ctx, bed, state, q_new, r, dy, maxima);
-    } else {
+    if (r == 0 || r == rows) {
         for (std::size_t c = 0; c < cols; ++c) {
-            diag = {};
-            q_new.y(r, c) =
-                static_cast<Real>(general_y_face(ctx, bed, mask, state, r, c, dy, diag));
-            maxima.add(diag);
+            general_y(c);
+        }
+    } else if (row_full[r - 1] != 0 && row_full[r] != 0) {
+        interior_y_faces(ctx, bed, state, q_new, r, 0, cols, dy, maxima);
+    } else {
+        // y-face (r, c) is interior where cells (r - 1, c) and (r, c) both have data.
+        const std::size_t north = (r - 1) * cols;
+        const std::size_t south = r * cols;
+        const auto interior = [&](std::size_t c) {
+            return has_data(north + c) && has_data(south + c);
+        };
+        std::size_t c = 0;
+        while (c < cols) {
+            if (!has_data(north + c) && !has_data(south + c)) {
+                q_new.y(r, c) = Real{0}; // outside the study area: what general_y gives
+                ++c;
+                continue;
+            }
+            if (!interior(c)) {
+                general_y(c);
+                ++c;
+                continue;
+            }
+            std::size_t end = c + 1;
+            while (end < cols && interior(end)) {
+                ++end;
+            }
+            interior_y_faces(ctx, bed, state, q_new, r, c, end - c, dy, maxima);
+            c = end;
         }
     }
     return maxima;
