@@ -75,7 +75,8 @@
 /// (2) all face fluxes, and, right behind them while they are in cache, the decision per cell
 /// row whether the positivity limiter acts (its factors are written only for such rows, and
 /// only then are those fluxes scaled, in place, before continuity); (3) continuity. Interior
-/// faces of rows without no-data run in branch-free loops that the compiler vectorises (SSE2, the
+/// faces (both cells with data, not on the grid edge) run in branch-free loops over runs of
+/// consecutive such faces, in every row, that the compiler vectorises (SSE2, the
 /// x86-64 baseline, and an AVX2 clone chosen at load time; no FMA, so both give the same bits):
 /// a dry face is computed with h_f = 1 and multiplied by 0, both theta candidates are formed and
 /// selected, and Manning's h_f^(7/3) is h_f^2 h_f^(1/3) with h_f^(-1/3) from a division-free
