@@ -5,7 +5,7 @@ r.sim.water (SIMWE) and SAGA "Overland Flow" (sim_hydrology 9) as run by
 
 usage: compare_runoff.py DEM.tif LAUTER_DIR PEER_DIR [--minutes M] [--rain MM_PER_H]
 
-LAUTER_DIR holds run/end_depth.tif, run/volume_balance.csv, logs/*.log and timings.tsv (the
+LAUTER_DIR holds run/end_depth.tif, run/volume_balance.csv, steps.txt and timings.tsv (the
 peer_time rows); PEER_DIR holds grass_r.sim.water_depth_m.tif (m), saga_overland_flow_mm.tif
 (the FLOW state of Overland Flow, mm) and timings.tsv. Missing files are skipped.
 Prints markdown tables: times (median of the rounds), volumes, wetted areas, Pearson correlation
@@ -13,7 +13,6 @@ of the depth fields, and the depths at the ten deepest cells of each tool.
 """
 import argparse
 import csv
-import glob
 import os
 import re
 
@@ -48,17 +47,23 @@ def timings(dirs):
 
 def print_timings(runs):
     print("### Times (wall s; median of the rounds; load = 1-min load average before each run)\n")
-    print("| tool | runs | median wall s | all runs s | max RSS MB | CPU % | load before | "
-          "CPU pressure % |")
-    print("|---|---:|---:|---|---:|---|---|---|")
+    lauter = [float(r["wall_s"]) for k, rows in runs.items() if k.startswith("lauter:")
+              for r in rows if r["rc"] == "0"]
+    lauter_median = float(np.median(lauter)) if lauter else float("nan")
+    print("| tool | runs | median wall s | ÷ lauter (medians) | ÷ lauter per round | all runs s "
+          "| max RSS MB | CPU % | load before | CPU pressure % |")
+    print("|---|---:|---:|---:|---|---|---:|---|---|---|")
     for label, rows in runs.items():
         good = [r for r in rows if r["rc"] == "0"]
         if not good:
-            print("| %s | %d | failed (rc %s) | | | | | |" % (label, len(rows), rows[0]["rc"]))
+            print("| %s | %d | failed (rc %s) | | | | | | | |" % (label, len(rows), rows[0]["rc"]))
             continue
         walls = [float(r["wall_s"]) for r in good]
-        print("| %s | %d | %.2f | %s | %s | %s | %s | %s |"
-              % (label, len(good), float(np.median(walls)), " / ".join("%.2f" % w for w in walls),
+        # round i of runoff_peers.sh ran lauter and then the peers: same load, paired ratio
+        per_round = " / ".join("%.2f" % (w / l) for w, l in zip(walls, lauter))
+        print("| %s | %d | %.2f | %.2f | %s | %s | %s | %s | %s | %s |"
+              % (label, len(good), float(np.median(walls)), float(np.median(walls)) / lauter_median,
+                 per_round, " / ".join("%.2f" % w for w in walls),
                  max(int(r["maxrss_MB"]) for r in good), " / ".join(r["cpu_pct"] for r in good),
                  " / ".join(r["load1_before"] for r in good),
                  " / ".join(r["cpu_psi_some_pct"] for r in good)))
@@ -66,9 +71,11 @@ def print_timings(runs):
 
 
 def lauter_steps(lauter_dir):
-    """(steps, event seconds) of every lauter run, from its log line 'runoff: N steps in S s'."""
+    """(steps, event seconds) of every lauter run: the log lines 'runoff: N steps in S s' that
+    runoff_peers.sh collects in steps.txt (one per round)."""
     found = []
-    for path in sorted(glob.glob(os.path.join(lauter_dir, "logs", "*.log"))):
+    path = os.path.join(lauter_dir, "steps.txt")
+    if os.path.exists(path):
         with open(path, errors="replace") as f:
             for line in f:
                 m = re.search(r"runoff: (\d+) steps in ([0-9.]+) s", line)
@@ -112,15 +119,17 @@ def main():
     if steps:
         n = np.median([s for s, _ in steps])
         t = np.median([s for _, s in steps])
-        print("lauter: %d steps (every run: %s) for %d cells; solver phase (log) median %.2f s "
-              "→ **%.1f M cell updates/s**" % (n, ", ".join(str(s) for s, _ in steps), cells, t,
-                                               n * cells / t / 1e6))
+        line = ("lauter: %d steps (every run: %s) for %d cells; solver phase (log) median %.2f s "
+                "→ **%.1f M cell updates/s** (every run: %s)"
+                % (n, ", ".join(str(s) for s, _ in steps), cells, t, n * cells / t / 1e6,
+                   " / ".join("%.1f" % (s * cells / e / 1e6) for s, e in steps)))
         lauter_label = [k for k in runs if k.startswith("lauter:")]
         if lauter_label:
             walls = [float(r["wall_s"]) for r in runs[lauter_label[0]] if r["rc"] == "0"]
             if walls:
-                print("; end to end (GeoTIFF in, 6 COGs out) %.1f M cell updates/s"
-                      % (n * cells / float(np.median(walls)) / 1e6))
+                line += ("; end to end (GeoTIFF in, 6 COGs out) %.1f M cell updates/s"
+                         % (n * cells / float(np.median(walls)) / 1e6))
+        print(line)
         print()
 
     tools = []

@@ -53,10 +53,10 @@ for r in $(seq 1 "$REPEATS"); do
     peer_time "lauter:runoff_${RUNOFF_MIN}min_float32_threads${THREADS}" "$LAUTER" tool runoff \
         "$DEM" "$OUT/run" --storm "constant:${RUNOFF_RAIN}:${RUNOFF_MIN}" --drainage-min 0 \
         --manning 0.1 --infiltration none --precision float32 --threads "$THREADS"
-    # the step count and the event time lauter logs
+    # the step count and the event time lauter logs (the log is overwritten every round)
     grep -h -o "runoff: [0-9]* steps in [0-9.]* s.*" \
         "$OUT/logs/lauter_runoff_${RUNOFF_MIN}min_float32_threads${THREADS}.log" \
-        | sed 's/^/  /' || true
+        | tee -a "$OUT/steps.txt" | sed 's/^/  /' || true
     "$PEERS_DIR/peer_runoff.sh" "$DEM_IN" "$ROOT/peers"
 done
 echo "after the runs: $(uptime)"
