@@ -21,23 +21,6 @@ constexpr std::array<std::pair<LossModel, std::string_view>, 3> loss_model_names
     {LossModel::curve_number, "curve_number"},
 }};
 
-/// The solver's adaptive step from max(g h) and the face velocity of the previous step: the
-/// same operations in the same order as local_inertial_step (local_inertial.hpp, "Time step"),
-/// so that the step the losses are computed for is bitwise the step the solver takes.
-double solver_time_step_s(double wave_speed_sq, double face_velocity_m_per_s,
-                          const GridSpec& spec, const shallow::LocalInertialParams& params) {
-    double speed = std::sqrt(wave_speed_sq);
-    if (params.time_step_rule == shallow::TimeStepRule::depth_and_velocity) {
-        speed += face_velocity_m_per_s;
-    }
-    double dt = params.dt_max_s;
-    if (speed > 0.0) {
-        const double spacing = std::min(spec.cell_size_x_m, spec.cell_size_y_m);
-        dt = std::min(dt, params.cfl * spacing / speed);
-    }
-    return dt;
-}
-
 void check_field_shape(const shallow::CellField& field, const GridSpec& spec, const char* what) {
     if (field.is_raster()) {
         require_same_shape(spec, field.per_cell.spec(), what);
@@ -246,9 +229,10 @@ void RunoffEvent<Real>::advance_to(double until_s, const RunoffProgressCallback&
 template <typename Real>
 bool RunoffEvent<Real>::take_step(double target_s) {
     const GridSpec& spec = mask_->spec();
-    const double dt_solver =
-        solver_time_step_s(wave_speed_sq_, workspace_.max_face_velocity_m_per_s, spec,
-                           params_.solver);
+    // The solver's own formula on the same maxima, so that the losses are computed for exactly
+    // the step the solver takes.
+    const double dt_solver = shallow::time_step_from_speeds_s(
+        wave_speed_sq_, workspace_.max_face_velocity_m_per_s, spec, params_.solver);
     // A new loss interval starts where the previous one ended. It is longer than this step only
     // if loss_interval_s exceeds the solver's step; otherwise it is this step (losses every
     // step). Intervals never pass target_s, so an open interval always ends at or before it.

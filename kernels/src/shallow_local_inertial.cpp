@@ -1081,9 +1081,10 @@ double max_wave_speed_sq(const CellMask& mask, const ShallowLayerState<Real>& st
     return m;
 }
 
-/// The adaptive step from max(g h) and the largest face velocity of the previous step.
-double time_step_from(double wave_speed_sq, double face_velocity_m_per_s, const GridSpec& spec,
-                      const LocalInertialParams& params) noexcept {
+} // namespace
+
+double time_step_from_speeds_s(double wave_speed_sq, double face_velocity_m_per_s,
+                               const GridSpec& spec, const LocalInertialParams& params) noexcept {
     double speed = std::sqrt(wave_speed_sq);
     if (params.time_step_rule == TimeStepRule::depth_and_velocity) {
         speed += face_velocity_m_per_s;
@@ -1095,8 +1096,6 @@ double time_step_from(double wave_speed_sq, double face_velocity_m_per_s, const 
     }
     return dt;
 }
-
-} // namespace
 
 void validate(const LocalInertialParams& p) {
     std::string problems;
@@ -1134,7 +1133,7 @@ double local_inertial_time_step_s(const CellMask& mask, const ShallowLayerState<
     validate(params);
     require_same_shape(mask.spec(), state.depth_m.spec(), "local_inertial_time_step_s");
     std::vector<double> partials(state.depth_m.spec().rows);
-    return time_step_from(
+    return time_step_from_speeds_s(
         max_wave_speed_sq(mask, state, params.gravity_m_per_s2, partials.data(), nullptr),
         workspace.max_face_velocity_m_per_s, state.depth_m.spec(), params);
 }
@@ -1161,10 +1160,10 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
     ShallowStepStats stats;
     stats.dt_s = std::min(
         dt_limit_s,
-        time_step_from(max_wave_speed_sq(mask, state, params.gravity_m_per_s2,
-                                         &partial(Partial::wave_speed_sq, 0),
-                                         workspace.row_has_all_data.data()),
-                       workspace.max_face_velocity_m_per_s, spec, params));
+        time_step_from_speeds_s(max_wave_speed_sq(mask, state, params.gravity_m_per_s2,
+                                                  &partial(Partial::wave_speed_sq, 0),
+                                                  workspace.row_has_all_data.data()),
+                                workspace.max_face_velocity_m_per_s, spec, params));
 
     FaceContext ctx;
     ctx.gravity = &params.gravity_m_per_s2;

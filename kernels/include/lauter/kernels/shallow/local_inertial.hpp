@@ -304,6 +304,13 @@ struct ShallowStepStats {
     double max_froude = 0.0;        ///< max |q| / (h_f sqrt(g_f h_f)) over flowing faces
 };
 
+/// The adaptive time step (s) from the largest g h of the cells (m^2/s^2) and the largest face
+/// velocity of the previous step (m/s), by the rule and limits of `params` (see "Time step" in
+/// the file comment): the one formula the step uses, for callers that must know it in advance.
+[[nodiscard]] double time_step_from_speeds_s(double wave_speed_sq, double face_velocity_m_per_s,
+                                             const GridSpec& spec,
+                                             const LocalInertialParams& params) noexcept;
+
 /// The time step the next call of local_inertial_step would take (without dt_limit_s).
 template <typename Real>
 [[nodiscard]] double local_inertial_time_step_s(const CellMask& mask,
