@@ -85,6 +85,7 @@ public:
     void open(const RootAttributes& root);
     void set_group_attribute(const std::string& group_path, const std::string& key,
                              const std::string& value);
+    void set_group_number(const std::string& group_path, const std::string& key, double value);
     template <typename T>
     void write_raster(const std::string& group_path, const LayerMeta& meta,
                       const kernels::Raster<T>& values, const kernels::CellMask& mask);
@@ -277,6 +278,17 @@ void ResultsWriter::Impl::set_group_attribute(const std::string& group_path, con
     std::string normalised;
     Hid group = open_group(group_path, normalised);
     put_text(group.get(), normalised, key, value);
+}
+
+void ResultsWriter::Impl::set_group_number(const std::string& group_path, const std::string& key,
+                                           double value) {
+    if (!detail::is_plain_name(key)) {
+        throw std::invalid_argument(where() + ": attribute name '" + key +
+                                    "' is not allowed; use letters, digits and '_'");
+    }
+    std::string normalised;
+    Hid group = open_group(group_path, normalised);
+    put_doubles(group.get(), normalised, key, {value});
 }
 
 void ResultsWriter::Impl::ensure_grid(hid_t group, const std::string& group_path,
@@ -644,6 +656,12 @@ void ResultsWriter::set_group_attribute(const std::string& group_path, const std
                                         const std::string& value) {
     const detail::Hdf5ErrorSilencer silence;
     live_impl().set_group_attribute(group_path, key, value);
+}
+
+void ResultsWriter::set_group_number(const std::string& group_path, const std::string& key,
+                                     double value) {
+    const detail::Hdf5ErrorSilencer silence;
+    live_impl().set_group_number(group_path, key, value);
 }
 
 void ResultsWriter::write_raster(const std::string& group_path, const LayerMeta& meta,

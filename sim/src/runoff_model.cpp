@@ -333,17 +333,20 @@ void write_runoff_results(ResultsWriter& out, const std::string& group, const Ru
     const auto attribute = [&](const std::string& key, const std::string& value) {
         out.set_group_attribute(group, key, value);
     };
+    const auto number = [&](const std::string& key, double value) {
+        out.set_group_number(group, key, value);
+    };
     attribute("storm", run.storm_description);
-    attribute("simulated_time_s", precise(run.duration_s));
-    attribute("rain_m3", precise(last.rain_m3));
-    attribute("infiltration_m3", precise(last.infiltration_m3));
-    attribute("sewer_m3", precise(last.sewer_m3));
-    attribute("outflow_m3", precise(last.outflow_m3));
-    attribute("storage_end_m3", precise(last.storage_m3));
-    attribute("residual_m3", precise(last.residual_m3));
-    attribute("relative_residual", precise(last.relative_residual));
-    attribute("step_count", std::to_string(e.step_count));
-    attribute("wall_time_s", fixed(run.wall_time_s, 3));
+    number("simulated_time_s", run.duration_s);
+    number("rain_m3", last.rain_m3);
+    number("infiltration_m3", last.infiltration_m3);
+    number("sewer_m3", last.sewer_m3);
+    number("outflow_m3", last.outflow_m3);
+    number("storage_end_m3", last.storage_m3);
+    number("residual_m3", last.residual_m3);
+    number("relative_residual", last.relative_residual);
+    number("step_count", static_cast<double>(e.step_count));
+    number("wall_time_s", run.wall_time_s);
     attribute("loss_method", std::string(loss_method_name(s.losses.method)));
     attribute("buildings_mode", std::string(building_mode_name(s.buildings)));
     attribute("hazard_classification", hazard_citation());
@@ -361,8 +364,8 @@ void write_runoff_results(ResultsWriter& out, const std::string& group, const Ru
         return n;
     };
     for (const double d : s.building_depth_thresholds_m) {
-        attribute("cells_max_depth_above_" + millimetres(d) + "_mm",
-                  std::to_string(depth_cells_above(d)));
+        number("cells_max_depth_above_" + millimetres(d) + "_mm",
+               static_cast<double>(depth_cells_above(d)));
     }
 
     if (!run.buildings_affected || !s.write_buildings_affected) {
@@ -370,11 +373,10 @@ void write_runoff_results(ResultsWriter& out, const std::string& group, const Ru
     }
     const rk::BuildingsAffected& affected = *run.buildings_affected;
     for (std::size_t k = 0; k < affected.count_above.size(); ++k) {
-        attribute("buildings_affected_above_" + millimetres(s.building_depth_thresholds_m[k]) +
-                      "_mm",
-                  std::to_string(affected.count_above[k]));
+        number("buildings_affected_above_" + millimetres(s.building_depth_thresholds_m[k]) + "_mm",
+               static_cast<double>(affected.count_above[k]));
     }
-    attribute("buildings_total", std::to_string(affected.buildings.size()));
+    number("buildings_total", static_cast<double>(affected.buildings.size()));
     Raster<float> ids(mask.spec(), kernels::no_data_value<float>);
     for (std::size_t i = 0; i < ids.size(); ++i) {
         ids[i] = static_cast<float>(surface.building_id[i]);

@@ -131,6 +131,7 @@ struct Fixture {
         writer.set_group_attribute("/baseline", "scenario_yaml",
                                    "name: baseline\nmodels: [terrain]\n");
         writer.set_group_attribute("/baseline", "input_sha256", "e3b0c442");
+        writer.set_group_number("/baseline", "rain_m3", 1307905.25);
         writer.write_raster("/baseline/terrain", elevation_meta, elevation, mask);
         writer.write_raster("/baseline/terrain", land_cover_meta, land_cover, mask);
         writer.write_table("/baseline/terrain", "districts", districts);
@@ -248,6 +249,7 @@ TEST_CASE("results: rasters, tables and attributes read back exactly", "[results
         CHECK(root_attributes.back().first == "study_area");
         CHECK(read_attribute(file, "/baseline", "scenario_yaml") ==
               "name: baseline\nmodels: [terrain]\n");
+        CHECK(read_attribute(file, "/baseline", "rain_m3") == "1307905.25");
         const std::string crs = "/baseline/terrain/crs";
         CHECK(read_attribute(file, crs, "grid_mapping_name") == "transverse_mercator");
         CHECK(read_attribute(file, crs, "longitude_of_central_meridian") == "9");

@@ -120,6 +120,9 @@ public:
     /// Sets a text attribute on a group ("/" is the root), creating the group if needed.
     void set_group_attribute(const std::string& group_path, const std::string& key,
                              const std::string& value);
+    /// Sets a numeric (float64 scalar) attribute on a group, creating the group if needed: for
+    /// quantities (volumes, counts, times) that xarray and netCDF readers should see as numbers.
+    void set_group_number(const std::string& group_path, const std::string& key, double value);
 
     /// Writes a raster under group_path (e.g. "/baseline/terrain"), creating the groups, the x/y
     /// coordinates and the crs variable with the first raster of the group. Every later raster in
