@@ -10,10 +10,7 @@
 
 #include <cmath>
 #include <filesystem>
-#include <iomanip>
-#include <memory>
 #include <numbers>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -47,49 +44,9 @@ double read_json_number(const std::string& json, const std::string& key) {
     return std::stod(json.substr(pos + key.size() + 3));
 }
 
-/// Writes a small OSM XML file whose features are given in UTM 32N metres.
-class OsmWriter {
-public:
-    OsmWriter() : ct_(test::epsg_transform(25832, 4326)) {}
-    /// Adds a node; returns its id.
-    long node(double x, double y, const std::string& tags = "") {
-        double lon = x;
-        double lat = y;
-        ct_->Transform(1, &lon, &lat);
-        const long id = next_id_++;
-        nodes_ << "  <node id=\"" << id << "\" version=\"1\" lat=\"" << std::setprecision(12) << lat
-               << "\" lon=\"" << lon << "\">" << tags << "</node>\n";
-        return id;
-    }
-    void way(const std::vector<long>& refs, const std::string& tags) {
-        ways_ << "  <way id=\"" << next_id_++ << "\" version=\"1\">";
-        for (long r : refs) {
-            ways_ << "<nd ref=\"" << r << "\"/>";
-        }
-        ways_ << tags << "</way>\n";
-    }
-    void rectangle(double x0, double y0, double x1, double y1, const std::string& tags) {
-        const long a = node(x0, y0);
-        const long b = node(x1, y0);
-        const long c = node(x1, y1);
-        const long d = node(x0, y1);
-        way({a, b, c, d, a}, tags);
-    }
-    [[nodiscard]] std::string text() const {
-        return "<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\">\n" + nodes_.str() +
-               ways_.str() + "</osm>\n";
-    }
+using OsmWriter = test::OsmXmlWriter;
 
-private:
-    std::unique_ptr<OGRCoordinateTransformation> ct_;
-    std::ostringstream nodes_;
-    std::ostringstream ways_;
-    long next_id_ = 1;
-};
-
-std::string tag(const std::string& k, const std::string& v) {
-    return "<tag k=\"" + k + "\" v=\"" + v + "\"/>";
-}
+std::string tag(const std::string& k, const std::string& v) { return test::osm_tag(k, v); }
 
 double class_area_m2(const sim::OsmLandCover& lc, LandCover c) {
     double sum = 0.0;

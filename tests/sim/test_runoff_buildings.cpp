@@ -9,9 +9,7 @@
 #include "../support/gdal_fixtures.hpp"
 #include "../support/test_support.hpp"
 
-#include <iomanip>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,40 +26,18 @@ constexpr double origin_y = 5475050.0;
 /// An OSM file of rectangles given in UTM 32N metres relative to (origin_x, origin_y) (y downwards).
 class Rectangles {
 public:
-    Rectangles() : ct_(test::epsg_transform(25832, 4326)) {}
     void add(long way_id, double left, double top, double right, double bottom,
              const std::string& tags) {
-        std::vector<long> ids;
-        for (const auto& [dx, dy] : {std::pair{left, top}, std::pair{right, top},
-                                     std::pair{right, bottom}, std::pair{left, bottom}}) {
-            double lon = origin_x + dx;
-            double lat = origin_y - dy;
-            ct_->Transform(1, &lon, &lat);
-            nodes_ << "  <node id=\"" << next_node_ << "\" version=\"1\" lat=\""
-                   << std::setprecision(12) << lat << "\" lon=\"" << lon << "\"/>\n";
-            ids.push_back(next_node_++);
-        }
-        ways_ << "  <way id=\"" << way_id << "\" version=\"1\">";
-        for (const long id : {ids[0], ids[1], ids[2], ids[3], ids[0]}) {
-            ways_ << "<nd ref=\"" << id << "\"/>";
-        }
-        ways_ << tags << "</way>\n";
+        osm_.rectangle(origin_x + left, origin_y - top, origin_x + right, origin_y - bottom, tags,
+                       way_id);
     }
-    [[nodiscard]] std::string text() const {
-        return "<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\">\n" + nodes_.str() +
-               ways_.str() + "</osm>\n";
-    }
+    [[nodiscard]] std::string text() const { return osm_.text(); }
 
 private:
-    std::unique_ptr<OGRCoordinateTransformation> ct_;
-    std::ostringstream nodes_;
-    std::ostringstream ways_;
-    long next_node_ = 1;
+    test::OsmXmlWriter osm_;
 };
 
-std::string tag(const std::string& k, const std::string& v) {
-    return "<tag k=\"" + k + "\" v=\"" + v + "\"/>";
-}
+std::string tag(const std::string& k, const std::string& v) { return test::osm_tag(k, v); }
 
 } // namespace
 

@@ -1,5 +1,7 @@
 #include "gdal_fixtures.hpp"
 
+#include <iomanip>
+
 #include <catch2/catch.hpp>
 
 #include <cpl_conv.h>
@@ -104,6 +106,46 @@ void write_test_raster(const std::filesystem::path& path, const std::string& dri
     const GdalDatasetPtr copy(
         out->CreateCopy(path.string().c_str(), ds.get(), FALSE, nullptr, nullptr, nullptr));
     REQUIRE(copy != nullptr);
+}
+
+OsmXmlWriter::OsmXmlWriter() : ct_(epsg_transform(25832, 4326)) {}
+
+long OsmXmlWriter::node(double x, double y, const std::string& tags) {
+    double lon = x;
+    double lat = y;
+    ct_->Transform(1, &lon, &lat);
+    const long id = next_id_++;
+    nodes_ << "  <node id=\"" << id << "\" version=\"1\" lat=\"" << std::setprecision(12) << lat
+           << "\" lon=\"" << lon << "\">" << tags << "</node>\n";
+    return id;
+}
+
+long OsmXmlWriter::way(const std::vector<long>& refs, const std::string& tags, long way_id) {
+    const long id = way_id != 0 ? way_id : next_id_++;
+    ways_ << "  <way id=\"" << id << "\" version=\"1\">";
+    for (const long r : refs) {
+        ways_ << "<nd ref=\"" << r << "\"/>";
+    }
+    ways_ << tags << "</way>\n";
+    return id;
+}
+
+long OsmXmlWriter::rectangle(double x0, double y0, double x1, double y1, const std::string& tags,
+                             long way_id) {
+    const long a = node(x0, y0);
+    const long b = node(x1, y0);
+    const long c = node(x1, y1);
+    const long d = node(x0, y1);
+    return way({a, b, c, d, a}, tags, way_id);
+}
+
+std::string OsmXmlWriter::text() const {
+    return "<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\">\n" + nodes_.str() +
+           ways_.str() + "</osm>\n";
+}
+
+std::string osm_tag(const std::string& key, const std::string& value) {
+    return "<tag k=\"" + key + "\" v=\"" + value + "\"/>";
 }
 
 } // namespace lauter::test

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -53,5 +54,28 @@ struct TestRaster {
 /// in-memory copy, so that drivers without Create() work as well.
 void write_test_raster(const std::filesystem::path& path, const std::string& driver,
                        const TestRaster& raster);
+
+/// Writes a small OSM XML file whose features are given in UTM 32N (EPSG:25832) metres.
+class OsmXmlWriter {
+public:
+    OsmXmlWriter();
+    /// Adds a node; returns its id.
+    long node(double x, double y, const std::string& tags = "");
+    /// Adds a way through `refs`; its id is `way_id`, or the next free id if 0. Returns the id.
+    long way(const std::vector<long>& refs, const std::string& tags, long way_id = 0);
+    /// Adds a closed rectangular way with corners (x0, y0) and (x1, y1); returns its id.
+    long rectangle(double x0, double y0, double x1, double y1, const std::string& tags,
+                   long way_id = 0);
+    [[nodiscard]] std::string text() const;
+
+private:
+    std::unique_ptr<OGRCoordinateTransformation> ct_;
+    std::ostringstream nodes_;
+    std::ostringstream ways_;
+    long next_id_ = 1;
+};
+
+/// An OSM tag element.
+std::string osm_tag(const std::string& key, const std::string& value);
 
 } // namespace lauter::test

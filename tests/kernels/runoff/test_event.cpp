@@ -96,6 +96,29 @@ bool same_bits(const Raster<float>& a, const Raster<float>& b) {
            std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
+/// A paraboloid bowl, 0.02 m per squared cell from its centre cell (4, 5).
+Raster<float> closed_basin_bed(const GridSpec& spec) {
+    Raster<float> bed(spec);
+    for (std::size_t r = 0; r < spec.rows; ++r) {
+        for (std::size_t c = 0; c < spec.cols; ++c) {
+            const double dr = static_cast<double>(r) - 4.0;
+            const double dc = static_cast<double>(c) - 5.0;
+            bed(r, c) = static_cast<float>(0.02 * (dr * dr + dc * dc));
+        }
+    }
+    return bed;
+}
+
+/// Event parameters with every grid side closed, so nothing can leave.
+RunoffEventParams closed_basin_params() {
+    RunoffEventParams p;
+    p.solver.boundary.north = OuterFace::closed;
+    p.solver.boundary.south = OuterFace::closed;
+    p.solver.boundary.west = OuterFace::closed;
+    p.solver.boundary.east = OuterFace::closed;
+    return p;
+}
+
 } // namespace
 
 TEST_CASE("Loss model names round-trip", "[runoff][event]") {
@@ -155,20 +178,9 @@ TEST_CASE("Event volume balance with a float state", "[runoff][event]") {
 
 TEST_CASE("Closed basin with rain only: storage equals rain to round-off", "[runoff][event]") {
     const GridSpec spec = make_grid(9, 11, 3.0, 3.0);
-    Raster<float> bed(spec);
-    for (std::size_t r = 0; r < spec.rows; ++r) {
-        for (std::size_t c = 0; c < spec.cols; ++c) {
-            const double dr = static_cast<double>(r) - 4.0;
-            const double dc = static_cast<double>(c) - 5.0;
-            bed(r, c) = static_cast<float>(0.02 * (dr * dr + dc * dc));
-        }
-    }
+    const Raster<float> bed = closed_basin_bed(spec);
     const CellMask mask(spec);
-    RunoffEventParams p;
-    p.solver.boundary.north = OuterFace::closed;
-    p.solver.boundary.south = OuterFace::closed;
-    p.solver.boundary.west = OuterFace::closed;
-    p.solver.boundary.east = OuterFace::closed;
+    RunoffEventParams p = closed_basin_params();
     p.loss_model = LossModel::none;
     p.duration_s = 1200.0;
     p.balance_interval_s = 300.0;
@@ -467,20 +479,9 @@ TEST_CASE("Loss intervals: the volume balance closes with every loss model",
 TEST_CASE("Loss intervals: closed basin with Green-Ampt keeps every drop",
           "[runoff][event][loss_interval]") {
     const GridSpec spec = make_grid(9, 11, 3.0, 3.0);
-    Raster<float> bed(spec);
-    for (std::size_t r = 0; r < spec.rows; ++r) {
-        for (std::size_t c = 0; c < spec.cols; ++c) {
-            const double dr = static_cast<double>(r) - 4.0;
-            const double dc = static_cast<double>(c) - 5.0;
-            bed(r, c) = static_cast<float>(0.02 * (dr * dr + dc * dc));
-        }
-    }
+    const Raster<float> bed = closed_basin_bed(spec);
     const CellMask mask(spec);
-    RunoffEventParams p;
-    p.solver.boundary.north = OuterFace::closed;
-    p.solver.boundary.south = OuterFace::closed;
-    p.solver.boundary.west = OuterFace::closed;
-    p.solver.boundary.east = OuterFace::closed;
+    RunoffEventParams p = closed_basin_params();
     p.loss_model = LossModel::green_ampt;
     p.loss_interval_s = 15.0;
     p.duration_s = 1200.0;
