@@ -12,6 +12,7 @@
 #include <lauter/sim/runoff_model.hpp>
 #include <lauter/sim/runoff_storm.hpp>
 #include <lauter/sim/terrain_reconstruction.hpp>
+#include <lauter/sim/tool_options.hpp>
 
 #include <unistd.h>
 
@@ -28,40 +29,6 @@
 namespace lauter::sim {
 
 namespace {
-
-/// Options every tool shares.
-struct CommonToolOptions {
-    std::string input_crs;  ///< CRS assumed for inputs that have none
-    int threads = 0;
-    bool uncompressed = false; ///< plain tiled GeoTIFF without compression instead of a COG
-};
-
-void add_common_options(CLI::App& cmd, CommonToolOptions& common) {
-    cmd.add_option("--input-crs", common.input_crs,
-                   "CRS to assume for an input that has none (e.g. EPSG:25832); an input with "
-                   "its own CRS keeps it");
-    cmd.add_flag("--uncompressed", common.uncompressed,
-                 "write a plain tiled, uncompressed GeoTIFF (fastest to write, largest) instead of "
-                 "a compressed Cloud-Optimized GeoTIFF");
-    add_threads_option(cmd, common.threads);
-}
-
-/// Output format of every tool: a compressed COG, or with --uncompressed a plain tiled GeoTIFF.
-GeoTiffOptions output_options(const CommonToolOptions& common) {
-    GeoTiffOptions options;
-    if (common.uncompressed) {
-        options.cloud_optimized = false;
-        options.compression = "NONE";
-    }
-    return options;
-}
-
-std::optional<std::string> assumed_crs(const CommonToolOptions& common) {
-    if (common.input_crs.empty()) {
-        return std::nullopt;
-    }
-    return common.input_crs;
-}
 
 /// A raster-in, raster-out terrain tool (slope, aspect, hillshade).
 struct TerrainToolState {

@@ -1,0 +1,31 @@
+#pragma once
+/// @file tool_options.hpp
+/// Options every `lauter tool NAME` subcommand shares (input CRS, output format, threads), so
+/// that tools defined in different source files behave alike.
+
+#include <lauter/sim/geotiff_writer.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+namespace lauter::sim {
+
+/// Options every tool shares.
+struct CommonToolOptions {
+    std::string input_crs;     ///< CRS assumed for inputs that have none
+    int threads = 0;           ///< 0 = OpenMP's default (all cores)
+    bool uncompressed = false; ///< plain tiled GeoTIFF without compression instead of a COG
+};
+
+/// Declares --input-crs, --uncompressed and --threads on a tool subcommand.
+void add_common_options(CLI::App& cmd, CommonToolOptions& common);
+
+/// Output format of every tool: a compressed COG, or with --uncompressed a plain tiled GeoTIFF.
+GeoTiffOptions output_options(const CommonToolOptions& common);
+
+/// The CRS to assume for inputs without one (--input-crs), if given.
+std::optional<std::string> assumed_crs(const CommonToolOptions& common);
+
+} // namespace lauter::sim
