@@ -8,6 +8,7 @@
 
 #include <lauter/kernels/landcover.hpp>
 #include <lauter/kernels/runoff/design_storm.hpp>
+#include <lauter/kernels/runoff/event.hpp>
 #include <lauter/kernels/runoff/infiltration.hpp>
 #include <lauter/kernels/shallow/local_inertial.hpp>
 #include <lauter/sim/schema.hpp>
@@ -69,7 +70,7 @@ struct LossSettings {
     double initial_abstraction_ratio = 0.2;
     /// Loss update interval (s, > 0): kernels::runoff::RunoffEventParams::loss_interval_s;
     /// 15 s is itzi's infiltration step for EA test 8A (physics.md B1).
-    double update_interval_s = 15.0;
+    double update_interval_s = kernels::runoff::RunoffEventParams{}.loss_interval_s;
 
     bool operator==(const LossSettings&) const = default;
 };
@@ -100,14 +101,15 @@ struct RunoffModelSettings {
     BuildingMode buildings = BuildingMode::obstacle;
     /// Height added to building cells in the hydraulic terrain (m): far above any flood depth.
     double obstacle_height_m = 10.0;
-    /// Solver options; defaults of kernels::shallow::LocalInertialParams (LISFLOOD-FP).
-    double cfl = 0.7;
-    double theta = 1.0;
-    double dt_max_s = 10.0;
-    double depth_threshold_m = 1e-3;
+    /// Solver options: the defaults of kernels::shallow::LocalInertialParams, taken from there so
+    /// the scenario, the tool and the kernel cannot disagree.
+    double cfl = kernels::shallow::LocalInertialParams{}.cfl;
+    double theta = kernels::shallow::LocalInertialParams{}.theta;
+    double dt_max_s = kernels::shallow::LocalInertialParams{}.dt_max_s;
+    double depth_threshold_m = kernels::shallow::LocalInertialParams{}.depth_threshold_m;
     kernels::shallow::TimeStepRule time_step_rule =
-        kernels::shallow::TimeStepRule::depth_and_velocity;
-    kernels::shallow::OuterFace boundary = kernels::shallow::OuterFace::free_outflow;
+        kernels::shallow::LocalInertialParams{}.time_step_rule;
+    kernels::shallow::OuterFace boundary = kernels::shallow::BoundaryParams{}.north;
     StatePrecision precision = StatePrecision::float64;
     /// Interval of the volume-balance samples (s).
     double balance_interval_s = 60.0;
