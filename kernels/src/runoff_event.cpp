@@ -46,6 +46,107 @@ void check_non_negative(RasterView<const float> values, const CellMask& mask, co
 /// Per-row maxima of the maxima pass, summed (maxed) in row order.
 enum RowMax : std::size_t { row_depth = 0, row_wave_speed_sq = 1, row_max_count = 2 };
 
+/// Vector clones (SSE2 baseline and AVX2 without FMA) of the interior-row maxima kernel, as in
+/// the solver: both perform the same IEEE operations in the same order, so the maxima do not
+/// depend on the machine.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define LAUTER_RUNOFF_CLONES [[gnu::target_clones("avx2", "default")]]
+#else
+#define LAUTER_RUNOFF_CLONES
+#endif
+
+/// Flow depth at a face between cells (z_m, h_m) and (z_p, h_p): the water-surface difference
+/// above the higher bed, as the solver's face update (Bates et al. 2010).
+inline double face_flow_depth(double z_m, double h_m, double z_p, double h_p) noexcept {
+    const double surface_m = z_m + h_m;
+    const double surface_p = z_p + h_p;
+    return (surface_m > surface_p ? surface_m : surface_p) - (z_m > z_p ? z_m : z_p);
+}
+
+/// The arrays of one cell row and its neighbours that the maxima pass reads and writes.
+template <typename Real>
+struct MaximaRow {
+    const Real* depth_north;
+    const Real* depth;
+    const Real* depth_south;
+    const float* bed_north;
+    const float* bed;
+    const float* bed_south;
+    const Real* qx;       ///< x-faces of the row: face c is west of cell c
+    const Real* q_north;  ///< y-faces north of the row
+    const Real* q_south;  ///< y-faces south of the row
+    float* max_depth;
+    float* time_of_max;
+    float* max_speed;
+    float* max_depth_speed;
+};
+
+/// Maxima of the cells [first, last) of a row whose cells and north and south neighbours all
+/// have data, with first >= 1 and last <= cols - 1 (every face is an inner face): the same
+/// arithmetic as the general path of update_maxima, selected instead of branched, so that it
+/// vectorises. Returns the row's largest depth.
+template <typename Real>
+LAUTER_RUNOFF_CLONES double interior_row_maxima(const MaximaRow<Real>& a, std::size_t first,
+                                                std::size_t last, float time_s,
+                                                double velocity_depth_threshold_m,
+                                                double flow_depth_threshold_m) noexcept {
+    // Local restrict pointers: the stores may not alias the inputs (or the struct itself).
+    const Real* __restrict depth = a.depth;
+    const Real* __restrict depth_n = a.depth_north;
+    const Real* __restrict depth_s = a.depth_south;
+    const float* __restrict bed = a.bed;
+    const float* __restrict bed_n = a.bed_north;
+    const float* __restrict bed_s = a.bed_south;
+    const Real* __restrict qx = a.qx;
+    const Real* __restrict q_n = a.q_north;
+    const Real* __restrict q_s = a.q_south;
+    float* __restrict max_depth = a.max_depth;
+    float* __restrict time_of_max = a.time_of_max;
+    float* __restrict max_speed = a.max_speed;
+    float* __restrict max_depth_speed = a.max_depth_speed;
+    const auto velocity = [flow_depth_threshold_m](double q_face, double h_face) {
+        return h_face > flow_depth_threshold_m ? q_face / h_face : 0.0;
+    };
+    double depth_max = 0.0;
+#pragma omp simd reduction(max : depth_max)
+    for (std::size_t c = first; c < last; ++c) {
+        const double h = static_cast<double>(depth[c]);
+        depth_max = h > depth_max ? h : depth_max;
+        const auto h_f = static_cast<float>(h);
+        const bool deeper = h_f > max_depth[c];
+        time_of_max[c] = deeper ? time_s : time_of_max[c];
+        max_depth[c] = deeper ? h_f : max_depth[c];
+
+        const double z = static_cast<double>(bed[c]);
+        const double u_w = velocity(
+            static_cast<double>(qx[c]),
+            face_flow_depth(static_cast<double>(bed[c - 1]), static_cast<double>(depth[c - 1]),
+                            z, h));
+        const double u_e = velocity(
+            static_cast<double>(qx[c + 1]),
+            face_flow_depth(z, h, static_cast<double>(bed[c + 1]),
+                            static_cast<double>(depth[c + 1])));
+        const double v_n = velocity(
+            static_cast<double>(q_n[c]),
+            face_flow_depth(static_cast<double>(bed_n[c]), static_cast<double>(depth_n[c]), z,
+                            h));
+        const double v_s = velocity(
+            static_cast<double>(q_s[c]),
+            face_flow_depth(z, h, static_cast<double>(bed_s[c]),
+                            static_cast<double>(depth_s[c])));
+        const double u = 0.5 * (u_w + u_e);
+        const double v = 0.5 * (v_n + v_s);
+        const double speed = std::sqrt(u * u + v * v);
+        const bool moving = h > velocity_depth_threshold_m;
+        const auto speed_f = static_cast<float>(speed);
+        const auto product_f = static_cast<float>(h * speed);
+        max_speed[c] = moving && speed_f > max_speed[c] ? speed_f : max_speed[c];
+        max_depth_speed[c] =
+            moving && product_f > max_depth_speed[c] ? product_f : max_depth_speed[c];
+    }
+    return depth_max;
+}
+
 } // namespace
 
 std::string_view loss_model_name(LossModel model) noexcept {
@@ -339,52 +440,85 @@ void RunoffEvent<Real>::update_maxima() {
         return h_f > flow_threshold_m ? q_face / h_f : 0.0;
     };
 
+    // Rows whose cells and both neighbour rows all have data take the vectorised interior
+    // kernel for all but their first and last cell (identical arithmetic, see
+    // interior_row_maxima); other rows and cells take the general path.
+    const std::vector<std::uint8_t>& row_full = workspace_.row_has_all_data;
+    const bool uniform_gravity = !gravity.is_raster();
+    const auto interior_row = [&](std::size_t r) {
+        return uniform_gravity && cols >= 3 && r > 0 && r + 1 < rows && row_full[r - 1] != 0 &&
+               row_full[r] != 0 && row_full[r + 1] != 0;
+    };
+    const auto general_cell = [&](std::size_t r, std::size_t c, double& depth_max,
+                                  double& wave_max) {
+        if (!mask.has_data(r, c)) {
+            return;
+        }
+        const double h = static_cast<double>(depth(r, c));
+        depth_max = std::max(depth_max, h);
+        wave_max = std::max(wave_max, gravity.at(r, c) * h);
+        const std::size_t i = spec.index(r, c);
+        const auto h_f = static_cast<float>(h);
+        if (h_f > out.max_depth_m[i]) {
+            out.max_depth_m[i] = h_f;
+            out.time_of_max_depth_s[i] = time_f;
+        }
+        if (!(h > v_threshold_m)) {
+            return;
+        }
+        const double z = static_cast<double>(bed(r, c));
+        const bool west = c > 0 && mask.has_data(r, c - 1);
+        const bool east = c + 1 < cols && mask.has_data(r, c + 1);
+        const bool north = r > 0 && mask.has_data(r - 1, c);
+        const bool south = r + 1 < rows && mask.has_data(r + 1, c);
+        const double u_w =
+            face_velocity(static_cast<double>(q.x(r, c)), h, z, west, r, west ? c - 1 : c);
+        const double u_e = face_velocity(static_cast<double>(q.x(r, c + 1)), h, z, east, r,
+                                         east ? c + 1 : c);
+        const double v_n = face_velocity(static_cast<double>(q.y(r, c)), h, z, north,
+                                         north ? r - 1 : r, c);
+        const double v_s = face_velocity(static_cast<double>(q.y(r + 1, c)), h, z, south,
+                                         south ? r + 1 : r, c);
+        // sqrt rather than hypot: the components are far from overflow, and hypot costs
+        // several times more in this pass.
+        const double u = 0.5 * (u_w + u_e);
+        const double v = 0.5 * (v_n + v_s);
+        const double speed = std::sqrt(u * u + v * v);
+        const auto speed_f = static_cast<float>(speed);
+        const auto product_f = static_cast<float>(h * speed);
+        if (speed_f > out.max_velocity_m_per_s[i]) {
+            out.max_velocity_m_per_s[i] = speed_f;
+        }
+        if (product_f > out.max_depth_velocity_m2_per_s[i]) {
+            out.max_depth_velocity_m2_per_s[i] = product_f;
+        }
+    };
+
 #pragma omp parallel for schedule(static) if (threads)
     for (std::ptrdiff_t ri = 0; ri < row_count; ++ri) {
         const auto r = static_cast<std::size_t>(ri);
         double depth_max = 0.0;
         double wave_max = 0.0;
-        for (std::size_t c = 0; c < cols; ++c) {
-            if (!mask.has_data(r, c)) {
-                continue;
-            }
-            const double h = static_cast<double>(depth(r, c));
-            depth_max = std::max(depth_max, h);
-            wave_max = std::max(wave_max, gravity.at(r, c) * h);
-            const std::size_t i = spec.index(r, c);
-            const auto h_f = static_cast<float>(h);
-            if (h_f > out.max_depth_m[i]) {
-                out.max_depth_m[i] = h_f;
-                out.time_of_max_depth_s[i] = time_f;
-            }
-            if (!(h > v_threshold_m)) {
-                continue;
-            }
-            const double z = static_cast<double>(bed(r, c));
-            const bool west = c > 0 && mask.has_data(r, c - 1);
-            const bool east = c + 1 < cols && mask.has_data(r, c + 1);
-            const bool north = r > 0 && mask.has_data(r - 1, c);
-            const bool south = r + 1 < rows && mask.has_data(r + 1, c);
-            const double u_w = face_velocity(static_cast<double>(q.x(r, c)), h, z, west, r,
-                                             west ? c - 1 : c);
-            const double u_e = face_velocity(static_cast<double>(q.x(r, c + 1)), h, z, east, r,
-                                             east ? c + 1 : c);
-            const double v_n = face_velocity(static_cast<double>(q.y(r, c)), h, z, north,
-                                             north ? r - 1 : r, c);
-            const double v_s = face_velocity(static_cast<double>(q.y(r + 1, c)), h, z, south,
-                                             south ? r + 1 : r, c);
-            // sqrt rather than hypot: the components are far from overflow, and hypot costs
-            // several times more in this pass.
-            const double u = 0.5 * (u_w + u_e);
-            const double v = 0.5 * (v_n + v_s);
-            const double speed = std::sqrt(u * u + v * v);
-            const auto speed_f = static_cast<float>(speed);
-            const auto product_f = static_cast<float>(h * speed);
-            if (speed_f > out.max_velocity_m_per_s[i]) {
-                out.max_velocity_m_per_s[i] = speed_f;
-            }
-            if (product_f > out.max_depth_velocity_m2_per_s[i]) {
-                out.max_depth_velocity_m2_per_s[i] = product_f;
+        if (interior_row(r)) {
+            general_cell(r, 0, depth_max, wave_max);
+            general_cell(r, cols - 1, depth_max, wave_max);
+            const std::size_t row_start = spec.index(r, 0);
+            const MaximaRow<Real> arrays{
+                depth.data() + row_start - cols, depth.data() + row_start,
+                depth.data() + row_start + cols, &bed(r - 1, 0),
+                &bed(r, 0),                      &bed(r + 1, 0),
+                q.x_row(r).data(),               q.y_row(r).data(),
+                q.y_row(r + 1).data(),           out.max_depth_m.data() + row_start,
+                out.time_of_max_depth_s.data() + row_start,
+                out.max_velocity_m_per_s.data() + row_start,
+                out.max_depth_velocity_m2_per_s.data() + row_start};
+            const double interior_max = interior_row_maxima(arrays, 1, cols - 1, time_f,
+                                                            v_threshold_m, flow_threshold_m);
+            depth_max = std::max(depth_max, interior_max);
+            wave_max = std::max(wave_max, gravity.constant * interior_max);
+        } else {
+            for (std::size_t c = 0; c < cols; ++c) {
+                general_cell(r, c, depth_max, wave_max);
             }
         }
         row_max[row_max_count * r + row_depth] = depth_max;
