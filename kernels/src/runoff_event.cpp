@@ -81,8 +81,8 @@ struct MaximaRow {
     float* max_depth_speed;
 };
 
-/// Maxima of the cells [first, last) of a row whose cells and north and south neighbours all
-/// have data, with first >= 1 and last <= cols - 1 (every face is an inner face): the same
+/// Maxima of the cells [first, last) of a row whose four neighbours all have data, none on the
+/// grid edge (every face is an inner face): the same
 /// arithmetic as the general path of update_maxima, selected instead of branched, so that it
 /// vectorises. Returns the row's largest depth.
 template <typename Real>
@@ -261,6 +261,27 @@ RunoffEvent<Real>::RunoffEvent(RasterView<const float> bed_elevation_m, const Ce
         source_m_per_s_ = Raster<float>(spec, 0.0F);
     }
     row_max_.assign(row_max_count * spec.rows, 0.0);
+    run_offsets_.assign(spec.rows + 1, 0);
+    for (std::size_t r = 0; r < spec.rows; ++r) {
+        run_offsets_[r] = interior_runs_.size();
+        const auto interior = [&](std::size_t c) {
+            return r > 0 && r + 1 < spec.rows && c > 0 && c + 1 < spec.cols &&
+                   mask.has_data(r, c) && mask.has_data(r, c - 1) && mask.has_data(r, c + 1) &&
+                   mask.has_data(r - 1, c) && mask.has_data(r + 1, c);
+        };
+        for (std::size_t c = 0; c < spec.cols;) {
+            if (!interior(c)) {
+                ++c;
+                continue;
+            }
+            const std::size_t first = c;
+            while (c < spec.cols && interior(c)) {
+                ++c;
+            }
+            interior_runs_.emplace_back(first, c);
+        }
+    }
+    run_offsets_[spec.rows] = interior_runs_.size();
     results_.balance.reserve(
         static_cast<std::size_t>(std::ceil(params_.duration_s / params_.balance_interval_s)) + 2);
     cells_with_data_ = mask.count_with_data();
@@ -440,15 +461,10 @@ void RunoffEvent<Real>::update_maxima() {
         return h_f > flow_threshold_m ? q_face / h_f : 0.0;
     };
 
-    // Rows whose cells and both neighbour rows all have data take the vectorised interior
-    // kernel for all but their first and last cell (identical arithmetic, see
-    // interior_row_maxima); other rows and cells take the general path.
-    const std::vector<std::uint8_t>& row_full = workspace_.row_has_all_data;
+    // Runs of interior cells (all four neighbours with data) take the vectorised kernel
+    // (identical arithmetic, see interior_row_maxima) when gravity is uniform; all other cells
+    // take the general path.
     const bool uniform_gravity = !gravity.is_raster();
-    const auto interior_row = [&](std::size_t r) {
-        return uniform_gravity && cols >= 3 && r > 0 && r + 1 < rows && row_full[r - 1] != 0 &&
-               row_full[r] != 0 && row_full[r + 1] != 0;
-    };
     const auto general_cell = [&](std::size_t r, std::size_t c, double& depth_max,
                                   double& wave_max) {
         if (!mask.has_data(r, c)) {
@@ -499,25 +515,34 @@ void RunoffEvent<Real>::update_maxima() {
         const auto r = static_cast<std::size_t>(ri);
         double depth_max = 0.0;
         double wave_max = 0.0;
-        if (interior_row(r)) {
-            general_cell(r, 0, depth_max, wave_max);
-            general_cell(r, cols - 1, depth_max, wave_max);
-            const std::size_t row_start = spec.index(r, 0);
-            const MaximaRow<Real> arrays{
-                depth.data() + row_start - cols, depth.data() + row_start,
-                depth.data() + row_start + cols, &bed(r - 1, 0),
-                &bed(r, 0),                      &bed(r + 1, 0),
-                q.x_row(r).data(),               q.y_row(r).data(),
-                q.y_row(r + 1).data(),           out.max_depth_m.data() + row_start,
-                out.time_of_max_depth_s.data() + row_start,
-                out.max_velocity_m_per_s.data() + row_start,
-                out.max_depth_velocity_m2_per_s.data() + row_start};
-            const double interior_max = interior_row_maxima(arrays, 1, cols - 1, time_f,
-                                                            v_threshold_m, flow_threshold_m);
-            depth_max = std::max(depth_max, interior_max);
-            wave_max = std::max(wave_max, gravity.constant * interior_max);
-        } else {
+        if (!uniform_gravity) {
             for (std::size_t c = 0; c < cols; ++c) {
+                general_cell(r, c, depth_max, wave_max);
+            }
+        } else {
+            std::size_t c = 0;
+            for (std::size_t k = run_offsets_[r]; k < run_offsets_[r + 1]; ++k) {
+                const auto [first, last] = interior_runs_[k];
+                for (; c < first; ++c) {
+                    general_cell(r, c, depth_max, wave_max);
+                }
+                const std::size_t row_start = spec.index(r, 0);
+                const MaximaRow<Real> arrays{
+                    depth.data() + row_start - cols, depth.data() + row_start,
+                    depth.data() + row_start + cols, &bed(r - 1, 0),
+                    &bed(r, 0),                      &bed(r + 1, 0),
+                    q.x_row(r).data(),               q.y_row(r).data(),
+                    q.y_row(r + 1).data(),           out.max_depth_m.data() + row_start,
+                    out.time_of_max_depth_s.data() + row_start,
+                    out.max_velocity_m_per_s.data() + row_start,
+                    out.max_depth_velocity_m2_per_s.data() + row_start};
+                const double run_max = interior_row_maxima(arrays, first, last, time_f,
+                                                           v_threshold_m, flow_threshold_m);
+                depth_max = std::max(depth_max, run_max);
+                wave_max = std::max(wave_max, gravity.constant * run_max);
+                c = last;
+            }
+            for (; c < cols; ++c) {
                 general_cell(r, c, depth_max, wave_max);
             }
         }

@@ -226,6 +226,11 @@ private:
     Raster<float> source_m_per_s_;
     RunoffEventResults results_;
     std::vector<double> row_max_;      ///< per-row maxima of the maxima pass
+    /// Runs [first, last) of cells whose four neighbours all have data (no grid edge), by row:
+    /// row r owns interior_runs_[run_offsets_[r] .. run_offsets_[r + 1]); the maxima pass
+    /// vectorises over them.
+    std::vector<std::pair<std::size_t, std::size_t>> interior_runs_;
+    std::vector<std::size_t> run_offsets_;
     std::size_t cells_with_data_ = 0;
     std::uint64_t sample_index_ = 0;   ///< samples k * balance_interval_s taken so far
     double time_s_ = 0.0;
