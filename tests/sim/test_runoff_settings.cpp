@@ -89,7 +89,7 @@ TEST_CASE("models.runoff defaults: off, 1h_40mm, 1 h drainage, Green-Ampt, cited
     CHECK(r.manning_n[land_cover_index(LandCover::road)] == 0.02);
     CHECK(r.manning_n[land_cover_index(LandCover::open_land)] == 0.05);
     CHECK(r.sewer_capacity_mm_per_h == 0.0);
-    CHECK(r.buildings == BuildingMode::obstacle);
+    CHECK(r.buildings == BuildingMode::roof);
     CHECK(r.cfl == 0.5); // the kernel default, a margin below the 2D stability bound 0.707
     CHECK(r.dt_max_s == 10.0);
     CHECK(r.time_step_rule == lauter::kernels::shallow::TimeStepRule::depth_and_velocity);

@@ -98,7 +98,11 @@ struct RunoffModelSettings {
     double sewer_capacity_mm_per_h = 0.0;
     /// Manning's n (s m^-1/3) per class; see runoff_settings.cpp for each value's source.
     PerClass manning_n{};
-    BuildingMode buildings = BuildingMode::obstacle;
+    /// roof: obstacles whose roof rain reaches the ground next to the building, as gutters and
+    /// downpipes put it there. Rain left on a block raised by obstacle_height_m would instead pour
+    /// off a 10 m wall, and those waterfalls' face velocities, not the flood, would set the
+    /// time step (Kaiserslautern 5 m, first 10 min: 1,502 steps with obstacle, 626 with roof).
+    BuildingMode buildings = BuildingMode::roof;
     /// Height added to building cells in the hydraulic terrain (m): far above any flood depth.
     double obstacle_height_m = 10.0;
     /// Solver options: the defaults of kernels::shallow::LocalInertialParams, taken from there so
