@@ -96,6 +96,56 @@ ModeSplit make_split(std::size_t n) {
     return s;
 }
 
+/// Trip-weighted city-wide shares of the logit over v0 + asc, per-row partials added in row
+/// order. Pairs without any mode are skipped (the full split of calibrate_asc reports them).
+ModeArray shares_with_asc(const std::vector<double>& v0, const ModeArray& asc,
+                          std::span<const double> trips, std::size_t n) {
+    std::vector<ModeArray> row_trips(n);
+    const auto nrows = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t si = 0; si < nrows; ++si) {
+        const auto i = static_cast<std::size_t>(si);
+        ModeArray acc{};
+        for (std::size_t j = 0; j < n; ++j) {
+            const std::size_t od = i * n + j;
+            const double t = trips[od];
+            if (!(t > 0.0)) {
+                continue;
+            }
+            ModeArray u{};
+            double vmax = neg_inf;
+            for (std::size_t k = 0; k < mode_count; ++k) {
+                u[k] = v0[od * mode_count + k] + asc[k];
+                vmax = std::max(vmax, u[k]);
+            }
+            if (vmax == neg_inf || std::isnan(vmax)) {
+                continue;
+            }
+            double sum = 0.0;
+            for (std::size_t k = 0; k < mode_count; ++k) {
+                u[k] = u[k] == neg_inf ? 0.0 : std::exp(u[k] - vmax);
+                sum += u[k];
+            }
+            for (std::size_t k = 0; k < mode_count; ++k) {
+                acc[k] += t * (u[k] / sum);
+            }
+        }
+        row_trips[i] = acc;
+    }
+    ModeArray total{};
+    double all = 0.0;
+    for (const ModeArray& r : row_trips) {
+        for (std::size_t k = 0; k < mode_count; ++k) {
+            total[k] += r[k];
+            all += r[k];
+        }
+    }
+    for (double& s : total) {
+        s = all > 0.0 ? s / all : std::numeric_limits<double>::quiet_NaN();
+    }
+    return total;
+}
+
 [[noreturn]] void throw_no_mode(std::size_t i, std::size_t j) {
     throw std::invalid_argument("mode choice: OD pair " + std::to_string(i) + " -> " +
                                 std::to_string(j) + " has trips but no mode is offered");
@@ -272,27 +322,28 @@ CalibrationResult calibrate_asc(const ModeSkims& skims, ModeChoiceParams params,
     if (!(calibration.tolerance > 0.0) || calibration.max_iterations < 1) {
         throw std::invalid_argument("calibrate_asc: tolerance must be > 0, iterations >= 1");
     }
+    // The iterations only need the city-wide shares: utilities without ASCs are computed once,
+    // and each iteration adds the ASCs and sums the shares (no per-pair outputs). The result
+    // is then split once in full with mode_utilities at the final ASCs, so that it equals what
+    // a caller gets from mode_utilities + split_by_logit with CalibrationResult::asc.
+    const std::size_t n = skims.zone_count;
+    require_size(trips, n * n, "calibrate_asc: trips", false);
+    ModeChoiceParams no_asc = params;
+    no_asc.asc = {};
+    const std::vector<double> v0 = mode_utilities(skims, no_asc);
     CalibrationResult result;
-    for (int it = 0;; ++it) {
-        const std::vector<double> v = mode_utilities(skims, params);
-        result.split = split_by_logit(v, trips, skims.zone_count, distance_km);
-        result.asc = params.asc;
-        result.iterations = it;
+    int it = 0;
+    for (;; ++it) {
+        const ModeArray model = shares_with_asc(v0, params.asc, trips, n);
         double err = 0.0;
         for (std::size_t k = 0; k < mode_count; ++k) {
-            err = std::max(err, std::abs(result.split.city_shares[k] - target_shares[k]));
+            err = std::max(err, std::abs(model[k] - target_shares[k]));
         }
-        result.max_abs_error = err;
-        if (err <= calibration.tolerance) {
-            result.converged = true;
-            return result;
-        }
-        if (it >= calibration.max_iterations) {
-            return result;
+        if (err <= calibration.tolerance || it >= calibration.max_iterations) {
+            break;
         }
         for (std::size_t k = 0; k < mode_count; ++k) {
-            const double model = result.split.city_shares[k];
-            if (target_shares[k] > 0.0 && !(model > 0.0)) {
+            if (target_shares[k] > 0.0 && !(model[k] > 0.0)) {
                 throw std::invalid_argument("calibrate_asc: mode " +
                                             std::string(mode_name(static_cast<Mode>(k))) +
                                             " has a target share but is offered on no pair");
@@ -300,7 +351,7 @@ CalibrationResult calibrate_asc(const ModeSkims& skims, ModeChoiceParams params,
             if (target_shares[k] == 0.0) {
                 params.asc[k] = neg_inf;
             } else {
-                params.asc[k] += std::log(target_shares[k] / model);
+                params.asc[k] += std::log(target_shares[k] / model[k]);
             }
         }
         // Hold ASC_walk at 0: only differences of utilities matter.
@@ -309,6 +360,16 @@ CalibrationResult calibrate_asc(const ModeSkims& skims, ModeChoiceParams params,
             a -= ref;
         }
     }
+    result.split = split_by_logit(mode_utilities(skims, params), trips, n, distance_km);
+    result.asc = params.asc;
+    result.iterations = it;
+    result.max_abs_error = 0.0;
+    for (std::size_t k = 0; k < mode_count; ++k) {
+        result.max_abs_error = std::max(
+            result.max_abs_error, std::abs(result.split.city_shares[k] - target_shares[k]));
+    }
+    result.converged = result.max_abs_error <= calibration.tolerance;
+    return result;
 }
 
 std::vector<double> utility_change(std::span<const double> baseline_utilities,

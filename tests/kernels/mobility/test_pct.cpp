@@ -48,7 +48,8 @@ TEST_CASE("PCT 2020 Kaiserslautern-style table", "[mobility_demand][pct]") {
 TEST_CASE("PCT uptake properties and matrix form", "[mobility_demand][pct]") {
     // Beyond a few km uptake falls with distance, and with gradient at any distance.
     for (double d = 3.0; d < 30.0; d += 1.0) {
-        CHECK(pct_uptake(pct_godutch_2020(), d + 1.0, 1.0) < pct_uptake(pct_godutch_2020(), d, 1.0));
+        CHECK(pct_uptake(pct_godutch_2020(), d + 1.0, 1.0) <
+              pct_uptake(pct_godutch_2020(), d, 1.0));
     }
     for (double g = 0.0; g < 8.0; g += 0.5) {
         CHECK(pct_uptake(pct_ebike_2020(), 5.0, g + 0.5) < pct_uptake(pct_ebike_2020(), 5.0, g));
