@@ -232,7 +232,8 @@ TEST_CASE("Hyman calibration reaches the target mean trip cost", "[mobility_dema
 
 TEST_CASE("Gravity distribution is independent of the thread count",
           "[mobility_demand][demand]") {
-    const std::size_t n = 150;
+    // 1024 zones: 2^20 pairs, the size from which the balancing runs on several threads.
+    const std::size_t n = 1024;
     const RandomCity city = random_city(n, 99);
     DeterrenceParams p;
     p.beta_per_cost = 0.5;

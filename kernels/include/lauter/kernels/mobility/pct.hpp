@@ -18,8 +18,8 @@
 /// Hilliness is the route-average gradient (climb and descent over length, direction-symmetric,
 /// mobility.md 1.3), best distance-weighted.
 /// Range: the d^2 term makes p rise again beyond about 31 km (Go Dutch 2020 at g = 1 %: minimum
-/// 0.0138 near 31 km, 0.027 at 40 km; computed). The PCT applies the models to flows of at most
-/// 30 km; callers should do the same rather than read the rise as potential.
+/// 0.0138 near 31 km, 0.027 at 40 km; computed). That rise is an artefact of the fit, not
+/// potential: callers should restrict the functions to city-scale trips (well under 30 km).
 
 #include <cstddef>
 #include <span>
