@@ -16,7 +16,8 @@ constexpr std::size_t column_block = 32;
 /// Below this many OD pairs the passes run on one thread. A pass over 300 x 300 pairs takes
 /// about 0.1 ms; on a loaded machine the barrier of an OpenMP region can wait a whole time slice
 /// for a descheduled thread, and 16 Furness iterations x 3 regions made a 300-zone balancing
-/// ten times slower (measured: 1 s instead of 0.1 s at load 8 on 2 cores).
+/// 10 to 100 times slower (measured: 1008 ms and 93 ms wall in two runs, against 9-10 ms on one
+/// thread, at load 8 on 2 cores).
 constexpr std::size_t min_pairs_for_threads = std::size_t{1} << 20;
 
 void require_size(std::size_t actual, std::size_t expected, const char* what) {
