@@ -19,11 +19,13 @@
 /// The same classes are the flood hazard curves of the Australian Institute for Disaster
 /// Resilience, Guideline 7-3 "Flood Hazard" (AIDR 2017).
 ///
-/// Source check: the six class descriptions were confirmed against a published map legend of
-/// these classes; the numeric limits are those of the ARR 2019 / AIDR 2017 table as known to the
-/// author and could NOT be confirmed against the text of ARR, AIDR 7-3 or Smith et al. (2014)
-/// with the reference material available here. They are kept in HazardThresholds so that a
-/// reviewer can check and correct them in one place.
+/// Source check: the numeric limits agree, class by class, with an independent public encoding
+/// of the same curves: Geoscience Australia's `compute_flood_hazard_categories.R` (repository
+/// GeoscienceAustralia/ptha, NSW tsunami inundation work), which implements Figure 1 of the NSW
+/// "Flood risk management guideline FB03" (2023): D x V breaks 0.3 / 0.6 / 0.6 / 1.0 / 4.0,
+/// depth breaks 0.3 / 0.5 / 1.2 / 2.0 / 4.0 m, speed breaks 2.0 / 4.0 m/s. The texts of ARR,
+/// AIDR 7-3 and Smith et al. (2014) themselves were not available here. The limits live in
+/// HazardThresholds so that they can be changed in one place.
 ///
 /// Use on event maxima. Classifying the maximum depth, maximum speed and maximum D x V of an
 /// event (each possibly from a different time) is at least as severe as the worst class over
