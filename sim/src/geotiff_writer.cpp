@@ -178,6 +178,9 @@ void write_any(const fs::path& destination, const kernels::Raster<T>& raster,
     const std::string block = std::to_string(options.block_size_px);
     CPLStringList create_options;
     create_options.SetNameValue("COMPRESS", options.compression.c_str());
+    if (options.compression == "DEFLATE") {
+        create_options.SetNameValue("LEVEL", std::to_string(options.deflate_level).c_str());
+    }
     // Block compression dominates the time of writing a large raster; GDAL compresses blocks in
     // parallel when asked (the bytes written do not depend on the thread count).
     create_options.SetNameValue("NUM_THREADS", "ALL_CPUS");
@@ -186,6 +189,9 @@ void write_any(const fs::path& destination, const kernels::Raster<T>& raster,
         create_options.SetNameValue("PREDICTOR", "YES");
         // Averages keep overviews of continuous fields unbiased; classes must not be averaged.
         create_options.SetNameValue("RESAMPLING", is_float ? "AVERAGE" : "NEAREST");
+        if (!options.overviews) {
+            create_options.SetNameValue("OVERVIEWS", "NONE");
+        }
     } else {
         create_options.SetNameValue("TILED", "YES");
         create_options.SetNameValue("BLOCKXSIZE", block.c_str());

@@ -10,11 +10,15 @@ void add_common_options(CLI::App& cmd, CommonToolOptions& common) {
     cmd.add_flag("--uncompressed", common.uncompressed,
                  "write a plain tiled, uncompressed GeoTIFF (fastest to write, largest) instead of "
                  "a compressed Cloud-Optimized GeoTIFF");
+    cmd.add_flag("--overviews", common.overviews,
+                 "add reduced-resolution overviews to the Cloud-Optimized GeoTIFF (faster display "
+                 "of large rasters in QGIS; slower to write)");
     add_threads_option(cmd, common.threads);
 }
 
 GeoTiffOptions output_options(const CommonToolOptions& common) {
     GeoTiffOptions options;
+    options.overviews = common.overviews;
     if (common.uncompressed) {
         options.cloud_optimized = false;
         options.compression = "NONE";

@@ -86,7 +86,8 @@ TEST_CASE("Float COG round trip: values, NaN no-data, geotransform, CRS, metadat
     }
 }
 
-TEST_CASE("COG of a larger raster has overviews; plain GeoTIFF is tiled without COG layout",
+TEST_CASE("COG of a larger raster has overviews unless switched off; plain GeoTIFF is tiled "
+          "without COG layout",
           "[io][geotiff]") {
     TempDir dir;
     const kernels::GridSpec g = test_grid(700, 600);
@@ -102,6 +103,21 @@ TEST_CASE("COG of a larger raster has overviews; plain GeoTIFF is tiled without 
         d->GetRasterBand(1)->GetBlockSize(&bx, &by);
         CHECK(bx == 512);
         CHECK(by == 512);
+    }
+    sim::GeoTiffOptions bare;
+    bare.overviews = false; // what `lauter tool` writes unless --overviews is given
+    sim::write_geotiff(dir / "cog_bare.tif", r, m, bare);
+    {
+        const auto d = open_raster(dir / "cog_bare.tif");
+        REQUIRE(d != nullptr);
+        CHECK(d->GetRasterBand(1)->GetOverviewCount() == 0);
+        const char* layout = d->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE");
+        REQUIRE(layout != nullptr);
+        CHECK(std::string(layout) == "COG");
+        float corner = 0.0F;
+        REQUIRE(d->GetRasterBand(1)->RasterIO(GF_Read, 599, 699, 1, 1, &corner, 1, 1,
+                                              GDT_Float32, 0, 0, nullptr) == CE_None);
+        CHECK(corner == 250.0F);
     }
     sim::GeoTiffOptions plain;
     plain.cloud_optimized = false;

@@ -17,12 +17,14 @@ struct CommonToolOptions {
     std::string input_crs;     ///< CRS assumed for inputs that have none
     int threads = 0;           ///< 0 = OpenMP's default (all cores)
     bool uncompressed = false; ///< plain tiled GeoTIFF without compression instead of a COG
+    bool overviews = false;    ///< add overviews to the COG (slower; for display of large rasters)
 };
 
-/// Declares --input-crs, --uncompressed and --threads on a tool subcommand.
+/// Declares --input-crs, --uncompressed, --overviews and --threads on a tool subcommand.
 void add_common_options(CLI::App& cmd, CommonToolOptions& common);
 
-/// Output format of every tool: a compressed COG, or with --uncompressed a plain tiled GeoTIFF.
+/// Output format of every tool: a compressed COG (overviews with --overviews), or with
+/// --uncompressed a plain tiled GeoTIFF.
 GeoTiffOptions output_options(const CommonToolOptions& common);
 
 /// The CRS to assume for inputs without one (--input-crs), if given.
