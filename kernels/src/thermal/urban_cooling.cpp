@@ -7,6 +7,37 @@
 
 namespace lauter::kernels::thermal {
 
+void compute_evapotranspiration_index(RasterView<const float> crop_coefficient,
+                                      RasterView<const float> reference_et_mm,
+                                      const CellMask& mask, RasterView<float> eti) {
+    const GridSpec& g = mask.spec();
+    require_same_shape(g, crop_coefficient.spec(), "compute_evapotranspiration_index (K_c)");
+    require_same_shape(g, reference_et_mm.spec(), "compute_evapotranspiration_index (ET0)");
+    require_same_shape(g, eti.spec(), "compute_evapotranspiration_index (output)");
+    const std::size_t rows = g.rows;
+    const std::size_t cols = g.cols;
+    float et_max = 0.0F;
+#pragma omp parallel for schedule(static) reduction(max : et_max)
+    for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            if (mask.has_data(r, c) && reference_et_mm(r, c) > et_max) {
+                et_max = reference_et_mm(r, c);
+            }
+        }
+    }
+    const double scale = et_max > 0.0F ? 1.0 / static_cast<double>(et_max) : 0.0;
+#pragma omp parallel for schedule(static)
+    for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t c = 0; c < cols; ++c) {
+            eti(r, c) = mask.has_data(r, c)
+                            ? static_cast<float>(static_cast<double>(crop_coefficient(r, c)) *
+                                                 static_cast<double>(reference_et_mm(r, c)) *
+                                                 scale)
+                            : no_data_value<float>;
+        }
+    }
+}
+
 double cooling_capacity(double shade, double albedo, double eti,
                         const CoolingCapacityWeights& w) {
     const double sum = w.shade + w.albedo + w.evapotranspiration;

@@ -46,6 +46,24 @@ TEST_CASE("urban cooling: the InVEST cooling-capacity hand calculation", "[therm
     CHECK(cooling_capacity(0.5, 0.2, 0.6, {1.2, 0.4, 0.4}) == Approx(0.46).margin(1e-12));
 }
 
+TEST_CASE("urban cooling: evapotranspiration index", "[thermal][cooling]") {
+    // ETI = K_c ET0 / ET_max (InVEST): ET_max 5 mm among the active cells.
+    const GridSpec g = grid(1, 3, 10.0);
+    Raster<float> kc(g, 1.0F);
+    kc[1] = 0.5F;
+    Raster<float> et0(g);
+    et0[0] = 5.0F;
+    et0[1] = 4.0F;
+    et0[2] = 9.0F; // no data: not the maximum
+    CellMask mask(g);
+    mask.set(2, CellStatus::no_data);
+    Raster<float> eti(g);
+    compute_evapotranspiration_index(kc.view(), et0.view(), mask, eti.view());
+    CHECK(eti[0] == Approx(1.0));
+    CHECK(eti[1] == Approx(0.4));
+    CHECK(std::isnan(eti[2]));
+}
+
 TEST_CASE("urban cooling: a single park cools less with distance", "[thermal][cooling]") {
     // 10 m cells, d_cool 50 m: a park over columns 0..29 (12 ha, CC 0.9) next to sealed ground
     // (CC 0.1). The 2 ha threshold is lowered to 0.05 ha so that cells up to 4 columns east of

@@ -32,6 +32,12 @@ struct CoolingCapacityWeights {
     double evapotranspiration = 0.2;
 };
 
+/// ETI = K_c · ET₀ / ET_max per active cell (NaN elsewhere), ET_max the largest ET₀ of the
+/// active cells (InVEST). All zero when ET_max is not positive. OpenMP over rows.
+void compute_evapotranspiration_index(RasterView<const float> crop_coefficient,
+                                      RasterView<const float> reference_et_mm,
+                                      const CellMask& mask, RasterView<float> eti);
+
 /// CC of one cell (inputs clamped to 0..1). Throws std::invalid_argument if a weight is
 /// negative or all are zero.
 [[nodiscard]] double cooling_capacity(double shade, double albedo, double eti,
