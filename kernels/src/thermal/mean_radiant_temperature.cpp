@@ -122,8 +122,8 @@ double ground_wave_phase(double hour, double sunrise_hour, double max_hour) noex
     if (!(hour > sunrise_hour) || !(max_hour > sunrise_hour)) {
         return 0.0;
     }
-    const double x = std::min(1.0, (hour - sunrise_hour) / (max_hour - sunrise_hour));
-    return std::sin(0.5 * std::numbers::pi * x);
+    const double x = (hour - sunrise_hour) / (max_hour - sunrise_hour);
+    return std::max(0.0, std::sin(0.5 * std::numbers::pi * x));
 }
 
 double mean_radiant_temperature_c(const TmrtCell& cell, const RadiationMoment& moment,

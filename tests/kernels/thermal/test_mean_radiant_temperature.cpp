@@ -71,6 +71,15 @@ TEST_CASE("tmrt: clear-sky shortwave", "[thermal][tmrt]") {
     CHECK(sky_emissivity_prata(20.0, 50.0) == Approx(0.788).margin(0.002));
 }
 
+TEST_CASE("tmrt: the SOLWEIG ground wave phase", "[thermal][tmrt]") {
+    // sin(π/2 (t - 5)/(15 - 5)): 0 at sunrise, sin 45° at 10 h, 1 at 15 h, sin 112.5° at 17.5 h.
+    CHECK(ground_wave_phase(4.0, 5.0) == 0.0);
+    CHECK(ground_wave_phase(10.0, 5.0) == Approx(std::sqrt(0.5)));
+    CHECK(ground_wave_phase(15.0, 5.0) == Approx(1.0));
+    CHECK(ground_wave_phase(17.5, 5.0) == Approx(std::sin(0.625 * M_PI)));
+    CHECK(ground_wave_phase(30.0, 5.0) == 0.0); // past the half wave: no negative offset
+}
+
 TEST_CASE("tmrt: a hand-computed open-field cell", "[thermal][tmrt]") {
     // SVF 1, sunlit grass, T_a 30 °C, ε_sky 0.8, h 30°, I 600, D 100, no ground wave.
     // K_down = 600·0.5 + 100 = 400; K_up = 0.16·400 = 64; K_side = 0.5·100 + 0.5·64 = 82;

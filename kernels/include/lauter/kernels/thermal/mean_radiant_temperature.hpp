@@ -33,6 +33,9 @@
 ///   G = 1098 cos z exp(-0.057/cos z), diffuse D = max(0, G - I sin h). (Both clear-sky models
 ///   as compared in Reno, Hansen & Stein 2012, Sandia report SAND2012-2389.)
 ///
+/// Building cells are treated as ground of the building class (a roof-level person); callers
+/// that map pedestrian conditions leave them out of the mask.
+///
 /// Simplifications against SOLWEIG: no anisotropic sky, no per-direction wall and ground view
 /// factors (the four lateral directions are equal), no thermal inertia (TsWaveDelay), no
 /// clearness correction of the ground wave, a fixed sunlit wall share, wall temperature from
@@ -87,7 +90,9 @@ struct RadiationMoment {
     double air_temperature_c = 32.0;
     double relative_humidity_pct = 40.0;
     double sun_elevation_deg = 45.0;
-    double max_sun_elevation_deg = 62.0;    ///< of the day (ground wave amplitude)
+    /// Highest sun elevation of the day (ground wave amplitude); 62°: mid-July at 49.4° N
+    /// (90° - latitude + declination 21.5°).
+    double max_sun_elevation_deg = 62.0;
     double ground_wave_phase = 1.0;         ///< sin(π/2 (t - t_rise)/(t_max - t_rise)), 0..1
     double direct_normal_w_m2 = 0.0;        ///< I
     double diffuse_horizontal_w_m2 = 0.0;   ///< D
@@ -109,8 +114,10 @@ struct ClearSkyShortwave {
 [[nodiscard]] double sky_emissivity_prata(double air_temperature_c,
                                           double relative_humidity_pct) noexcept;
 
-/// Phase factor of the SOLWEIG ground wave at local solar hour `hour` (0 before sunrise, 1 at
-/// t_max = 15 h for sealed surfaces; after t_max the wave is held at 1 until sunset).
+/// Phase factor of the SOLWEIG ground wave at hour `hour` (same clock as the other two):
+/// max(0, sin(π/2 (t - t_rise)/(t_max - t_rise))), 0 before sunrise, 1 at t_max (15 h for
+/// sealed surfaces in SOLWEIG), falling again afterwards (Lindberg et al. 2008; the negative part
+/// is cut as SOLWEIG does).
 [[nodiscard]] double ground_wave_phase(double hour, double sunrise_hour,
                                        double max_hour = 15.0) noexcept;
 
