@@ -73,7 +73,8 @@ struct SurfaceTable {
         {0.05, 0.98, 0.00, 0.00},  // water
         {0.16, 0.94, 0.21, -3.38}, // agriculture: grass
     }};
-    SurfaceProperties walls{0.20, 0.90, 0.37, -3.41}; ///< SOLWEIG wall defaults
+    /// SOLWEIG wall row (one copy of the table gives k = 0.58 for walls; we keep 0.37).
+    SurfaceProperties walls{0.20, 0.90, 0.37, -3.41};
 };
 
 /// The person (SOLWEIG standing defaults, physics.md C2).
