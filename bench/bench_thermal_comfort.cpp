@@ -5,6 +5,7 @@
 // Two input cases: the hot-day case (T_mrt a raster; T_a, RH and wind single values, so the
 // saturation vapour pressure is computed once) and all four inputs as rasters (e_s per cell).
 #include <lauter/kernels/thermal/mean_radiant_temperature.hpp>
+#include <lauter/kernels/thermal/urban_cooling.hpp>
 #include <lauter/kernels/thermal/utci.hpp>
 
 #include "bench_fixtures.hpp"
@@ -113,8 +114,48 @@ void BM_tmrt(benchmark::State& state) {
     set_cells_per_second(state, g.cell_count());
 }
 
+/// InVEST park cooling at 5 m with d_cool 100 m (kernel radius 100 cells): a 1 km² park in the
+/// middle of an n x n grid; cells/s over the whole grid (only cells with >= 2 ha of green within
+/// d_cool are convolved; their count is reported as `convolved`).
+void BM_heat_mitigation(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const GridSpec g = lauter::bench::square_grid(n, 5.0);
+    Raster<float> cc(g, 0.1F);
+    Raster<std::uint8_t> green(g, 0);
+    for (std::size_t r = n / 4; r < n / 4 + 200 && r < n; ++r) {
+        for (std::size_t c = n / 4; c < n / 4 + 200 && c < n; ++c) {
+            green(r, c) = 1;
+            cc(r, c) = 0.8F;
+        }
+    }
+    const CellMask mask(g);
+    Raster<float> ga(g);
+    Raster<float> hm(g);
+    ParkCoolingWorkspace ws;
+    const ParkCoolingParams p;
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(static_cast<int>(state.range(1)));
+    compute_heat_mitigation(cc.view(), green.view(), mask, p, ga.view(), hm.view(), ws);
+    for (auto _ : state) {
+        compute_heat_mitigation(cc.view(), green.view(), mask, p, ga.view(), hm.view(), ws);
+        benchmark::DoNotOptimize(hm.data());
+        benchmark::ClobberMemory();
+    }
+    omp_set_num_threads(saved);
+    std::size_t convolved = 0;
+    for (std::size_t i = 0; i < ga.size(); ++i) {
+        convolved += ga[i] >= 2.0e4F ? 1U : 0U;
+    }
+    state.counters["convolved"] = static_cast<double>(convolved);
+    set_cells_per_second(state, g.cell_count());
+}
+
 } // namespace
 
+BENCHMARK(BM_heat_mitigation)
+    ->ArgsProduct({{600}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_utci_hot_day)
     ->ArgsProduct({{1000, 2048}, {1, 2}})
     ->Unit(benchmark::kMillisecond)

@@ -93,13 +93,19 @@ void compute_heat_mitigation(RasterView<const float> cc, RasterView<const std::u
         return mask.has_data(r, c) && green(r, c) != 0;
     };
 
-    // Row prefix counts of green cells: prefix[r * (cols + 1) + c] = green cells in [0, c).
+    // Row prefix counts of green cells: prefix[r * (cols + 1) + c] = green cells in [0, c); and
+    // the convolution source g_j CC_j (0 off green and on no-data), so that the inner loop of the
+    // park convolution is a plain dot product.
     ws.green_prefix.assign(rows * (cols + 1), 0U);
+    ws.source.assign(rows * cols, 0.0F);
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < rows; ++r) {
         std::uint32_t* p = ws.green_prefix.data() + r * (cols + 1);
+        float* src = ws.source.data() + r * cols;
         for (std::size_t c = 0; c < cols; ++c) {
-            p[c + 1] = p[c] + (is_green(r, c) ? 1U : 0U);
+            const bool g_on = is_green(r, c);
+            p[c + 1] = p[c] + (g_on ? 1U : 0U);
+            src[c] = g_on ? cc(r, c) : 0.0F;
         }
     }
     // Half widths of the d_cool disk per row offset (cells whose centres lie within d_cool).
@@ -125,10 +131,14 @@ void compute_heat_mitigation(RasterView<const float> cc, RasterView<const std::u
             }
         }
     }
+    // Half width of the kernel's disk per row offset: the loops skip the zero corners.
+    std::vector<std::ptrdiff_t> kernel_half_width(static_cast<std::size_t>(kr) + 1, 0);
     for (std::ptrdiff_t dy = -kr; dy <= kr; ++dy) {
         for (std::ptrdiff_t dx = -kr; dx <= kr; ++dx) {
             const double d = cell_m * std::sqrt(static_cast<double>(dx * dx + dy * dy));
             if (d <= params.kernel_cutoff * params.cooling_distance_m) {
+                auto& hw = kernel_half_width[static_cast<std::size_t>(std::abs(dy))];
+                hw = std::max(hw, std::abs(dx));
                 const std::size_t k =
                     static_cast<std::size_t>(dy + kr) * kw + static_cast<std::size_t>(dx + kr);
                 ws.kernel[k] =
@@ -166,25 +176,31 @@ void compute_heat_mitigation(RasterView<const float> cc, RasterView<const std::u
             const double own = static_cast<double>(cc(ur, uc));
             double value = own;
             if (area >= params.min_green_area_m2) {
-                // Direct convolution; the summation order (row by row, west to east) is fixed,
-                // so the result does not depend on the thread count.
+                // Direct convolution, one dot product per kernel row (float within a row, the
+                // rows summed in double). The summation order depends only on the cell, so the
+                // result does not depend on the thread count.
                 double park = 0.0;
                 for (std::ptrdiff_t dy = -kr; dy <= kr; ++dy) {
                     const std::ptrdiff_t rr = r + dy;
                     if (rr < 0 || rr >= n_rows) {
                         continue;
                     }
-                    const float* krow = ws.kernel.data() + static_cast<std::size_t>(dy + kr) * kw;
-                    const std::ptrdiff_t c0 = std::max<std::ptrdiff_t>(0, c - kr);
-                    const std::ptrdiff_t c1 = std::min<std::ptrdiff_t>(n_cols - 1, c + kr);
-                    for (std::ptrdiff_t cc_col = c0; cc_col <= c1; ++cc_col) {
-                        const auto sr = static_cast<std::size_t>(rr);
-                        const auto sc = static_cast<std::size_t>(cc_col);
-                        if (is_green(sr, sc)) {
-                            park += static_cast<double>(krow[cc_col - c + kr]) *
-                                    static_cast<double>(cc(sr, sc));
-                        }
+                    const std::ptrdiff_t hw =
+                        kernel_half_width[static_cast<std::size_t>(std::abs(dy))];
+                    const std::ptrdiff_t c0 = std::max<std::ptrdiff_t>(0, c - hw);
+                    const std::ptrdiff_t c1 = std::min<std::ptrdiff_t>(n_cols - 1, c + hw);
+                    const float* krow = ws.kernel.data() +
+                                        static_cast<std::size_t>(dy + kr) * kw +
+                                        static_cast<std::size_t>(c0 - c + kr);
+                    const float* src = ws.source.data() + static_cast<std::size_t>(rr) * cols +
+                                       static_cast<std::size_t>(c0);
+                    const auto n = static_cast<std::size_t>(c1 - c0 + 1);
+                    float row_sum = 0.0F;
+#pragma omp simd reduction(+ : row_sum)
+                    for (std::size_t k = 0; k < n; ++k) {
+                        row_sum += krow[k] * src[k];
                     }
+                    park += static_cast<double>(row_sum);
                 }
                 value = std::max(own, park);
             }

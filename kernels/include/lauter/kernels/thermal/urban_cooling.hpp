@@ -60,6 +60,7 @@ struct ParkCoolingParams {
 struct ParkCoolingWorkspace {
     std::vector<std::uint32_t> green_prefix; ///< per row: prefix counts of green cells
     std::vector<float> kernel;                ///< normalised exponential-decay weights
+    std::vector<float> source;                ///< g_j CC_j per cell
 };
 
 /// Green area (m²) within d_cool and the heat mitigation index of every active cell (NaN
