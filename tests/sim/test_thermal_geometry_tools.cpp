@@ -21,18 +21,23 @@ namespace {
 std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
 
 /// 40 x 40 cells of 2 m in EPSG:25832 (about 49.45 N, 7.77 E), flat at 240 m with a 20 m
-/// block on rows 16-23, columns 16-23; `crs` empty writes a file without CRS.
-fs::path write_block_dsm(const TempDir& dir, const std::string& name, const std::string& crs) {
+/// block on rows 16-23, columns 16-23; `crs` empty writes a file without CRS. With `trees`:
+/// instead a tree-height raster, 0 except one 12 m tree at row 30, column 30; `x0` shifts it.
+fs::path write_block_dsm(const TempDir& dir, const std::string& name, const std::string& crs,
+                         bool trees = false, double x0 = 410000.0) {
     TestRaster r;
     r.cols = 40;
     r.rows = 40;
-    r.geotransform = {410000.0, 2.0, 0.0, 5478000.0, 0.0, -2.0};
+    r.geotransform = {x0, 2.0, 0.0, 5478000.0, 0.0, -2.0};
     r.crs = crs;
-    r.values.assign(1600, 240.0F);
-    for (int row = 16; row < 24; ++row) {
+    r.values.assign(1600, trees ? 0.0F : 240.0F);
+    for (int row = 16; row < 24 && !trees; ++row) {
         for (int col = 16; col < 24; ++col) {
             r.values[static_cast<std::size_t>(row * 40 + col)] = 260.0F;
         }
+    }
+    if (trees) {
+        r.values[30 * 40 + 30] = 12.0F;
     }
     const fs::path path = dir / name;
     write_test_raster(path, "GTiff", r);
@@ -100,6 +105,17 @@ TEST_CASE("lauter tool shadow computes the sun from the raster's place and the t
     CHECK(a[30 * 40 + 20] == 1.0F); // south of the block
     CHECK(a[2 * 40 + 2] == 1.0F);
 
+    // A 12 m tree at (30, 30): its own cell gets the crown transmissivity.
+    const fs::path trees = write_block_dsm(dir, "trees.tif", "EPSG:25832", true);
+    const fs::path with_trees = dir / "trees_out.tif";
+    r = run_tool("tool shadow " + shell_quote(dsm.string()) + " " +
+                 shell_quote(with_trees.string()) + " --datetime 2026-07-15T13:00Z --tree-height " +
+                 shell_quote(trees.string()));
+    REQUIRE(r.exit_code == 0);
+    const std::vector<float> t = band_of(with_trees);
+    CHECK(t[30 * 40 + 30] == Approx(0.03F));
+    CHECK(t[30 * 40 + 20] == 1.0F);
+
     const fs::path night = dir / "night.tif";
     r = run_tool("tool shadow " + shell_quote(dsm.string()) + " " + shell_quote(night.string()) +
                  " --datetime 2026-07-15T23:30 --utc-offset-h 2");
@@ -115,6 +131,8 @@ TEST_CASE("lauter tool svf/shadow: bad input exits with code 2 and writes nothin
     TempDir dir("tgeo-bad");
     const fs::path dsm = write_block_dsm(dir, "dsm.tif", "EPSG:25832");
     const fs::path no_crs = write_block_dsm(dir, "nocrs.tif", "");
+    const fs::path shifted_trees =
+        write_block_dsm(dir, "shifted_trees.tif", "EPSG:25832", true, 410010.0);
     const fs::path out = dir / "out.tif";
     struct Case {
         std::string args;
@@ -135,6 +153,9 @@ TEST_CASE("lauter tool svf/shadow: bad input exits with code 2 and writes nothin
          "nocrs.tif"},
         {"tool svf " + shell_quote(no_crs.string()) + " " + shell_quote(out.string()),
          "nocrs.tif"},
+        {"tool shadow " + shell_quote(dsm.string()) + " " + shell_quote(out.string()) +
+             " --datetime 2026-07-15T15:00 --tree-height " + shell_quote(shifted_trees.string()),
+         "not on the grid"},
         {"tool svf " + shell_quote(dsm.string()) + " " + shell_quote(out.string()) +
              " --radius-m -5",
          "radius"},

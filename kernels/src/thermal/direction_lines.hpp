@@ -53,10 +53,12 @@ public:
                                         min_offset_);
     }
 
-    /// Appends the flat cell indices of line `line` to `cells` (cleared first), in the order of
-    /// increasing s, i.e. moving along the azimuth.
-    void cells_of(std::size_t line, std::vector<std::size_t>& cells) const {
-        cells.clear();
+    /// Stores the rows and columns of the cells of line `line` (both vectors cleared first), in
+    /// the order of increasing s, i.e. moving along the azimuth.
+    void cells_of(std::size_t line, std::vector<std::size_t>& rows,
+                  std::vector<std::size_t>& cols) const {
+        rows.clear();
+        cols.clear();
         const std::int64_t j = static_cast<std::int64_t>(line) - max_offset_;
         const auto minor_len = static_cast<std::int64_t>(minor_len_);
         // offsets_ is monotone in s, so the steps inside the grid form one contiguous range.
@@ -82,7 +84,8 @@ public:
             const auto minor = static_cast<std::size_t>(j + offsets_[s]);
             const std::size_t major =
                 major_sign_ > 0 ? s : major_len_ - 1 - s;
-            cells.push_back(x_major_ ? minor * cols_ + major : major * cols_ + minor);
+            rows.push_back(x_major_ ? minor : major);
+            cols.push_back(x_major_ ? major : minor);
         }
     }
 

@@ -56,26 +56,25 @@ void compute_sunlit_fraction(RasterView<const float> dsm_m, RasterView<const flo
     const auto tau = static_cast<float>(params.transmissivity);
     constexpr double none = -std::numeric_limits<double>::infinity();
     const auto line_count = static_cast<std::ptrdiff_t>(lines.line_count());
-    workspace.cells.resize(static_cast<std::size_t>(omp_get_max_threads()));
+    workspace.threads.resize(static_cast<std::size_t>(omp_get_max_threads()));
 #pragma omp parallel
     {
-        std::vector<std::size_t>& cells =
-            workspace.cells[static_cast<std::size_t>(omp_get_thread_num())];
+        ShadowWorkspace::ThreadScratch& t =
+            workspace.threads[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)
         for (std::ptrdiff_t line = 0; line < line_count; ++line) {
-            lines.cells_of(static_cast<std::size_t>(line), cells);
+            lines.cells_of(static_cast<std::size_t>(line), t.rows, t.cols);
             // Cells are ordered along the azimuth, i.e. toward the sun: sweep from the far end.
             double shadow_m = none;     // S: lowest clear ray height (buildings, terrain)
             double crown_top_m = none;  // shadow height of the dominant crown's top ...
             double crown_base_m = none; // ... and of its base (trunk zone below)
-            for (std::size_t s = cells.size(); s-- > 0;) {
-                const std::size_t cell = cells[s];
-                const std::size_t r = cell / g.cols;
-                const std::size_t c = cell % g.cols;
+            for (std::size_t s = t.rows.size(); s-- > 0;) {
+                const std::size_t r = t.rows[s];
+                const std::size_t c = t.cols[s];
                 shadow_m -= drop_m;
                 crown_top_m -= drop_m;
                 crown_base_m -= drop_m;
-                if (!mask.has_data(cell)) {
+                if (!mask.has_data(r, c)) {
                     sunlit(r, c) = no_data_value<float>;
                     continue;
                 }

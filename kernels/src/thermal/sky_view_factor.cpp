@@ -23,6 +23,19 @@ inline double slope(const Scratch& t, std::size_t a, std::size_t b) {
     return (t.height_m[b] - t.height_m[a]) / static_cast<double>(b - a);
 }
 
+/// slope(s, a) <= slope(s, b) for a, b > s, without divisions (the distances are positive).
+inline bool slope_not_above(const Scratch& t, std::size_t s, std::size_t a, std::size_t b) {
+    const double z = t.height_m[s];
+    return (t.height_m[a] - z) * static_cast<double>(b - s) <=
+           (t.height_m[b] - z) * static_cast<double>(a - s);
+}
+
+/// slope(a, b) <= slope(b, q) for a < b < q, without divisions.
+inline bool concave_or_straight(const Scratch& t, std::size_t a, std::size_t b, std::size_t q) {
+    return (t.height_m[b] - t.height_m[a]) * static_cast<double>(q - b) <=
+           (t.height_m[q] - t.height_m[b]) * static_cast<double>(b - a);
+}
+
 /// Largest slope from `s` to a vertex of the upper hull `hull[0..size)` (ascending steps, all
 /// after s): slopes from a point left of an upper hull rise to the tangent vertex and then fall,
 /// so a binary search finds it.
@@ -31,7 +44,7 @@ double tangent_to_prefix_hull(const Scratch& t, std::size_t s, std::size_t size)
     std::size_t hi = size - 1;
     while (lo < hi) {
         const std::size_t mid = lo + (hi - lo) / 2;
-        if (slope(t, s, t.prefix_hull[mid]) < slope(t, s, t.prefix_hull[mid + 1])) {
+        if (!slope_not_above(t, s, t.prefix_hull[mid + 1], t.prefix_hull[mid])) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -58,18 +71,19 @@ void line_horizon(Scratch& t, std::size_t n, std::size_t m) {
         const std::size_t next_start = end;
         const std::size_t next_end = std::min(end + block, n);
         std::size_t hull_size = 0;
+        double next_max_m = -std::numeric_limits<double>::infinity();
         for (std::size_t q = next_start; q < next_end; ++q) {
             const std::size_t i = q - next_start;
             t.pushed[i] = t.valid[q];
             if (t.valid[q] == 0) {
                 continue;
             }
+            next_max_m = std::max(next_max_m, t.height_m[q]);
             const std::size_t old_size = hull_size;
             // Upper hull (Andrew 1979): drop the last vertex while it is not strictly above the
             // segment from its predecessor to q.
-            while (hull_size >= 2 &&
-                   slope(t, t.prefix_hull[hull_size - 2], t.prefix_hull[hull_size - 1]) <=
-                       slope(t, t.prefix_hull[hull_size - 1], q)) {
+            while (hull_size >= 2 && concave_or_straight(t, t.prefix_hull[hull_size - 2],
+                                                         t.prefix_hull[hull_size - 1], q)) {
                 --hull_size;
             }
             t.undo_slot[i] = hull_size;
@@ -95,26 +109,29 @@ void line_horizon(Scratch& t, std::size_t n, std::size_t m) {
                 continue;
             }
             double best = 0.0;
-            if (hull_size > 0) {
-                best = std::max(best, tangent_to_prefix_hull(t, s, hull_size));
-            }
             // Suffix hull of this block (top = nearest point): vertices on or below the segment
             // from s to the next vertex leave the hull for good; the top is then the tangent.
             while (t.hull.size() >= 2 &&
-                   slope(t, s, t.hull.back()) <= slope(t, s, t.hull[t.hull.size() - 2])) {
+                   slope_not_above(t, s, t.hull.back(), t.hull[t.hull.size() - 2])) {
                 t.hull.pop_back();
             }
             if (!t.hull.empty()) {
                 best = std::max(best, slope(t, s, t.hull.back()));
             }
             t.hull.push_back(s);
+            // The next block can only raise the horizon if its highest point, at its nearest
+            // distance, would: a cheap bound that skips most binary searches.
+            if (hull_size > 0 &&
+                next_max_m - t.height_m[s] > best * static_cast<double>(next_start - s)) {
+                best = std::max(best, tangent_to_prefix_hull(t, s, hull_size));
+            }
             t.tan_horizon[s] = best;
         }
     }
 }
 
-/// Runs the horizon sweep for one azimuth and calls emit(cell, tan_horizon) for every cell with
-/// data. Each cell is emitted exactly once, by the thread that owns its line.
+/// Runs the horizon sweep for one azimuth and calls emit(row, col, tan_horizon) for every cell
+/// with data. Each cell is emitted exactly once, by the thread that owns its line.
 template <typename Emit>
 void sweep_direction(RasterView<const float> dsm_m, const CellMask& mask, double azimuth_deg,
                      double search_radius_m, HorizonWorkspace& ws, Emit&& emit) {
@@ -134,13 +151,12 @@ void sweep_direction(RasterView<const float> dsm_m, const CellMask& mask, double
         t.tan_horizon.resize(len);
 #pragma omp for schedule(static)
         for (std::ptrdiff_t line = 0; line < line_count; ++line) {
-            lines.cells_of(static_cast<std::size_t>(line), t.cells);
-            const std::size_t n = t.cells.size();
+            lines.cells_of(static_cast<std::size_t>(line), t.line_rows, t.line_cols);
+            const std::size_t n = t.line_rows.size();
             for (std::size_t s = 0; s < n; ++s) {
-                const std::size_t cell = t.cells[s];
-                const std::size_t row = cell / g.cols;
-                const std::size_t col = cell % g.cols;
-                const bool ok = mask.has_data(cell);
+                const std::size_t row = t.line_rows[s];
+                const std::size_t col = t.line_cols[s];
+                const bool ok = mask.has_data(row, col);
                 t.valid[s] = ok ? 1 : 0;
                 t.height_m[s] = ok ? static_cast<double>(dsm_m(row, col)) : 0.0;
             }
@@ -150,7 +166,7 @@ void sweep_direction(RasterView<const float> dsm_m, const CellMask& mask, double
             line_horizon(t, n, radius_steps);
             for (std::size_t s = 0; s < n; ++s) {
                 if (t.valid[s] != 0) {
-                    emit(t.cells[s], t.tan_horizon[s] / step_m);
+                    emit(t.line_rows[s], t.line_cols[s], t.tan_horizon[s] / step_m);
                 }
             }
         }
@@ -187,8 +203,8 @@ void compute_horizon_tangent(RasterView<const float> dsm_m, const CellMask& mask
         }
     }
     sweep_direction(dsm_m, mask, azimuth_deg, search_radius_m, workspace,
-                    [&](std::size_t cell, double tan_h) {
-                        tan_horizon(cell / g.cols, cell % g.cols) = static_cast<float>(tan_h);
+                    [&](std::size_t row, std::size_t col, double tan_h) {
+                        tan_horizon(row, col) = static_cast<float>(tan_h);
                     });
 }
 
@@ -206,8 +222,8 @@ void compute_sky_view_factor(RasterView<const float> dsm_m, const CellMask& mask
         // cos^2(h) = 1 / (1 + tan^2 h): the share of a horizontal element's cosine-weighted sky
         // in this azimuth sector (see the header).
         sweep_direction(dsm_m, mask, azimuth_deg, params.search_radius_m, workspace,
-                        [&](std::size_t cell, double tan_h) {
-                            sum[cell] += 1.0 / (1.0 + tan_h * tan_h);
+                        [&](std::size_t row, std::size_t col, double tan_h) {
+                            sum[g.index(row, col)] += 1.0 / (1.0 + tan_h * tan_h);
                         });
     }
 #pragma omp parallel for schedule(static)

@@ -46,10 +46,14 @@ struct ShadowParams {
 /// outside [0, 1].
 void validate(const ShadowParams& params);
 
-/// Caller-owned per-thread scratch (line cell lists).
+/// Caller-owned per-thread scratch (the rows and columns of one line's cells).
 class ShadowWorkspace {
 public:
-    std::vector<std::vector<std::size_t>> cells;
+    struct ThreadScratch {
+        std::vector<std::size_t> rows;
+        std::vector<std::size_t> cols;
+    };
+    std::vector<ThreadScratch> threads;
 };
 
 /// Sunlit fraction (0..1) of every cell with data, NaN elsewhere. `dsm_m` is terrain plus

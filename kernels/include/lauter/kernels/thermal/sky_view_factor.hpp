@@ -61,7 +61,8 @@ void validate(const SkyViewFactorParams& params);
 class HorizonWorkspace {
 public:
     struct ThreadScratch {
-        std::vector<std::size_t> cells;
+        std::vector<std::size_t> line_rows; ///< cells of the current line
+        std::vector<std::size_t> line_cols;
         std::vector<double> height_m;
         std::vector<unsigned char> valid;
         std::vector<double> tan_horizon;
