@@ -55,7 +55,7 @@ double julian_day(const UtcDateTime& t) {
 }
 
 double refraction_correction_deg(double elevation_deg) noexcept {
-    // NOAA Solar Calculator: Saemundsson-type series above 5 degrees, a polynomial fit near the
+    // NOAA Solar Calculator: a 1/tan series above 5 degrees, a polynomial fit near the
     // horizon and a 1/tan law below it; none above 85 degrees (< 0.001 degree).
     const double e = elevation_deg;
     if (e > 85.0) {

@@ -61,8 +61,8 @@ inline constexpr double solar_constant_w_m2 = 1361.0;
                                        double longitude_deg);
 
 /// NOAA's approximation of atmospheric refraction (degrees to add to the geometric elevation),
-/// for a standard atmosphere (NOAA Solar Calculator; after Saemundsson/Bennett as given in
-/// Meeus 1998 ch. 16 for elevations above 5 degrees).
+/// for a standard atmosphere, as in the NOAA Solar Calculator spreadsheet: a 1/tan series above
+/// 5 degrees, a polynomial near the horizon, none above 85 degrees.
 [[nodiscard]] double refraction_correction_deg(double elevation_deg) noexcept;
 
 } // namespace lauter::kernels::thermal
