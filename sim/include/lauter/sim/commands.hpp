@@ -18,6 +18,8 @@ void add_export_command(CLI::App& app, CommandAction& action);
 void add_tool_command(CLI::App& app, CommandAction& action);
 void add_schema_command(CLI::App& app, CommandAction& action);
 
+/// `lauter tool svf` and `lauter tool shadow` (sim/src/tool_thermal_geometry.cpp).
+void add_thermal_geometry_tools(CLI::App& tool, CommandAction& action);
 /// `lauter tool utci` (tool_thermal_comfort.cpp).
 void add_thermal_comfort_tools(CLI::App& tool, CommandAction& action);
 
