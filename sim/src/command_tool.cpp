@@ -577,6 +577,7 @@ void add_tool_command(CLI::App& app, CommandAction& action) {
                        HydrologyProduct::sinks);
     add_terrain_reconstruct_tool(*tool, action);
     add_runoff_tool(*tool, action);
+    add_mobility_tools(*tool, action);
     tool->require_subcommand(0, 1);
     tool->callback([tool, list, &action] {
         if (*list || tool->get_subcommands().empty()) {

@@ -18,6 +18,9 @@ void add_export_command(CLI::App& app, CommandAction& action);
 void add_tool_command(CLI::App& app, CommandAction& action);
 void add_schema_command(CLI::App& app, CommandAction& action);
 
+/// `lauter tool bike-speed` and `lauter tool route` (sim/src/tool_mobility.cpp).
+void add_mobility_tools(CLI::App& tool, CommandAction& action);
+
 /// Adds the --threads option (0 = OpenMP's default, all cores) to a command.
 void add_threads_option(CLI::App& cmd, int& threads);
 
