@@ -6,6 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 namespace lauter::kernels::mobility {
 
@@ -235,13 +236,30 @@ bool decode_way_tags(const TagLookup& tag, WayTags& out) {
         car = Direction::forward;
     }
     out.car_direction = car;
+    // A contraflow value (opposite*) describes the facility against the one-way direction only,
+    // whichever key carries it.
     bool contraflow = false;
-    const CycleFacility plain = facility_of(tag("cycleway"), contraflow);
-    const CycleFacility both = facility_of(tag("cycleway:both"), contraflow);
-    const CycleFacility right = facility_of(tag("cycleway:right"), contraflow);
-    const CycleFacility left = facility_of(tag("cycleway:left"), contraflow);
-    out.facility_forward = std::max({plain, both, right});
-    out.facility_backward = std::max({plain, both, left});
+    CycleFacility forward = CycleFacility::none;
+    CycleFacility backward = CycleFacility::none;
+    for (const auto& [key, applies_forward, applies_backward] :
+         {std::tuple{"cycleway", true, true}, std::tuple{"cycleway:both", true, true},
+          std::tuple{"cycleway:right", true, false}, std::tuple{"cycleway:left", false, true}}) {
+        bool opposite = false;
+        const CycleFacility f = facility_of(tag(key), opposite);
+        contraflow = contraflow || opposite;
+        if (opposite) {
+            backward = std::max(backward, f);
+            continue;
+        }
+        if (applies_forward) {
+            forward = std::max(forward, f);
+        }
+        if (applies_backward) {
+            backward = std::max(backward, f);
+        }
+    }
+    out.facility_forward = forward;
+    out.facility_backward = backward;
     if (out.highway == HighwayClass::cycleway ||
         ((out.highway == HighwayClass::path || out.highway == HighwayClass::footway) &&
          bicycle == "designated")) {

@@ -3,8 +3,8 @@
 // networkx; the bike-speed and route tools.
 #include <catch2/catch.hpp>
 
-#include "support/gdal_fixtures.hpp"
-#include "support/test_support.hpp"
+#include "../support/gdal_fixtures.hpp"
+#include "../support/test_support.hpp"
 
 #include <lauter/kernels/mobility/cycling_stress.hpp>
 #include <lauter/kernels/mobility/routing.hpp>
@@ -271,7 +271,9 @@ TEST_CASE("lauter tool bike-speed and route", "[mobility][osm][cli]") {
     test::CommandResult r = test::run_command(
         exe + " tool bike-speed --grade 0 --power 120 --mass 95 --cda 0.6 --crr 0.006");
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "22.14 km/h\n");
+    // GraphHopper's BikeClimbSpeedTableTest value 22.14 km/h (mobility.md 2.3), +-0.05.
+    REQUIRE_THAT(r.out, Catch::EndsWith(" km/h\n"));
+    CHECK(std::stod(r.out) == Approx(22.14).margin(0.05));
     r = test::run_command(exe + " tool bike-speed --grade 15 --power 120 --mass 95 --cda 0.6 "
                                 "--crr 0.006");
     CHECK(r.out == "2.38 km/h (pushing)\n");

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "mobility_fixtures.hpp"
-#include "support/test_support.hpp"
+#include "../../support/test_support.hpp"
 
 #include <lauter/kernels/mobility/elevation_profile.hpp>
 
@@ -19,11 +19,11 @@ using lauter::kernels::Raster;
 
 namespace {
 
-/// A 10 m DEM of `rows` x `cols` cells with upper-left corner (0, rows * 10) and z = f(x, y) at
-/// cell centres.
+/// A 10 m DEM of `rows` x `cols` cells with upper-left corner (-50, rows * 10 - 50) and
+/// z = f(x, y) at cell centres.
 template <typename F> Raster<float> dem_of(std::size_t rows, std::size_t cols, F f) {
-    Raster<float> dem(lauter::test::make_grid(rows, cols, 10.0, 10.0, 0.0,
-                                              static_cast<double>(rows) * 10.0));
+    Raster<float> dem(lauter::test::make_grid(rows, cols, 10.0, 10.0, -50.0,
+                                              static_cast<double>(rows) * 10.0 - 50.0));
     for (std::size_t r = 0; r < rows; ++r) {
         for (std::size_t c = 0; c < cols; ++c) {
             dem(r, c) = static_cast<float>(
@@ -42,13 +42,13 @@ TEST_CASE("sample_bilinear is exact on a plane and refuses points without data",
     CellMask mask(dem.spec());
     double z = 0.0;
     for (const auto& [x, y] : {std::pair{37.3, 41.9}, std::pair{100.0, 100.0},
-                               std::pair{15.0, 185.0}, std::pair{5.5, 150.0}}) {
+                               std::pair{15.0, 135.0}, std::pair{-44.5, 100.0}}) {
         REQUIRE(mob::sample_bilinear(dem.view(), mask, x, y, z));
         CHECK(z == Approx(plane(x, y)).epsilon(1e-6));
     }
-    CHECK_FALSE(mob::sample_bilinear(dem.view(), mask, -1.0, 50.0, z));
-    CHECK_FALSE(mob::sample_bilinear(dem.view(), mask, 50.0, 201.0, z));
-    mask.set(15, 3, CellStatus::no_data); // cell with x 30..40, y 40..50
+    CHECK_FALSE(mob::sample_bilinear(dem.view(), mask, -51.0, 50.0, z));
+    CHECK_FALSE(mob::sample_bilinear(dem.view(), mask, 50.0, 151.0, z));
+    mask.set(10, 8, CellStatus::no_data); // cell with x 30..40, y 40..50
     CHECK_FALSE(mob::sample_bilinear(dem.view(), mask, 35.0, 45.0, z));
 }
 
@@ -92,7 +92,7 @@ TEST_CASE("filter_profile removes wiggles below the threshold and keeps real hil
 TEST_CASE("sample_elevation: climbs on a ramp, ends match the nodes, coverage is reported",
           "[mobility][elevation]") {
     // Ramp rising 4 % eastwards; a west-east street 0 -> 1 (300 m) and a north-south street.
-    const Raster<float> dem = dem_of(40, 40, [](double x, double) { return 200.0 + 0.04 * x; });
+    const Raster<float> dem = dem_of(45, 45, [](double x, double) { return 200.0 + 0.04 * x; });
     const CellMask mask(dem.spec());
     lauter::test::NetworkBuilder b;
     b.node(50.0, 200.0);
@@ -142,6 +142,7 @@ TEST_CASE("sample_elevation gives identical results with 1 and 2 threads",
     omp_set_num_threads(2);
     const mob::ElevationResult two = mob::sample_elevation(g, dem.view(), mask);
     omp_set_num_threads(saved);
+    REQUIRE(one.uncovered_segments.empty());
     CHECK(one.elevation.climb_m == two.elevation.climb_m);
     CHECK(one.elevation.piece_grade == two.elevation.piece_grade);
     CHECK(one.elevation.piece_length_m == two.elevation.piece_length_m);
