@@ -31,8 +31,9 @@ def main(directory, queries=50):
             nx.single_source_dijkstra_path_length(graph, s, weight="weight")
         per_query.append((time.perf_counter() - start) / len(sources) * 1000.0)
     print(f"networkx {nx.__version__}: {graph.number_of_nodes()} nodes, "
-          f"{graph.number_of_edges()} edges, one-to-all median {statistics.median(per_query):.2f} ms "
-          f"per query (runs: {', '.join(f'{t:.2f}' for t in per_query)})")
+          f"{graph.number_of_edges()} edges, one-to-all median "
+          f"{statistics.median(per_query):.2f} ms per query "
+          f"(runs: {', '.join(f'{t:.2f}' for t in per_query)})")
 
 
 if __name__ == "__main__":

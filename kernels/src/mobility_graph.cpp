@@ -133,7 +133,8 @@ std::uint8_t set_bit(std::uint8_t modes, std::uint8_t bit, int value) noexcept {
 
 float parse_maxspeed_kmh(std::string_view v) noexcept {
     // Implicit German limits (OSM wiki Key:maxspeed, "Implicit maxspeed values"): urban 50,
-    // rural 100, 30 zones, living streets at walking pace (about 7 km/h, StVO "Schrittgeschwindigkeit").
+    // rural 100, 30 zones, living streets at walking pace (about 7 km/h, StVO
+    // "Schrittgeschwindigkeit").
     if (v == "DE:urban") {
         return 50.0F;
     }
@@ -325,7 +326,8 @@ struct RawEdge {
 
 /// Strongly connected components (Tarjan 1972, iterative) of the subgraph of edges with any of
 /// `bits`; returns the component id of every node.
-std::vector<std::uint32_t> strong_components(std::uint32_t n, const std::vector<std::uint32_t>& first,
+std::vector<std::uint32_t> strong_components(std::uint32_t n,
+                                             const std::vector<std::uint32_t>& first,
                                              const std::vector<std::uint32_t>& order,
                                              const std::vector<RawEdge>& edges, std::uint8_t bits,
                                              std::uint32_t& component_count) {
@@ -564,8 +566,9 @@ Graph build_graph(const NetworkInput& input, const GraphBuildParams& params) {
     for (std::uint32_t v = 0; v < n; ++v) {
         if (used[v] != 0) {
             // 16 m cells: 2^16 cells span about 1000 km, more than any city.
-            const auto cx = static_cast<std::uint32_t>((input.node_x_m[graph_node_input[v]] - min_x) / 16.0);
-            const auto cy = static_cast<std::uint32_t>((input.node_y_m[graph_node_input[v]] - min_y) / 16.0);
+            const std::uint32_t in = graph_node_input[v];
+            const auto cx = static_cast<std::uint32_t>((input.node_x_m[in] - min_x) / 16.0);
+            const auto cy = static_cast<std::uint32_t>((input.node_y_m[in] - min_y) / 16.0);
             keyed.emplace_back(morton(cx, cy), v);
         }
     }

@@ -10,9 +10,7 @@ constexpr std::uint32_t arity = 4;
 }
 
 ShortestPathQuery::ShortestPathQuery(const Graph& graph)
-    : graph_(&graph), dist_(graph.node_count(), unreachable),
-      parent_(graph.node_count(), invalid_id), stamp_(graph.node_count(), 0),
-      heap_pos_(graph.node_count(), invalid_id), target_stamp_(graph.node_count(), 0) {
+    : graph_(&graph), state_(graph.node_count()) {
     heap_.reserve(1024);
     settled_.reserve(graph.node_count());
 }
@@ -25,11 +23,11 @@ void ShortestPathQuery::sift_up(std::uint32_t i) noexcept {
             break;
         }
         heap_[i] = heap_[p];
-        heap_pos_[heap_[i].node] = i;
+        state_[heap_[i].node].heap_pos = i;
         i = p;
     }
     heap_[i] = item;
-    heap_pos_[item.node] = i;
+    state_[item.node].heap_pos = i;
 }
 
 void ShortestPathQuery::sift_down(std::uint32_t i) noexcept {
@@ -51,11 +49,11 @@ void ShortestPathQuery::sift_down(std::uint32_t i) noexcept {
             break;
         }
         heap_[i] = heap_[best];
-        heap_pos_[heap_[i].node] = i;
+        state_[heap_[i].node].heap_pos = i;
         i = best;
     }
     heap_[i] = item;
-    heap_pos_[item.node] = i;
+    state_[item.node].heap_pos = i;
 }
 
 void ShortestPathQuery::start(NodeId source, std::span<const float> weights) {
@@ -67,17 +65,17 @@ void ShortestPathQuery::start(NodeId source, std::span<const float> weights) {
     }
     if (++current_ == 0) {
         // Timestamp wrap-around (after 2^32 queries): clear once.
-        std::fill(stamp_.begin(), stamp_.end(), 0U);
-        std::fill(target_stamp_.begin(), target_stamp_.end(), 0U);
+        std::fill(state_.begin(), state_.end(), NodeState{});
         current_ = 1;
     }
     heap_.clear();
     settled_.clear();
-    stamp_[source] = current_;
-    dist_[source] = 0.0;
-    parent_[source] = invalid_id;
+    NodeState& s = state_[source];
+    s.stamp = current_;
+    s.dist = 0.0;
+    s.parent = invalid_id;
+    s.heap_pos = 0;
     heap_.push_back({0.0, source});
-    heap_pos_[source] = 0;
 }
 
 NodeId ShortestPathQuery::settle_next(std::span<const float> weights) {
@@ -88,7 +86,6 @@ NodeId ShortestPathQuery::settle_next(std::span<const float> weights) {
         sift_down(0);
     }
     const NodeId u = top.node;
-    heap_pos_[u] = invalid_id;
     settled_.push_back(u);
     const double du = top.key;
     const auto first_out = graph_->first_out();
@@ -101,16 +98,18 @@ NodeId ShortestPathQuery::settle_next(std::span<const float> weights) {
         }
         const NodeId v = head[e];
         const double nd = du + static_cast<double>(w);
-        if (stamp_[v] != current_) {
-            stamp_[v] = current_;
-            dist_[v] = nd;
-            parent_[v] = e;
+        NodeState& sv = state_[v];
+        if (sv.stamp != current_) {
+            sv.stamp = current_;
+            sv.dist = nd;
+            sv.parent = e;
             heap_.push_back({nd, v});
             sift_up(static_cast<std::uint32_t>(heap_.size() - 1));
-        } else if (nd < dist_[v]) {
-            dist_[v] = nd;
-            parent_[v] = e;
-            const std::uint32_t pos = heap_pos_[v];
+        } else if (nd < sv.dist) {
+            // nd < dist is impossible for a settled node (non-negative weights), so v is queued.
+            sv.dist = nd;
+            sv.parent = e;
+            const std::uint32_t pos = sv.heap_pos;
             heap_[pos].key = nd;
             sift_up(pos);
         }
@@ -132,7 +131,7 @@ double ShortestPathQuery::to_target(NodeId source, NodeId target, std::span<cons
     start(source, weights);
     while (!heap_.empty()) {
         if (settle_next(weights) == target) {
-            return dist_[target];
+            return state_[target].dist;
         }
     }
     return unreachable;
@@ -146,14 +145,14 @@ void ShortestPathQuery::to_targets(NodeId source, std::span<const NodeId> target
         if (t >= graph_->node_count()) {
             throw std::invalid_argument("ShortestPathQuery: target node out of range");
         }
-        if (target_stamp_[t] != current_) {
-            target_stamp_[t] = current_;
+        if (state_[t].target_stamp != current_) {
+            state_[t].target_stamp = current_;
             ++remaining;
         }
     }
     while (!heap_.empty() && remaining > 0) {
         const NodeId u = settle_next(weights);
-        if (target_stamp_[u] == current_) {
+        if (state_[u].target_stamp == current_) {
             --remaining;
         }
     }
@@ -165,7 +164,7 @@ std::vector<EdgeId> ShortestPathQuery::path_to(NodeId target) const {
         return edges;
     }
     const auto tail = graph_->tail();
-    for (EdgeId e = parent_[target]; e != invalid_id; e = parent_[tail[e]]) {
+    for (EdgeId e = state_[target].parent; e != invalid_id; e = state_[tail[e]].parent) {
         edges.push_back(e);
     }
     std::reverse(edges.begin(), edges.end());
@@ -176,7 +175,7 @@ void ShortestPathQuery::tree_sums(std::span<const float> edge_values,
                                   std::span<double> per_node) const {
     const auto tail = graph_->tail();
     for (const NodeId v : settled_) {
-        const EdgeId e = parent_[v];
+        const EdgeId e = state_[v].parent;
         per_node[v] = e == invalid_id
                           ? 0.0
                           : per_node[tail[e]] + static_cast<double>(edge_values[e]);

@@ -32,7 +32,7 @@ double solve_power_balance_mps(double power_w, double grade, double mass_kg, dou
     auto f = [&](double v) { return (a * v * v + b) * v - power_w; };
     // f < 0 on [0, v*] (v* = argmin for b < 0, else 0) and increasing beyond: bracket the root.
     double lo = b < 0.0 ? std::sqrt(-b / (3.0 * a)) : 0.0;
-    double hi = std::max(1.0, lo) ;
+    double hi = std::max(1.0, lo);
     while (f(hi) < 0.0) {
         hi *= 2.0;
     }

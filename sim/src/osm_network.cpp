@@ -220,7 +220,8 @@ std::unique_ptr<OGRCoordinateTransformation> wgs84_transform(const std::string& 
     return ct;
 }
 
-void transform_all(OGRCoordinateTransformation& ct, std::vector<double>& x, std::vector<double>& y) {
+void transform_all(OGRCoordinateTransformation& ct, std::vector<double>& x,
+                   std::vector<double>& y) {
     if (x.empty()) {
         return;
     }
@@ -319,8 +320,9 @@ OsmNetworkData read_osm_network(const std::filesystem::path& osm_path, const std
                     signals.insert(position_key(p->getX(), p->getY()));
                 }
                 const std::string_view pt = point_tags.get("public_transport");
-                if (highway == "bus_stop" ||
-                    ((pt == "platform" || pt == "stop_position") && point_tags.get("bus") == "yes")) {
+                const bool bus_platform = (pt == "platform" || pt == "stop_position") &&
+                                          point_tags.get("bus") == "yes";
+                if (highway == "bus_stop" || bus_platform) {
                     BusStop stop;
                     stop.name = std::string(point_tags.get("name"));
                     stop.osm_id = parse_id(point_tags.get("osm_id"));
@@ -425,9 +427,10 @@ MobilityNetwork build_mobility_network(const std::filesystem::path& osm_path,
         dem = read_raster(dem_path, 1, dem_crs, dem_crs_key);
     } else {
         // Reproject onto the network's CRS at about the DEM's resolution (at least 1 m).
-        const double cell = std::max(1.0, std::min(dem_grid.cell_size_x_m, dem_grid.cell_size_y_m) *
-                                              (crs_is_projected_metres(dem_grid.crs_wkt) ? 1.0
-                                                                                         : 111000.0));
+        // A geographic DEM's cell size is in degrees: about 111 km per degree of latitude.
+        const double metres_per_unit = crs_is_projected_metres(dem_grid.crs_wkt) ? 1.0 : 111000.0;
+        const double cell = std::max(
+            1.0, std::min(dem_grid.cell_size_x_m, dem_grid.cell_size_y_m) * metres_per_unit);
         const kernels::GridSpec target =
             kernels::grid_covering(x_min - 2.0 * cell, y_min - 2.0 * cell, x_max + 2.0 * cell,
                                    y_max + 2.0 * cell, cell, net.crs_wkt);

@@ -40,9 +40,11 @@ std::string crossing_osm() {
     const long east = w.node(base_x + 200.0, base_y);
     const long south = w.node(base_x + 100.0, base_y - 100.0);
     const long north = w.node(base_x + 100.0, base_y + 100.0);
-    w.node(base_x + 50.0, base_y + 10.0, osm_tag("highway", "bus_stop") + osm_tag("name", "Rathaus"));
+    w.node(base_x + 50.0, base_y + 10.0,
+           osm_tag("highway", "bus_stop") + osm_tag("name", "Rathaus"));
     w.node(base_x + 150.0, base_y + 10.0, osm_tag("shop", "supermarket"));
-    w.rectangle(base_x + 120.0, base_y + 20.0, base_x + 180.0, base_y + 80.0, osm_tag("leisure", "park"));
+    w.rectangle(base_x + 120.0, base_y + 20.0, base_x + 180.0, base_y + 80.0,
+                osm_tag("leisure", "park"));
     w.way({west, centre, east}, osm_tag("highway", "residential"), 1001);
     w.way({south, centre, north}, osm_tag("highway", "primary") + osm_tag("oneway", "yes"), 1002);
     return w.text();

@@ -8,9 +8,10 @@
 /// ids. The driver stores node coordinates as integers of 1e-7 degrees (OSM's own precision), so
 /// every way through one OSM node returns bit-identical coordinates for it: lauter identifies
 /// nodes by their (lon, lat) quantised to 1e-7 degrees, which recovers the shared-node topology
-/// exactly (checked on the Kaiserslautern extracts: every shared node of two highway ways
-/// matches). The one difference from true node ids: two distinct OSM nodes at exactly the same
-/// position become one junction, which is what a router wants anyway.
+/// (checked against the XML's node ids over the highway lines: campus extract 442 shared nodes by
+/// id and by position; whole extract 7,100 by id, 7,091 by position). The one difference from
+/// true node ids: distinct OSM nodes at exactly the same position (the 9 above) become one
+/// junction, which is what a router wants anyway.
 ///
 /// lauter embeds its own driver configuration (network_osm_config(), handed to GDAL through
 /// /vsimem/ like osm_landcover.cpp) so that the routing tags (oneway, oneway:bicycle, cycleway*,
@@ -39,7 +40,9 @@
 namespace lauter::sim {
 
 /// Coarse POI classes used by accessibility indicators.
-enum class PoiKind : std::uint8_t { grocery, school, kindergarten, health, park, playground, other };
+enum class PoiKind : std::uint8_t {
+    grocery, school, kindergarten, health, park, playground, other
+};
 
 struct PointOfInterest {
     double x_m = 0.0;

@@ -40,11 +40,11 @@ public:
 
     /// Distance of `v` from the last query's source (unreachable if not settled or reached).
     [[nodiscard]] double distance(NodeId v) const noexcept {
-        return stamp_[v] == current_ ? dist_[v] : unreachable;
+        return state_[v].stamp == current_ ? state_[v].dist : unreachable;
     }
     /// The edge through which `v` was reached (invalid_id for the source and unreached nodes).
     [[nodiscard]] EdgeId parent_edge(NodeId v) const noexcept {
-        return stamp_[v] == current_ ? parent_[v] : invalid_id;
+        return state_[v].stamp == current_ ? state_[v].parent : invalid_id;
     }
     /// Nodes in the order they were settled by the last query.
     [[nodiscard]] std::span<const NodeId> settled() const noexcept { return settled_; }
@@ -65,14 +65,20 @@ private:
     void sift_up(std::uint32_t i) noexcept;
     void sift_down(std::uint32_t i) noexcept;
 
+    /// Everything a relaxation touches for one node, in one 24-byte record (one cache line
+    /// access per relaxation instead of one per array).
+    struct NodeState {
+        double dist = unreachable;
+        EdgeId parent = invalid_id;
+        std::uint32_t stamp = 0;        ///< == current_: dist and parent belong to this query
+        std::uint32_t heap_pos = 0;     ///< position in heap_ while queued
+        std::uint32_t target_stamp = 0; ///< == current_: a target of to_targets
+    };
+
     const Graph* graph_;
-    std::vector<double> dist_;
-    std::vector<EdgeId> parent_;
-    std::vector<std::uint32_t> stamp_;
-    std::vector<std::uint32_t> heap_pos_;
+    std::vector<NodeState> state_;
     std::vector<HeapItem> heap_;
     std::vector<NodeId> settled_;
-    std::vector<std::uint32_t> target_stamp_;
     std::uint32_t current_ = 0;
 };
 
