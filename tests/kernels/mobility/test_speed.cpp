@@ -7,6 +7,8 @@
 #include <lauter/kernels/mobility/cycling_stress.hpp>
 #include <lauter/kernels/mobility/speed_models.hpp>
 
+#include <omp.h>
+
 #include <cmath>
 
 namespace mob = lauter::kernels::mobility;
@@ -167,4 +169,42 @@ TEST_CASE("level of traffic stress and perceived cycling cost", "[mobility][stre
         const double expected = g.highway()[e] == HighwayClass::primary ? 1.0 + 7.0 : 1.0 - 0.16;
         CHECK(static_cast<double>(cost[e]) == Approx(static_cast<double>(t[e]) * expected));
     }
+}
+
+TEST_CASE("edge times and perceived costs do not depend on the thread count",
+          "[mobility][speed][stress]") {
+    // A hilly toy network: a 6 x 6 grid whose edges carry synthetic grade profiles.
+    const mob::Graph flat = mob::build_graph(lauter::test::grid_network(6, 6, 80.0));
+    mob::SegmentElevation el;
+    el.node_z_m.assign(flat.node_count(), 0.0F);
+    el.profile_first.push_back(0);
+    for (std::uint32_t s = 0; s < flat.segment_count(); ++s) {
+        const auto g1 = 0.01F * static_cast<float>(s % 13) - 0.05F;
+        const auto g2 = 0.02F * static_cast<float>(s % 7);
+        el.piece_length_m.insert(el.piece_length_m.end(), {40.0F, 40.0F});
+        el.piece_grade.insert(el.piece_grade.end(), {g1, g2});
+        el.profile_first.push_back(static_cast<std::uint32_t>(el.piece_grade.size()));
+        el.climb_m.push_back(40.0F * (std::max(g1, 0.0F) + g2));
+        el.descent_m.push_back(40.0F * std::max(-g1, 0.0F));
+        el.max_grade.push_back(std::max(g1, g2));
+        el.min_grade.push_back(std::min(g1, g2));
+    }
+    const mob::Graph g = mob::attach_elevation(flat, std::move(el));
+    const mob::TravelProfile bike;
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const auto t1 = mob::edge_travel_times_s(g, bike);
+    const auto c1 = mob::cycling_perceived_cost_s(g, t1, mob::level_of_traffic_stress(g));
+    omp_set_num_threads(2);
+    const auto t2 = mob::edge_travel_times_s(g, bike);
+    const auto c2 = mob::cycling_perceived_cost_s(g, t2, mob::level_of_traffic_stress(g));
+    omp_set_num_threads(saved);
+    CHECK(t1 == t2);
+    CHECK(c1 == c2);
+    // Uphill pieces make the perceived cost exceed the time on LTS-1 streets.
+    std::size_t penalised = 0;
+    for (mob::EdgeId e = 0; e < g.edge_count(); ++e) {
+        penalised += c1[e] > t1[e] ? 1U : 0U;
+    }
+    CHECK(penalised > 0);
 }
