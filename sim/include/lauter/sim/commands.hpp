@@ -22,6 +22,8 @@ void add_schema_command(CLI::App& app, CommandAction& action);
 void add_thermal_geometry_tools(CLI::App& tool, CommandAction& action);
 /// `lauter tool utci` (tool_thermal_comfort.cpp).
 void add_thermal_comfort_tools(CLI::App& tool, CommandAction& action);
+/// `lauter tool bike-speed` and `lauter tool route` (sim/src/tool_mobility.cpp).
+void add_mobility_tools(CLI::App& tool, CommandAction& action);
 
 /// Adds the --threads option (0 = OpenMP's default, all cores) to a command.
 void add_threads_option(CLI::App& cmd, int& threads);

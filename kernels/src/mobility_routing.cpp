@@ -1,0 +1,287 @@
+#include <lauter/kernels/mobility/routing.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace lauter::kernels::mobility {
+
+namespace {
+constexpr std::uint32_t arity = 4;
+}
+
+ShortestPathQuery::ShortestPathQuery(const Graph& graph)
+    : graph_(&graph), state_(graph.node_count()) {
+    heap_.reserve(1024);
+    settled_.reserve(graph.node_count());
+}
+
+void ShortestPathQuery::sift_up(std::uint32_t i) noexcept {
+    const HeapItem item = heap_[i];
+    while (i > 0) {
+        const std::uint32_t p = (i - 1) / arity;
+        if (heap_[p].key <= item.key) {
+            break;
+        }
+        heap_[i] = heap_[p];
+        state_[heap_[i].node].heap_pos = i;
+        i = p;
+    }
+    heap_[i] = item;
+    state_[item.node].heap_pos = i;
+}
+
+void ShortestPathQuery::sift_down(std::uint32_t i) noexcept {
+    const HeapItem item = heap_[i];
+    const auto n = static_cast<std::uint32_t>(heap_.size());
+    while (true) {
+        const std::uint32_t first = arity * i + 1;
+        if (first >= n) {
+            break;
+        }
+        const std::uint32_t last = std::min(first + arity, n);
+        std::uint32_t best = first;
+        for (std::uint32_t c = first + 1; c < last; ++c) {
+            if (heap_[c].key < heap_[best].key) {
+                best = c;
+            }
+        }
+        if (heap_[best].key >= item.key) {
+            break;
+        }
+        heap_[i] = heap_[best];
+        state_[heap_[i].node].heap_pos = i;
+        i = best;
+    }
+    heap_[i] = item;
+    state_[item.node].heap_pos = i;
+}
+
+void ShortestPathQuery::start(NodeId source, std::span<const float> weights) {
+    if (weights.size() != graph_->edge_count()) {
+        throw std::invalid_argument("ShortestPathQuery: weights do not match the graph");
+    }
+    if (source >= graph_->node_count()) {
+        throw std::invalid_argument("ShortestPathQuery: source node out of range");
+    }
+    if (++current_ == 0) {
+        // Timestamp wrap-around (after 2^32 queries): clear once.
+        std::fill(state_.begin(), state_.end(), NodeState{});
+        current_ = 1;
+    }
+    heap_.clear();
+    settled_.clear();
+    NodeState& s = state_[source];
+    s.stamp = current_;
+    s.dist = 0.0;
+    s.parent = invalid_id;
+    s.heap_pos = 0;
+    heap_.push_back({0.0, source});
+}
+
+NodeId ShortestPathQuery::settle_next(std::span<const float> weights) {
+    const HeapItem top = heap_[0];
+    heap_[0] = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) {
+        sift_down(0);
+    }
+    const NodeId u = top.node;
+    settled_.push_back(u);
+    const double du = top.key;
+    const auto first_out = graph_->first_out();
+    const auto head = graph_->head();
+    const std::uint32_t end = first_out[u + 1];
+    for (std::uint32_t e = first_out[u]; e < end; ++e) {
+        const float w = weights[e];
+        if (!(w < std::numeric_limits<float>::infinity())) {
+            continue;
+        }
+        const NodeId v = head[e];
+        const double nd = du + static_cast<double>(w);
+        NodeState& sv = state_[v];
+        if (sv.stamp != current_) {
+            sv.stamp = current_;
+            sv.dist = nd;
+            sv.parent = e;
+            heap_.push_back({nd, v});
+            sift_up(static_cast<std::uint32_t>(heap_.size() - 1));
+        } else if (nd < sv.dist) {
+            // nd < dist is impossible for a settled node (non-negative weights), so v is queued.
+            sv.dist = nd;
+            sv.parent = e;
+            const std::uint32_t pos = sv.heap_pos;
+            heap_[pos].key = nd;
+            sift_up(pos);
+        }
+    }
+    return u;
+}
+
+void ShortestPathQuery::one_to_all(NodeId source, std::span<const float> weights) {
+    start(source, weights);
+    while (!heap_.empty()) {
+        settle_next(weights);
+    }
+}
+
+double ShortestPathQuery::to_target(NodeId source, NodeId target, std::span<const float> weights) {
+    if (target >= graph_->node_count()) {
+        throw std::invalid_argument("ShortestPathQuery: target node out of range");
+    }
+    start(source, weights);
+    while (!heap_.empty()) {
+        if (settle_next(weights) == target) {
+            return state_[target].dist;
+        }
+    }
+    return unreachable;
+}
+
+void ShortestPathQuery::to_targets(NodeId source, std::span<const NodeId> targets,
+                                   std::span<const float> weights) {
+    start(source, weights);
+    std::size_t remaining = 0;
+    for (const NodeId t : targets) {
+        if (t >= graph_->node_count()) {
+            throw std::invalid_argument("ShortestPathQuery: target node out of range");
+        }
+        if (state_[t].target_stamp != current_) {
+            state_[t].target_stamp = current_;
+            ++remaining;
+        }
+    }
+    while (!heap_.empty() && remaining > 0) {
+        const NodeId u = settle_next(weights);
+        if (state_[u].target_stamp == current_) {
+            --remaining;
+        }
+    }
+}
+
+std::vector<EdgeId> ShortestPathQuery::path_to(NodeId target) const {
+    std::vector<EdgeId> edges;
+    if (distance(target) == unreachable) {
+        return edges;
+    }
+    const auto tail = graph_->tail();
+    for (EdgeId e = state_[target].parent; e != invalid_id; e = state_[tail[e]].parent) {
+        edges.push_back(e);
+    }
+    std::reverse(edges.begin(), edges.end());
+    return edges;
+}
+
+void ShortestPathQuery::tree_sums(std::span<const float> edge_values,
+                                  std::span<double> per_node) const {
+    const auto tail = graph_->tail();
+    for (const NodeId v : settled_) {
+        const EdgeId e = state_[v].parent;
+        per_node[v] = e == invalid_id
+                          ? 0.0
+                          : per_node[tail[e]] + static_cast<double>(edge_values[e]);
+    }
+}
+
+Route find_route(const Graph& graph, ShortestPathQuery& query, NodeId from, NodeId to,
+                 std::span<const float> cost, std::span<const float> time_s,
+                 std::span<const std::uint8_t> lts) {
+    Route r;
+    r.cost = query.to_target(from, to, cost);
+    if (r.cost == unreachable) {
+        return r;
+    }
+    r.found = true;
+    r.edges = query.path_to(to);
+    std::array<double, 4> lts_length{};
+    std::vector<double> xs;
+    std::vector<double> ys;
+    for (const EdgeId e : r.edges) {
+        const double len = static_cast<double>(graph.length_m()[e]);
+        r.length_m += len;
+        r.time_s += static_cast<double>(time_s[e]);
+        r.climb_m += static_cast<double>(graph.climb_m()[e]);
+        r.descent_m += static_cast<double>(graph.descent_m()[e]);
+        if (!lts.empty()) {
+            lts_length[static_cast<std::size_t>(lts[e] - 1)] += len;
+        }
+        xs.clear();
+        ys.clear();
+        graph.append_geometry(e, xs, ys);
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+            if (!r.x_m.empty() && r.x_m.back() == xs[i] && r.y_m.back() == ys[i]) {
+                continue;
+            }
+            r.x_m.push_back(xs[i]);
+            r.y_m.push_back(ys[i]);
+        }
+    }
+    if (r.edges.empty()) {
+        r.x_m.push_back(graph.node_x_m()[from]);
+        r.y_m.push_back(graph.node_y_m()[from]);
+    }
+    if (!lts.empty() && r.length_m > 0.0) {
+        for (std::size_t i = 0; i < 4; ++i) {
+            r.lts_share[i] = lts_length[i] / r.length_m;
+        }
+    }
+    return r;
+}
+
+OdMatrix many_to_many(const Graph& graph, std::span<const NodeId> origins,
+                      std::span<const NodeId> destinations, std::span<const float> cost,
+                      std::span<const float> time_s) {
+    if (cost.size() != graph.edge_count() || time_s.size() != graph.edge_count()) {
+        throw std::invalid_argument("many_to_many: weights do not match the graph");
+    }
+    OdMatrix m;
+    m.origins = origins.size();
+    m.destinations = destinations.size();
+    const std::size_t cells = m.origins * m.destinations;
+    m.cost.assign(cells, unreachable);
+    m.time_s.assign(cells, unreachable);
+    m.length_m.assign(cells, unreachable);
+    const auto rows = static_cast<std::ptrdiff_t>(m.origins);
+    std::vector<float> length(graph.length_m().begin(), graph.length_m().end());
+    bool bad_input = false;
+#pragma omp parallel
+    {
+        ShortestPathQuery query(graph);
+        std::vector<double> time_per_node(graph.node_count(), 0.0);
+        std::vector<double> length_per_node(graph.node_count(), 0.0);
+#pragma omp for schedule(dynamic, 1)
+        for (std::ptrdiff_t oi = 0; oi < rows; ++oi) {
+            const auto o = static_cast<std::size_t>(oi);
+            if (origins[o] >= graph.node_count()) {
+#pragma omp atomic write
+                bad_input = true;
+                continue;
+            }
+            try {
+                query.to_targets(origins[o], destinations, cost);
+            } catch (const std::invalid_argument&) {
+#pragma omp atomic write
+                bad_input = true;
+                continue;
+            }
+            query.tree_sums(time_s, time_per_node);
+            query.tree_sums(length, length_per_node);
+            for (std::size_t d = 0; d < m.destinations; ++d) {
+                const NodeId t = destinations[d];
+                const double dist = query.distance(t);
+                if (dist == unreachable) {
+                    continue;
+                }
+                const std::size_t cell = o * m.destinations + d;
+                m.cost[cell] = dist;
+                m.time_s[cell] = time_per_node[t];
+                m.length_m[cell] = length_per_node[t];
+            }
+        }
+    }
+    if (bad_input) {
+        throw std::invalid_argument("many_to_many: origin or destination node out of range");
+    }
+    return m;
+}
+
+} // namespace lauter::kernels::mobility
