@@ -9,7 +9,7 @@ GRASS_DIR:  grass_dir_d8.tif (drainage=) and grass_acc_d8.tif (accumulation=) of
             `r.watershed -s elevation=dem` on the same DEM.
 --simulate-astar  re-runs r.watershed's A* search (as read in GRASS raster/r.watershed/ram/
             do_astar.c and init_vars.c) in Python on the mm-rounded DEM and reports whether it
-            reproduces GRASS's drainage raster cell for cell (about 10 s per million cells).
+            reproduces GRASS's drainage raster cell for cell (about 20 s CPU per million cells).
 Prints markdown (d8_direction_peers.sh runs everything; docs/hydrology.md, "D8 against
 r.watershed, cell by cell", has the results and their reading).
 
