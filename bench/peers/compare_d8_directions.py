@@ -148,9 +148,12 @@ def simulate_astar(zmm, ok, cell):
     integer elevation, ties to the earliest insertion; each popped cell adds its unlisted
     neighbours (order S, N, W, E, NE, SW, SE, NW) and gives them their flow direction towards
     itself, except a diagonal neighbour that drops more steeply to one of the two cardinal
-    neighbours it shares with the popped cell ("avoid diagonal flow direction bias"); a seed not
-    yet popped is re-pointed to the first popped neighbour. Returns receiver flat indices (-1 =
-    leaves the map)."""
+    neighbours it shares with the popped cell while that cardinal is not yet popped ("avoid
+    diagonal flow direction bias"); a seed not yet popped is re-pointed, with the same exception,
+    to the first popped neighbour below it. GRASS 8.2.1's drainage is reproduced with this form
+    of the exception (any unpopped cardinal counts, seeds included); the stored ram/do_astar.c
+    tests only higher cardinals and unlisted cells. Returns receiver flat indices (-1 = leaves
+    the map)."""
     rows, cols = zmm.shape
     ndr = [1, -1, 0, 0, -1, 1, 1, -1]
     ndc = [0, 0, -1, 1, 1, -1, 1, -1]
