@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace lauter::sim::detail {
 
@@ -43,8 +44,12 @@ void require_file(const std::filesystem::path& path, const std::string& what);
 /// The WKT2_2018 text of a spatial reference.
 [[nodiscard]] std::string wkt2_of(const OGRSpatialReference& srs);
 
-/// Opens an OpenStreetMap extract (.osm, .osm.gz, .pbf) with GDAL's OSM driver and lauter's
-/// embedded driver configuration (osm_driver_config()); InputError naming the file otherwise.
-[[nodiscard]] DatasetPtr open_osm_dataset(const std::filesystem::path& osm_path);
+/// Opens an OpenStreetMap extract (.osm, .osm.gz, .pbf) with GDAL's OSM driver and one of
+/// lauter's embedded driver configurations: `config_text` (an osmconf.ini with static storage:
+/// GDAL reads it in place) is published once per process as /vsimem/lauter/<config_name>.ini.
+/// InputError naming the file when it is missing, bzip2-compressed or unreadable.
+[[nodiscard]] DatasetPtr open_osm_dataset(const std::filesystem::path& osm_path,
+                                          std::string_view config_name,
+                                          std::string_view config_text);
 
 } // namespace lauter::sim::detail

@@ -8,7 +8,6 @@
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/vector_input.hpp>
 
-#include <cpl_vsi.h>
 #include <ogr_api.h>
 #include <ogrsf_frmts.h>
 
@@ -16,7 +15,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <unordered_set>
 
@@ -98,23 +96,6 @@ attributes=type
 other_tags=no
 all_tags=no
 )ini";
-
-constexpr const char* config_vsimem_path = "/vsimem/lauter/osmconf.ini";
-
-/// Publishes the embedded configuration as an in-memory file once per process.
-void publish_config() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        // GDAL reads the static buffer in place and never frees it (bTakeOwnership = FALSE).
-        VSILFILE* f = VSIFileFromMemBuffer(
-            config_vsimem_path,
-            reinterpret_cast<GByte*>(const_cast<char*>(embedded_osmconf.data())),
-            static_cast<vsi_l_offset>(embedded_osmconf.size()), FALSE);
-        if (f != nullptr) {
-            VSIFCloseL(f);
-        }
-    });
-}
 
 /// Paint order = priority, lowest first (documented in the header).
 constexpr std::array<LandCover, kernels::land_cover_class_count> paint_order = {
@@ -541,36 +522,11 @@ std::optional<Polygon> extract_bounds(GDALDataset& ds, OGRCoordinateTransformati
 
 std::string_view osm_driver_config() noexcept { return embedded_osmconf; }
 
-namespace detail {
-
-DatasetPtr open_osm_dataset(const std::filesystem::path& osm_path) {
-    ensure_gdal_registered();
-    require_file(osm_path, "OpenStreetMap file");
-    const std::string name = osm_path.string();
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".bz2") == 0) {
-        throw InputError("OpenStreetMap file '" + name + "' is bzip2-compressed, which GDAL cannot "
-                         "read; decompress it (bunzip2) or convert it to .osm.gz or .pbf");
-    }
-    publish_config();
-    QuietGdalErrors quiet;
-    const std::string open_path = gdal_path(osm_path);
-    const std::string config_option = std::string("CONFIG_FILE=") + config_vsimem_path;
-    const char* open_options[] = {config_option.c_str(), nullptr};
-    const char* drivers[] = {"OSM", nullptr};
-    DatasetPtr ds(GDALDataset::Open(open_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers,
-                                    open_options));
-    if (!ds) {
-        throw InputError("OpenStreetMap file '" + name + "' cannot be read by GDAL's OSM driver" +
-                         last_gdal_error() + "; give an .osm, .osm.gz or .pbf file");
-    }
-    return ds;
-}
-
-} // namespace detail
 
 GridSpec osm_extract_grid(const std::filesystem::path& osm_path, const std::string& crs_wkt,
                           double cell_size_m) {
-    detail::DatasetPtr ds = detail::open_osm_dataset(osm_path);
+    detail::DatasetPtr ds =
+        detail::open_osm_dataset(osm_path, "osmconf_landcover", osm_driver_config());
     OGRSpatialReference wgs84;
     wgs84.SetWellKnownGeogCS("WGS84");
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
@@ -680,7 +636,8 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
     const StepTimer timer;
     const std::string name = osm_path.string();
 
-    detail::DatasetPtr ds = detail::open_osm_dataset(osm_path);
+    detail::DatasetPtr ds =
+        detail::open_osm_dataset(osm_path, "osmconf_landcover", osm_driver_config());
 
     OGRSpatialReference wgs84;
     wgs84.SetWellKnownGeogCS("WGS84");

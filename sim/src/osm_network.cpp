@@ -7,7 +7,6 @@
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/raster_input.hpp>
 
-#include <cpl_vsi.h>
 #include <ogr_api.h>
 #include <ogrsf_frmts.h>
 
@@ -16,7 +15,6 @@
 #include <cmath>
 #include <iomanip>
 #include <memory>
-#include <mutex>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -91,45 +89,6 @@ all_tags=no
 
 /// Named in errors about a DEM without CRS.
 constexpr std::string_view dem_crs_key = "--input-crs";
-
-constexpr const char* network_config_path = "/vsimem/lauter/osmconf_network.ini";
-
-void publish_network_config() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        // GDAL reads the static buffer in place and never frees it (bTakeOwnership = FALSE).
-        VSILFILE* f = VSIFileFromMemBuffer(
-            network_config_path,
-            reinterpret_cast<GByte*>(const_cast<char*>(embedded_network_osmconf.data())),
-            static_cast<vsi_l_offset>(embedded_network_osmconf.size()), FALSE);
-        if (f != nullptr) {
-            VSIFCloseL(f);
-        }
-    });
-}
-
-detail::DatasetPtr open_network_dataset(const std::filesystem::path& osm_path) {
-    detail::ensure_gdal_registered();
-    detail::require_file(osm_path, "OpenStreetMap file");
-    const std::string name = osm_path.string();
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".bz2") == 0) {
-        throw InputError("OpenStreetMap file '" + name + "' is bzip2-compressed, which GDAL cannot "
-                         "read; decompress it (bunzip2) or convert it to .osm.gz or .pbf");
-    }
-    publish_network_config();
-    detail::QuietGdalErrors quiet;
-    const std::string open_path = detail::gdal_path(osm_path);
-    const std::string config_option = std::string("CONFIG_FILE=") + network_config_path;
-    const char* open_options[] = {config_option.c_str(), nullptr};
-    const char* drivers[] = {"OSM", nullptr};
-    detail::DatasetPtr ds(GDALDataset::Open(open_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                            drivers, open_options));
-    if (!ds) {
-        throw InputError("OpenStreetMap file '" + name + "' cannot be read by GDAL's OSM driver" +
-                         detail::last_gdal_error() + "; give an .osm, .osm.gz or .pbf file");
-    }
-    return ds;
-}
 
 struct FeatureDeleter {
     void operator()(OGRFeature* f) const noexcept { OGRFeature::DestroyFeature(f); }
@@ -247,7 +206,8 @@ OsmNetworkData read_osm_network(const std::filesystem::path& osm_path, const std
     const std::string name = osm_path.string();
     OsmNetworkData out;
     out.crs_wkt = normalize_crs(crs, "network CRS");
-    detail::DatasetPtr ds = open_network_dataset(osm_path);
+    detail::DatasetPtr ds =
+        detail::open_osm_dataset(osm_path, "osmconf_network", embedded_network_osmconf);
     OGRLayer* points = ds->GetLayerByName("points");
     OGRLayer* lines = ds->GetLayerByName("lines");
     OGRLayer* polygons = ds->GetLayerByName("multipolygons");

@@ -114,7 +114,7 @@ OGRSpatialReference metric_crs(const kernels::GridSpec& target) {
 }
 
 OsmRelief read_osm_relief(const fs::path& osm, const OGRSpatialReference& crs) {
-    detail::DatasetPtr ds = detail::open_osm_dataset(osm);
+    detail::DatasetPtr ds = detail::open_osm_dataset(osm, "osmconf_landcover", osm_driver_config());
     const auto ct = lonlat_to(crs);
     OsmRelief relief;
     CPLPushErrorHandler(CPLQuietErrorHandler); // unclosed rings of clipped ways are expected
