@@ -14,11 +14,9 @@
 #include <lauter/sim/terrain_reconstruction.hpp>
 #include <lauter/sim/tool_options.hpp>
 
-#include <unistd.h>
 
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -132,38 +130,6 @@ kernels::Raster<float> filled_dem(const RasterLayer& dem, bool epsilon) {
              std::to_string(stats.raised_cells) + " cells raised, volume " +
              fixed(stats.volume_m3, 0) + " m3, max " + fixed(stats.max_raise_m, 3) + " m");
     return filled;
-}
-
-/// Writes `text` to `destination` atomically: a hidden temporary file in the same directory,
-/// renamed onto the destination once it is complete.
-void write_text_atomically(const std::filesystem::path& destination, const std::string& text) {
-    namespace fs = std::filesystem;
-    const fs::path directory =
-        destination.has_parent_path() ? destination.parent_path() : fs::path(".");
-    const fs::path temporary =
-        directory / ("." + destination.filename().string() + ".tmp-" +
-                     std::to_string(static_cast<long>(::getpid())));
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            throw InputError("cannot write " + destination.string() + ": directory " +
-                             directory.string() + " does not exist or is not writable; choose "
-                             "another path");
-        }
-        out << text;
-        out.close();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(temporary, ec);
-            throw RuntimeFailure("writing " + destination.string() + " failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary, destination, ec);
-    if (ec) {
-        fs::remove(temporary, ec);
-        throw RuntimeFailure("cannot rename the temporary file onto " + destination.string());
-    }
 }
 
 std::string depression_csv(const std::vector<kernels::hydrology::Depression>& table,

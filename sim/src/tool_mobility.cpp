@@ -9,12 +9,10 @@
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/tool_options.hpp>
 
-#include <unistd.h>
 
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -116,37 +114,6 @@ std::string fixed(double v, int digits) {
     return out.str();
 }
 
-/// Writes `text` to `destination` through a temporary file in the same directory, renamed onto
-/// it once complete, so that readers never see a partial file.
-void write_atomically(const std::filesystem::path& destination, const std::string& text) {
-    namespace fs = std::filesystem;
-    const fs::path directory =
-        destination.has_parent_path() ? destination.parent_path() : fs::path(".");
-    const fs::path temporary = directory / ("." + destination.filename().string() + ".tmp-" +
-                                            std::to_string(static_cast<long>(::getpid())));
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            throw InputError("cannot write " + destination.string() + ": directory " +
-                             directory.string() + " does not exist or is not writable; choose "
-                             "another path");
-        }
-        out << text;
-        out.close();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(temporary, ec);
-            throw RuntimeFailure("writing " + destination.string() + " failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary, destination, ec);
-    if (ec) {
-        fs::remove(temporary, ec);
-        throw RuntimeFailure("cannot rename the temporary file onto " + destination.string());
-    }
-}
-
 int run_route(const RouteState& s) {
     apply_thread_count(s.common.threads);
     std::optional<mob::Mode> mode;
@@ -245,7 +212,7 @@ int run_route(const RouteState& s) {
             json << ",[" << fixed(lon[0], 7) << ',' << fixed(lat[0], 7) << ']';
         }
         json << "]}}]}\n";
-        write_atomically(s.output, json.str());
+        write_text_atomically(s.output, json.str());
         log_info("wrote " + s.output + " (" + std::to_string(lon.size()) + " points) after " +
                  fixed(timer.seconds(), 2) + " s");
     }

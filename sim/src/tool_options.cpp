@@ -1,5 +1,10 @@
 #include <lauter/sim/commands.hpp>
+#include <lauter/sim/error.hpp>
 #include <lauter/sim/tool_options.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
 
 namespace lauter::sim {
 
@@ -31,6 +36,36 @@ std::optional<std::string> assumed_crs(const CommonToolOptions& common) {
         return std::nullopt;
     }
     return common.input_crs;
+}
+
+void write_text_atomically(const std::filesystem::path& destination, const std::string& text) {
+    namespace fs = std::filesystem;
+    const fs::path directory =
+        destination.has_parent_path() ? destination.parent_path() : fs::path(".");
+    const fs::path temporary =
+        directory / ("." + destination.filename().string() + ".tmp-" +
+                     std::to_string(static_cast<long>(::getpid())));
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            throw InputError("cannot write " + destination.string() + ": directory " +
+                             directory.string() + " does not exist or is not writable; choose "
+                             "another path");
+        }
+        out << text;
+        out.close();
+        if (!out) {
+            std::error_code ec;
+            fs::remove(temporary, ec);
+            throw RuntimeFailure("writing " + destination.string() + " failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    fs::rename(temporary, destination, ec);
+    if (ec) {
+        fs::remove(temporary, ec);
+        throw RuntimeFailure("cannot rename the temporary file onto " + destination.string());
+    }
 }
 
 } // namespace lauter::sim

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -29,5 +30,10 @@ GeoTiffOptions output_options(const CommonToolOptions& common);
 
 /// The CRS to assume for inputs without one (--input-crs), if given.
 std::optional<std::string> assumed_crs(const CommonToolOptions& common);
+
+/// Writes a text file (CSV, GeoJSON) atomically: a temporary file in the destination's directory,
+/// renamed onto the destination once complete, so that readers never see a partial file.
+/// InputError when the directory is missing or not writable, RuntimeFailure when writing fails.
+void write_text_atomically(const std::filesystem::path& destination, const std::string& text);
 
 } // namespace lauter::sim
