@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <set>
@@ -93,9 +94,6 @@ public:
             // Every node outside the rings searched so far is at least ring * cell away.
             const double reach = static_cast<double>(std::max<std::int64_t>(ring - 1, 0)) * cell_m_;
             if (best != mob::invalid_id && reach * reach > best_d2) {
-                break;
-            }
-            if (ring > 100000) {
                 break;
             }
             for (std::int64_t dy = -ring; dy <= ring; ++dy) {
