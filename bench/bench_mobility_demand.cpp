@@ -141,7 +141,7 @@ void BM_logit_split(benchmark::State& state) {
 /// The floor of the logit: one exp() per OD pair and mode, nothing else.
 void BM_exp_reference(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
-    const std::size_t count = n * n * mode_count;
+    const std::size_t count = n * n * choice_mode_count;
     std::vector<double> in(count);
     std::vector<double> out(count);
     for (std::size_t k = 0; k < count; ++k) {

@@ -11,11 +11,11 @@ namespace lauter::kernels::mobility {
 namespace {
 
 constexpr double neg_inf = -std::numeric_limits<double>::infinity();
-constexpr std::size_t walk = static_cast<std::size_t>(Mode::walk);
-constexpr std::size_t bike = static_cast<std::size_t>(Mode::bike);
-constexpr std::size_t ebike = static_cast<std::size_t>(Mode::ebike);
-constexpr std::size_t bus = static_cast<std::size_t>(Mode::bus);
-constexpr std::size_t car = static_cast<std::size_t>(Mode::car);
+constexpr std::size_t walk = static_cast<std::size_t>(ChoiceMode::walk);
+constexpr std::size_t bike = static_cast<std::size_t>(ChoiceMode::bike);
+constexpr std::size_t ebike = static_cast<std::size_t>(ChoiceMode::ebike);
+constexpr std::size_t bus = static_cast<std::size_t>(ChoiceMode::bus);
+constexpr std::size_t car = static_cast<std::size_t>(ChoiceMode::car);
 
 void require_size(std::span<const double> s, std::size_t expected, const char* what,
                   bool may_be_empty) {
@@ -52,8 +52,8 @@ RowSums finish_row(ModeSplit& split, std::size_t i, std::span<const double> trip
         const std::size_t od = i * n + j;
         const double t = trips[od];
         const double d = distance_km.empty() ? 0.0 : distance_km[od];
-        for (std::size_t k = 0; k < mode_count; ++k) {
-            const double tk = t * split.probability[od * mode_count + k];
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
+            const double tk = t * split.probability[od * choice_mode_count + k];
             split.mode_trips[k * n * n + od] = tk;
             r.trips[k] += tk;
             if (tk > 0.0 && std::isfinite(d)) {
@@ -62,8 +62,8 @@ RowSums finish_row(ModeSplit& split, std::size_t i, std::span<const double> trip
         }
         r.total += t;
     }
-    for (std::size_t k = 0; k < mode_count; ++k) {
-        split.zone_shares[i * mode_count + k] =
+    for (std::size_t k = 0; k < choice_mode_count; ++k) {
+        split.zone_shares[i * choice_mode_count + k] =
             r.total > 0.0 ? r.trips[k] / r.total : std::numeric_limits<double>::quiet_NaN();
     }
     return r;
@@ -75,13 +75,13 @@ void reduce_rows(ModeSplit& split, const std::vector<RowSums>& rows) {
     split.person_km = {};
     split.total_trips = 0.0;
     for (const RowSums& r : rows) {
-        for (std::size_t k = 0; k < mode_count; ++k) {
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
             mode_trips[k] += r.trips[k];
             split.person_km[k] += r.person_km[k];
         }
         split.total_trips += r.total;
     }
-    for (std::size_t k = 0; k < mode_count; ++k) {
+    for (std::size_t k = 0; k < choice_mode_count; ++k) {
         split.city_shares[k] = split.total_trips > 0.0 ? mode_trips[k] / split.total_trips
                                                        : std::numeric_limits<double>::quiet_NaN();
     }
@@ -90,9 +90,9 @@ void reduce_rows(ModeSplit& split, const std::vector<RowSums>& rows) {
 ModeSplit make_split(std::size_t n) {
     ModeSplit s;
     s.zone_count = n;
-    s.probability.assign(n * n * mode_count, 0.0);
-    s.mode_trips.assign(mode_count * n * n, 0.0);
-    s.zone_shares.assign(n * mode_count, 0.0);
+    s.probability.assign(n * n * choice_mode_count, 0.0);
+    s.mode_trips.assign(choice_mode_count * n * n, 0.0);
+    s.zone_shares.assign(n * choice_mode_count, 0.0);
     return s;
 }
 
@@ -114,19 +114,19 @@ ModeArray shares_with_asc(const std::vector<double>& v0, const ModeArray& asc,
             }
             ModeArray u{};
             double vmax = neg_inf;
-            for (std::size_t k = 0; k < mode_count; ++k) {
-                u[k] = v0[od * mode_count + k] + asc[k];
+            for (std::size_t k = 0; k < choice_mode_count; ++k) {
+                u[k] = v0[od * choice_mode_count + k] + asc[k];
                 vmax = std::max(vmax, u[k]);
             }
             if (vmax == neg_inf || std::isnan(vmax)) {
                 continue;
             }
             double sum = 0.0;
-            for (std::size_t k = 0; k < mode_count; ++k) {
+            for (std::size_t k = 0; k < choice_mode_count; ++k) {
                 u[k] = u[k] == neg_inf ? 0.0 : std::exp(u[k] - vmax);
                 sum += u[k];
             }
-            for (std::size_t k = 0; k < mode_count; ++k) {
+            for (std::size_t k = 0; k < choice_mode_count; ++k) {
                 acc[k] += t * (u[k] / sum);
             }
         }
@@ -135,7 +135,7 @@ ModeArray shares_with_asc(const std::vector<double>& v0, const ModeArray& asc,
     ModeArray total{};
     double all = 0.0;
     for (const ModeArray& r : row_trips) {
-        for (std::size_t k = 0; k < mode_count; ++k) {
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
             total[k] += r[k];
             all += r[k];
         }
@@ -153,17 +153,17 @@ ModeArray shares_with_asc(const std::vector<double>& v0, const ModeArray& asc,
 
 } // namespace
 
-std::string_view mode_name(Mode mode) noexcept {
+std::string_view mode_name(ChoiceMode mode) noexcept {
     switch (mode) {
-    case Mode::walk:
+    case ChoiceMode::walk:
         return "walk";
-    case Mode::bike:
+    case ChoiceMode::bike:
         return "bike";
-    case Mode::ebike:
+    case ChoiceMode::ebike:
         return "ebike";
-    case Mode::bus:
+    case ChoiceMode::bus:
         return "bus";
-    case Mode::car:
+    case ChoiceMode::car:
         return "car";
     }
     return "unknown";
@@ -204,7 +204,7 @@ std::vector<double> mode_utilities(const ModeSkims& skims, const ModeChoiceParam
     require_size(skims.parking_search_min, n, "mode_utilities: parking_search_min", true);
     require_size(skims.ebike_share, n, "mode_utilities: ebike_share", true);
 
-    std::vector<double> v(nn * mode_count);
+    std::vector<double> v(nn * choice_mode_count);
     const auto rows = static_cast<std::ptrdiff_t>(n);
 #pragma omp parallel for schedule(static)
     for (std::ptrdiff_t si = 0; si < rows; ++si) {
@@ -213,7 +213,7 @@ std::vector<double> mode_utilities(const ModeSkims& skims, const ModeChoiceParam
         const double ln_share_e = share_e > 0.0 ? std::log(std::min(share_e, 1.0)) : neg_inf;
         for (std::size_t j = 0; j < n; ++j) {
             const std::size_t od = i * n + j;
-            double* u = v.data() + od * mode_count;
+            double* u = v.data() + od * choice_mode_count;
             const double tw = skims.walk_time_min[od];
             u[walk] = std::isfinite(tw) ? p.asc[walk] + p.time_util_per_min * tw : neg_inf;
 
@@ -255,7 +255,7 @@ std::vector<double> mode_utilities(const ModeSkims& skims, const ModeChoiceParam
 
 ModeSplit split_by_logit(std::span<const double> utilities, std::span<const double> trips,
                          std::size_t n, std::span<const double> distance_km) {
-    require_size(utilities, n * n * mode_count, "split_by_logit: utilities", false);
+    require_size(utilities, n * n * choice_mode_count, "split_by_logit: utilities", false);
     require_size(trips, n * n, "split_by_logit: trips", false);
     require_size(distance_km, n * n, "split_by_logit: distance_km", true);
     ModeSplit split = make_split(n);
@@ -268,10 +268,10 @@ ModeSplit split_by_logit(std::span<const double> utilities, std::span<const doub
         const auto i = static_cast<std::size_t>(si);
         for (std::size_t j = 0; j < n; ++j) {
             const std::size_t od = i * n + j;
-            const double* u = utilities.data() + od * mode_count;
-            double* p = split.probability.data() + od * mode_count;
+            const double* u = utilities.data() + od * choice_mode_count;
+            double* p = split.probability.data() + od * choice_mode_count;
             double vmax = neg_inf;
-            for (std::size_t k = 0; k < mode_count; ++k) {
+            for (std::size_t k = 0; k < choice_mode_count; ++k) {
                 vmax = std::max(vmax, u[k]);
             }
             if (vmax == neg_inf || std::isnan(vmax)) {
@@ -287,11 +287,11 @@ ModeSplit split_by_logit(std::span<const double> utilities, std::span<const doub
                 continue;
             }
             double sum = 0.0;
-            for (std::size_t k = 0; k < mode_count; ++k) {
+            for (std::size_t k = 0; k < choice_mode_count; ++k) {
                 p[k] = u[k] == neg_inf ? 0.0 : std::exp(u[k] - vmax);
                 sum += p[k];
             }
-            for (std::size_t k = 0; k < mode_count; ++k) {
+            for (std::size_t k = 0; k < choice_mode_count; ++k) {
                 p[k] /= sum;
             }
         }
@@ -336,16 +336,16 @@ CalibrationResult calibrate_asc(const ModeSkims& skims, ModeChoiceParams params,
     for (;; ++it) {
         const ModeArray model = shares_with_asc(v0, params.asc, trips, n);
         double err = 0.0;
-        for (std::size_t k = 0; k < mode_count; ++k) {
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
             err = std::max(err, std::abs(model[k] - target_shares[k]));
         }
         if (err <= calibration.tolerance || it >= calibration.max_iterations) {
             break;
         }
-        for (std::size_t k = 0; k < mode_count; ++k) {
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
             if (target_shares[k] > 0.0 && !(model[k] > 0.0)) {
                 throw std::invalid_argument("calibrate_asc: mode " +
-                                            std::string(mode_name(static_cast<Mode>(k))) +
+                                            std::string(mode_name(static_cast<ChoiceMode>(k))) +
                                             " has a target share but is offered on no pair");
             }
             if (target_shares[k] == 0.0) {
@@ -364,7 +364,7 @@ CalibrationResult calibrate_asc(const ModeSkims& skims, ModeChoiceParams params,
     result.asc = params.asc;
     result.iterations = it;
     result.max_abs_error = 0.0;
-    for (std::size_t k = 0; k < mode_count; ++k) {
+    for (std::size_t k = 0; k < choice_mode_count; ++k) {
         result.max_abs_error = std::max(
             result.max_abs_error, std::abs(result.split.city_shares[k] - target_shares[k]));
     }
@@ -394,7 +394,7 @@ std::vector<double> utility_change(std::span<const double> baseline_utilities,
 ModeSplit pivot_split(const ModeSplit& baseline, std::span<const double> delta_v,
                       std::span<const double> trips, std::span<const double> distance_km) {
     const std::size_t n = baseline.zone_count;
-    require_size(delta_v, n * n * mode_count, "pivot_split: delta_v", false);
+    require_size(delta_v, n * n * choice_mode_count, "pivot_split: delta_v", false);
     require_size(trips, n * n, "pivot_split: trips", false);
     require_size(distance_km, n * n, "pivot_split: distance_km", true);
     ModeSplit split = make_split(n);
@@ -407,19 +407,19 @@ ModeSplit pivot_split(const ModeSplit& baseline, std::span<const double> delta_v
         const auto i = static_cast<std::size_t>(si);
         for (std::size_t j = 0; j < n; ++j) {
             const std::size_t od = i * n + j;
-            const double* p0 = baseline.probability.data() + od * mode_count;
-            const double* dv = delta_v.data() + od * mode_count;
-            double* p = split.probability.data() + od * mode_count;
+            const double* p0 = baseline.probability.data() + od * choice_mode_count;
+            const double* dv = delta_v.data() + od * choice_mode_count;
+            double* p = split.probability.data() + od * choice_mode_count;
             bool unchanged = true;
             double dmax = neg_inf;
-            for (std::size_t k = 0; k < mode_count; ++k) {
+            for (std::size_t k = 0; k < choice_mode_count; ++k) {
                 unchanged = unchanged && dv[k] == 0.0;
                 if (p0[k] > 0.0) {
                     dmax = std::max(dmax, dv[k]);
                 }
             }
             if (unchanged) {
-                std::copy(p0, p0 + mode_count, p);
+                std::copy(p0, p0 + choice_mode_count, p);
                 continue;
             }
             if (dmax == neg_inf || std::isnan(dmax)) {
@@ -432,16 +432,16 @@ ModeSplit pivot_split(const ModeSplit& baseline, std::span<const double> delta_v
                         }
                     }
                 }
-                std::fill(p, p + mode_count, 0.0);
+                std::fill(p, p + choice_mode_count, 0.0);
                 continue;
             }
             // exp(dV - max dV) keeps the weights in (0, 1]; the common factor cancels.
             double sum = 0.0;
-            for (std::size_t k = 0; k < mode_count; ++k) {
+            for (std::size_t k = 0; k < choice_mode_count; ++k) {
                 p[k] = p0[k] > 0.0 && dv[k] != neg_inf ? p0[k] * std::exp(dv[k] - dmax) : 0.0;
                 sum += p[k];
             }
-            for (std::size_t k = 0; k < mode_count; ++k) {
+            for (std::size_t k = 0; k < choice_mode_count; ++k) {
                 p[k] /= sum;
             }
         }

@@ -808,6 +808,7 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
                 OsmBuilding record;
                 record.osm_id = building_osm_id(t);
                 record.name = std::string(t[p_name]);
+                record.building_type = std::string(t[p_building]);
                 const std::string_view street = t[p_addr_street];
                 const std::string_view number = t[p_addr_housenumber];
                 record.address = std::string(street) +

@@ -2,6 +2,7 @@
 #include <lauter/sim/crs.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/osm_landcover.hpp>
+#include <lauter/sim/mobility_model.hpp>
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/results.hpp>
@@ -363,6 +364,9 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
     }
     if (storm) {
         write_runoff_model(out, group + "/runoff", s, area, *storm);
+    }
+    if (s.models.mobility.enabled) {
+        write_mobility_results(out, group + "/mobility", run_mobility(s, area));
     }
     out.commit();
     log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");

@@ -557,11 +557,12 @@ TEST_CASE("schema_markdown documents every key and the committed reference is cu
             for (const schema::KeySpec& child : spec.children) {
                 const std::string path = prefix.empty() ? child.name : prefix + "." + child.name;
                 paths.push_back(path);
-                collect(child, path);
+                // Entries of a sequence are documented as `<sequence>[].<key>`.
+                collect(child, child.type == schema::ValueType::sequence ? path + "[]" : path);
             }
         };
     collect(scenario_schema(), "");
-    CHECK(paths.size() == 84);
+    CHECK(paths.size() == 127);
     for (const std::string& path : paths) {
         INFO(path);
         CHECK(md.find("| `" + path + "` |") != std::string::npos);

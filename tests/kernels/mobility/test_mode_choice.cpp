@@ -19,9 +19,9 @@ using namespace lauter::kernels::mobility;
 
 namespace {
 
-constexpr std::size_t kBike = static_cast<std::size_t>(Mode::bike);
-constexpr std::size_t kCar = static_cast<std::size_t>(Mode::car);
-constexpr std::size_t kBus = static_cast<std::size_t>(Mode::bus);
+constexpr std::size_t kBike = static_cast<std::size_t>(ChoiceMode::bike);
+constexpr std::size_t kCar = static_cast<std::size_t>(ChoiceMode::car);
+constexpr std::size_t kBus = static_cast<std::size_t>(ChoiceMode::bus);
 
 /// A synthetic hilly city: zones in an 8 km square, a valley centre and districts up to 120 m
 /// higher; skims from simple speeds (walk 4.8, bike 15 flat, e-bike 20, bus 18 + headways,
@@ -134,7 +134,7 @@ TEST_CASE("Mode choice: one-pair logit oracle", "[mobility_demand][mode_choice]"
     const std::vector<double> u = mode_utilities(s, p);
     const std::vector<double> trips = {100.0};
     const ModeSplit split = split_by_logit(u, trips, 1, km);
-    for (std::size_t k = 0; k < mode_count; ++k) {
+    for (std::size_t k = 0; k < choice_mode_count; ++k) {
         CHECK(u[k] == Approx(v[k]).epsilon(1e-12));
         CHECK(split.probability[k] == Approx(std::exp(v[k]) / sum).epsilon(1e-12));
         CHECK(split.mode_trips[k] == Approx(100.0 * std::exp(v[k]) / sum).epsilon(1e-12));
@@ -156,19 +156,19 @@ TEST_CASE("Mode choice: shares sum to 1 per OD pair and zone", "[mobility_demand
     const std::size_t nn = city.n * city.n;
     for (std::size_t od = 0; od < nn; ++od) {
         double s = 0.0;
-        for (std::size_t k = 0; k < mode_count; ++k) {
-            const double pk = split.probability[od * mode_count + k];
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
+            const double pk = split.probability[od * choice_mode_count + k];
             REQUIRE(pk >= 0.0);
             REQUIRE(pk <= 1.0);
             s += pk;
         }
         REQUIRE(s == Approx(1.0).epsilon(1e-12));
     }
-    CHECK(split.probability[1 * mode_count + kBus] == 0.0); // no bus on pair 0 -> 1
+    CHECK(split.probability[1 * choice_mode_count + kBus] == 0.0); // no bus on pair 0 -> 1
     for (std::size_t i = 0; i < city.n; ++i) {
         double s = 0.0;
-        for (std::size_t k = 0; k < mode_count; ++k) {
-            s += split.zone_shares[i * mode_count + k];
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
+            s += split.zone_shares[i * choice_mode_count + k];
         }
         CHECK(s == Approx(1.0).epsilon(1e-12));
     }
@@ -190,8 +190,8 @@ TEST_CASE("Mode choice: calibration to Kaiserslautern 2023 within 0.1 pp",
         calibrate_asc(city.skims(), ModeChoiceParams{}, city.trips, target, {}, city.car_km);
     REQUIRE(cal.converged);
     CHECK(cal.asc[0] == 0.0);
-    for (std::size_t k = 0; k < mode_count; ++k) {
-        INFO("mode " << mode_name(static_cast<Mode>(k)));
+    for (std::size_t k = 0; k < choice_mode_count; ++k) {
+        INFO("mode " << mode_name(static_cast<ChoiceMode>(k)));
         CHECK(std::abs(cal.split.city_shares[k] - target[k]) * 100.0 <= 0.1);
         CHECK(std::abs(cal.split.city_shares[k] - target[k]) <= 1e-4);
     }
@@ -199,7 +199,7 @@ TEST_CASE("Mode choice: calibration to Kaiserslautern 2023 within 0.1 pp",
     ModeChoiceParams p;
     p.asc = cal.asc;
     const ModeSplit again = split_by_logit(mode_utilities(city.skims(), p), city.trips, city.n);
-    for (std::size_t k = 0; k < mode_count; ++k) {
+    for (std::size_t k = 0; k < choice_mode_count; ++k) {
         CHECK(again.city_shares[k] == Approx(cal.split.city_shares[k]).epsilon(1e-12));
     }
     ModeArray bad = target;
@@ -265,10 +265,10 @@ TEST_CASE("Mode choice: pivot-point logit", "[mobility_demand][mode_choice]") {
         CHECK(piv.city_shares[kBike] < base.city_shares[kBike]);
         const std::size_t nn = city.n * city.n;
         for (std::size_t od = 0; od < nn; ++od) {
-            REQUIRE(piv.probability[od * mode_count + kBike] <
-                    base.probability[od * mode_count + kBike]);
-            REQUIRE(piv.probability[od * mode_count + kCar] >
-                    base.probability[od * mode_count + kCar]);
+            REQUIRE(piv.probability[od * choice_mode_count + kBike] <
+                    base.probability[od * choice_mode_count + kBike]);
+            REQUIRE(piv.probability[od * choice_mode_count + kCar] >
+                    base.probability[od * choice_mode_count + kCar]);
         }
         CHECK(car_change(base, piv).co2_kg > 0.0);
     }

@@ -143,6 +143,7 @@ struct OsmBuilding {
     std::int64_t osm_id = 0;     ///< way id (positive) or relation id (negative); 0 if unknown
     std::string name;            ///< name tag ("" if untagged)
     std::string address;         ///< "addr:street addr:housenumber" ("" if untagged)
+    std::string building_type;   ///< value of the building tag ("yes", "house", ...)
     double footprint_area_m2 = 0.0; ///< area of its sub-samples on the grid (m^2)
     float height_m = 0.0F;       ///< height as used for building_height_m
     std::int32_t cells = 0;      ///< cells whose building_id is this building

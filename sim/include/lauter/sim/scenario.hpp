@@ -19,6 +19,7 @@
 /// mobility) and the `modifications:` list are added as KeySpec entries in scenario.cpp.
 
 #include <lauter/kernels/landcover.hpp>
+#include <lauter/sim/mobility_settings.hpp>
 #include <lauter/sim/osm_landcover.hpp>
 #include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/runoff_settings.hpp>
@@ -98,6 +99,7 @@ struct ModelSettings {
     TerrainModelSettings terrain;
     LandcoverModelSettings landcover;
     RunoffModelSettings runoff;
+    MobilityModelSettings mobility;
 
     bool operator==(const ModelSettings&) const = default;
 };

@@ -58,11 +58,12 @@
 
 namespace lauter::kernels::mobility {
 
-enum class Mode : std::uint8_t { walk = 0, bike = 1, ebike = 2, bus = 3, car = 4 };
-inline constexpr std::size_t mode_count = 5;
-using ModeArray = std::array<double, mode_count>;
+/// The choice alternatives (graph.hpp's Mode is the narrower set of network access modes).
+enum class ChoiceMode : std::uint8_t { walk = 0, bike = 1, ebike = 2, bus = 3, car = 4 };
+inline constexpr std::size_t choice_mode_count = 5;
+using ModeArray = std::array<double, choice_mode_count>;
 
-[[nodiscard]] std::string_view mode_name(Mode mode) noexcept;
+[[nodiscard]] std::string_view mode_name(ChoiceMode mode) noexcept;
 
 /// Level-of-service matrices (n x n, row-major) per mode and per-zone inputs. A non-finite time
 /// means the mode is not available on that pair.

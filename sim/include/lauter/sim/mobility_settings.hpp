@@ -1,0 +1,117 @@
+#pragma once
+/// @file mobility_settings.hpp
+/// Settings of the mobility model (scenario key `models.mobility`, issue 6 items 5-7): zones,
+/// residents, trip production and distribution, travel parameters per mode, the observed modal
+/// split the logit is calibrated to, accessibility thresholds, and the bike-lane measure. Every
+/// default is taken from the kernel parameter struct that owns it; the schema
+/// (mobility_model_schema) and the conversion from a resolved scenario live in
+/// mobility_settings.cpp, the model in mobility_model.hpp.
+
+#include <lauter/kernels/mobility/accessibility.hpp>
+#include <lauter/kernels/mobility/demand.hpp>
+#include <lauter/kernels/mobility/graph.hpp>
+#include <lauter/kernels/mobility/mode_choice.hpp>
+#include <lauter/kernels/mobility/speed_models.hpp>
+#include <lauter/sim/schema.hpp>
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+namespace lauter::sim {
+
+/// A new or upgraded cycle facility on every edge of one OSM way (both directions).
+struct BikeLaneMeasure {
+    std::int64_t way_id = 0;
+    kernels::mobility::CycleFacility facility = kernels::mobility::CycleFacility::lane;
+
+    bool operator==(const BikeLaneMeasure&) const = default;
+};
+
+struct MobilityModelSettings {
+    bool enabled = false;
+
+    /// Zones: polygons of a district file (one zone per polygon), else a regular grid of
+    /// squares of zone_size_m over the study area (squares without residents are dropped).
+    std::optional<std::filesystem::path> districts;
+    /// 500 m squares: about the size of Kaiserslautern's statistical districts in the core
+    /// (a choice; the issue leaves the grid size to the user).
+    double zone_size_m = 500.0;
+
+    /// Gross building volume per resident (m^3): 47.4 m^2 living space per resident (Destatis,
+    /// Germany 2022, "Wohnflaeche je Einwohner"), divided by 0.8 living space per gross floor
+    /// area (a planning rule of thumb, lauter's choice) and times 3.0 m gross storey height
+    /// (OsmLandCoverParams::storey_height_m): 47.4 / 0.8 * 3.0 = 177.75 m^3 (computed).
+    double building_m3_per_resident = 177.75;
+    /// If > 0, the residents are scaled to this total (e.g. the official population);
+    /// 0: the volume estimate stands.
+    double total_residents = 0.0;
+
+    /// Trips per resident and day (TripProductionParams: SrV 2023 Kaiserslautern, 3.2).
+    double trips_per_resident =
+        kernels::mobility::TripProductionParams{}.trips_per_resident_per_day;
+    /// Target mean trip length (km, network distance on the walk network) the gravity model's
+    /// exponential deterrence is calibrated to (Hyman 1969). No published Kaiserslautern value
+    /// is known (docs/mobility-demand.md), so there is no default: the scenario must set it.
+    double mean_trip_km = 0.0;
+    /// Share of the attraction that goes to the zones' residents (trips home), the rest to the
+    /// destinations from OSM POIs: 0.5, every home-based tour has an outbound and a return trip
+    /// (lauter's closed-tour assumption).
+    double home_attraction_share = 0.5;
+
+    /// Travel parameters (defaults: the kernel parameter structs, speed_models.hpp).
+    double bike_power_w = kernels::mobility::BikeParams{}.rider_power_w;
+    double bike_mass_kg = kernels::mobility::BikeParams{}.system_mass_kg;
+    double ebike_power_w = kernels::mobility::pedelec_params().rider_power_w;
+    double ebike_assist_w = kernels::mobility::pedelec_params().assist_power_w;
+    double ebike_mass_kg = kernels::mobility::pedelec_params().system_mass_kg;
+    double car_urban_factor = kernels::mobility::CarParams{}.urban_factor;
+    /// Parking search per destination zone (min): 0 by default, a constant cost is absorbed by
+    /// the calibrated car constant (docs/mobility-demand.md section 2).
+    double parking_search_min = 0.0;
+    /// Uniform headway of every bus stop (min); waiting is half of it. No line and headway file
+    /// exists yet: 20 min is lauter's assumption for Kaiserslautern's daytime city buses.
+    double bus_headway_min = 20.0;
+    /// Points (bus stops, POIs, the centre) farther than this from the network are ignored (m).
+    double max_snap_m = 500.0;
+
+    /// Mode-choice coefficients (ModeChoiceParams, MATSim Berlin v6.4 and AMBAG).
+    double time_util_per_min = kernels::mobility::ModeChoiceParams{}.time_util_per_min;
+    double car_cost_eur_per_km = kernels::mobility::ModeChoiceParams{}.car_cost_eur_per_km;
+    /// Observed shares (percent) walk, bike incl. e-bike, bus, car: Kaiserslautern 2023 (SrV;
+    /// mobility.md 5, the values of kaiserslautern_2023_shares). Normalised to 1.
+    std::array<double, 4> observed_percent = {33.3, 8.3, 8.5, 50.0};
+    /// Share of the bike trips made by e-bike (the default of kaiserslautern_2023_shares).
+    double ebike_share_of_bike = 0.07;
+    /// Share of travellers who own or can use an e-bike, in (0, 1]. Calibration absorbs the
+    /// baseline level into ASC_ebike; scenarios act through ln(s'/s). 1 = no restriction.
+    double ebike_ownership_share = 1.0;
+    /// Calibration tolerance (fraction): CalibrationParams, 1e-4 = 0.01 pp.
+    double calibration_tolerance = kernels::mobility::CalibrationParams{}.tolerance;
+
+    /// Accessibility thresholds (AccessibilityThresholds, StopCatchmentParams; mobility.md 6).
+    double grocery_m = kernels::mobility::AccessibilityThresholds{}.grocery_m;
+    double green_near_m = kernels::mobility::AccessibilityThresholds{}.green_near_m;
+    double green_far_m = kernels::mobility::AccessibilityThresholds{}.green_far_m;
+    double centre_walk_min = kernels::mobility::AccessibilityThresholds{}.centre_walk_min;
+    /// The city centre (WGS84 lon, lat): Kaiserslautern, Stiftsplatz (approximate).
+    std::array<double, 2> centre_lonlat = {7.7689, 49.4447};
+
+    std::vector<BikeLaneMeasure> bike_lanes;
+
+    bool operator==(const MobilityModelSettings&) const = default;
+};
+
+/// The `models.mobility` mapping of the scenario schema.
+[[nodiscard]] schema::KeySpec mobility_model_schema();
+
+/// Cross-key checks: mobility needs inputs.osm and inputs.dem and a mean trip length.
+void check_mobility_keys(const schema::ValidationResult& result,
+                         schema::Diagnostics& diagnostics);
+
+/// Typed settings from the resolved `models.mobility` node of a scenario without errors.
+[[nodiscard]] MobilityModelSettings mobility_settings_from(const YAML::Node& mobility);
+
+} // namespace lauter::sim
