@@ -23,6 +23,7 @@
 #include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/runoff_settings.hpp>
 #include <lauter/sim/schema.hpp>
+#include <lauter/sim/thermal_settings.hpp>
 
 #include <array>
 #include <filesystem>
@@ -98,6 +99,7 @@ struct ModelSettings {
     TerrainModelSettings terrain;
     LandcoverModelSettings landcover;
     RunoffModelSettings runoff;
+    ThermalModelSettings thermal;
 
     bool operator==(const ModelSettings&) const = default;
 };
