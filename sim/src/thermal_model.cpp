@@ -139,17 +139,18 @@ Raster<std::int32_t> district_raster(const ThermalModelSettings& s, const GridSp
                                               : std::optional<std::string>(s.districts_crs),
                       "models.thermal.residents.districts_crs");
     // One sub-sample per cell at the centre: a cell belongs to the polygon containing its
-    // centre; where polygons overlap, the later one in the file wins.
-    kernels::SubcellCanvas<std::int32_t> canvas(grid, 1, 0);
+    // centre; where polygons overlap, the later one in the file wins. The canvas holds the
+    // 1-based index as float (exact up to 2^24 districts).
+    kernels::SubcellCanvas<float> canvas(grid, 1, 0.0F);
     names.clear();
     for (std::size_t i = 0; i < layer.polygons.size(); ++i) {
         kernels::paint_polygon(canvas, to_grid_coordinates(layer.polygons[i], grid),
-                               static_cast<std::int32_t>(i + 1));
+                               static_cast<float>(i + 1));
         names.push_back("district " + std::to_string(i + 1));
     }
     for (std::size_t r = 0; r < grid.rows; ++r) {
         for (std::size_t c = 0; c < grid.cols; ++c) {
-            district(r, c) = canvas.at(r, c) - 1;
+            district(r, c) = static_cast<std::int32_t>(canvas.at(r, c)) - 1;
         }
     }
     return district;
@@ -413,9 +414,12 @@ ThermalRun run_thermal(const StudyArea& area, const ThermalModelSettings& s) {
         Raster<std::uint8_t> settlement(g, 0);
         run.settlement_mask = CellMask(g, CellStatus::no_data);
         for (std::size_t i = 0; i < n; ++i) {
+            // People live in any cell with a building share, so such cells are settlement even
+            // where gardens make them mostly unsealed.
             if (mask.has_data(i) &&
-                static_cast<double>(lc.impervious_fraction[i]) >=
-                    s.settlement_min_impervious_fraction) {
+                (static_cast<double>(lc.impervious_fraction[i]) >=
+                     s.settlement_min_impervious_fraction ||
+                 building[i] > 0.0F)) {
                 settlement[i] = 1;
             }
         }

@@ -257,8 +257,8 @@ schema::KeySpec thermal_model_schema() {
                 .with_default("[1, 2, 3, 4]")
                 .with_check("increasing", check_increasing),
             number_key("settlement_min_impervious_fraction",
-                       "cells with at least this sealed fraction are settlement cells and get a "
-                       "class")
+                       "cells with at least this sealed fraction, or with any building share, "
+                       "are settlement cells and get a class")
                 .with_range(0.0, 1.0)
                 .with_default(format_number(d.settlement_min_impervious_fraction)),
             number_key("ambient_radius_m",

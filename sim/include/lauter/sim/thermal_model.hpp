@@ -15,7 +15,8 @@
 ///    agriculture and tree fractions, at least the canopy fraction), reduced by InVEST park
 ///    cooling (cooling capacity from canopy shade, ground albedo of the SOLWEIG table and a crop
 ///    coefficient per class with uniform reference ET).
-/// 6. Thermal-load classes of settlement cells (impervious fraction >= threshold); building
+/// 6. Thermal-load classes of settlement cells (impervious fraction >= threshold, or any
+///    building share); building
 ///    cells take the mean UTCI and heat island of the street-level cells within
 ///    ambient_radius_m, so that their residents get the conditions outside their house.
 /// 7. Residents per cell (a residents-per-hectare raster, or building volume / m³ per

@@ -86,8 +86,9 @@ struct ThermalModelSettings {
     double park_min_green_area_m2 = kernels::thermal::ParkCoolingParams{}.min_green_area_m2;
     std::array<double, 4> day_utci_breaks_c = kernels::thermal::ThermalLoadBreaks{}.day_utci_c;
     std::array<double, 4> night_uhi_breaks_k = kernels::thermal::ThermalLoadBreaks{}.night_uhi_k;
-    /// Cells with at least this impervious fraction are settlement cells (classed): 0.5, the
-    /// majority rule of the surface model's building cells (surface_model.hpp).
+    /// Cells with at least this impervious fraction (or any building share) are settlement
+    /// cells (classed): 0.5, the majority rule of the surface model's building cells
+    /// (surface_model.hpp).
     double settlement_min_impervious_fraction =
         kernels::thermal::SurfaceModelParams{}.building_fraction_threshold;
     /// Half width (m) of the square around a building cell whose street-level (non-building)
