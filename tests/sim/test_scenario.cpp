@@ -561,7 +561,7 @@ TEST_CASE("schema_markdown documents every key and the committed reference is cu
             }
         };
     collect(scenario_schema(), "");
-    CHECK(paths.size() == 84);
+    CHECK(paths.size() == 118);
     for (const std::string& path : paths) {
         INFO(path);
         CHECK(md.find("| `" + path + "` |") != std::string::npos);
