@@ -317,11 +317,13 @@ ThermalRun run_thermal(const StudyArea& area, const ThermalModelSettings& s) {
                                              run.street_mask, rad, run.tmrt_c.view());
         run.utci_c = Raster<float>(g);
         kt::UtciInputs utci_in;
-        utci_in.air_temperature_c = kt::UtciInput::of(static_cast<float>(s.weather.air_temperature_c));
+        utci_in.air_temperature_c =
+            kt::UtciInput::of(static_cast<float>(s.weather.air_temperature_c));
         utci_in.mean_radiant_temperature_c = kt::UtciInput::of(run.tmrt_c.view());
         utci_in.relative_humidity_pct =
             kt::UtciInput::of(static_cast<float>(s.weather.relative_humidity_pct));
-        utci_in.wind_10m_m_per_s = kt::UtciInput::of(static_cast<float>(s.weather.wind_10m_m_per_s));
+        utci_in.wind_10m_m_per_s =
+            kt::UtciInput::of(static_cast<float>(s.weather.wind_10m_m_per_s));
         kt::UtciWorkspace utci_ws;
         run.utci_stats = kt::compute_utci(utci_in, run.street_mask, run.utci_c.view(), utci_ws);
         if (run.utci_stats.invalid_cells > 0) {
@@ -523,7 +525,8 @@ void write_thermal_results(ResultsWriter& out, const std::string& group, const T
                          {1, 2, 3, 4, 5},
                          {"very_low", "low", "moderate", "high", "very_high"}};
     out.write_raster(group, class_meta, run.load_class, run.settlement_mask);
-    out.write_raster(group, {"residents", "1", "residents per cell", "", run.residents_source, {}, {}},
+    out.write_raster(group,
+                     {"residents", "1", "residents per cell", "", run.residents_source, {}, {}},
                      run.residents, mask);
 
     // Per district and class.

@@ -374,7 +374,8 @@ ThermalModelSettings thermal_settings_from(const YAML::Node& t) {
         s.day_utci_breaks_c[i] = schema::to_number(day[i]);
         s.night_uhi_breaks_k[i] = schema::to_number(night[i]);
     }
-    s.settlement_min_impervious_fraction = number({"classes", "settlement_min_impervious_fraction"});
+    s.settlement_min_impervious_fraction =
+        number({"classes", "settlement_min_impervious_fraction"});
     s.ambient_radius_m = number({"classes", "ambient_radius_m"});
     s.residents = optional_path({"residents", "raster"});
     s.residents_crs = scalar_or_empty(at_path(t, {"residents", "raster_crs"}));

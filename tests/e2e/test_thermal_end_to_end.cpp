@@ -46,9 +46,11 @@ const char* const districts_geojson =
     R"({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:25832"}},
  "features": [
   {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates":
-    [[[409000, 5476000], [410300, 5476000], [410300, 5479000], [409000, 5479000], [409000, 5476000]]]}},
+    [[[409000, 5476000], [410300, 5476000], [410300, 5479000], [409000, 5479000],
+      [409000, 5476000]]]}},
   {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates":
-    [[[410300, 5476000], [412500, 5476000], [412500, 5479000], [410300, 5479000], [410300, 5476000]]]}}
+    [[[410300, 5476000], [412500, 5476000], [412500, 5479000], [410300, 5479000],
+      [410300, 5476000]]]}}
  ]})";
 
 TestRaster residents_raster() {
@@ -154,7 +156,8 @@ TEST_CASE("thermal scenario: layers, units, ranges, districts, residents; 1 and 
     // of the study area (the residents raster covers all of it).
     const lauter::sim::Table districts = lauter::sim::read_table(two.out(), group + "/districts");
     REQUIRE(districts.row_count() == 2);
-    const auto classed = std::get<std::vector<double>>(districts.column("residents_classed").values);
+    const auto classed =
+        std::get<std::vector<double>>(districts.column("residents_classed").values);
     CHECK(classed[0] > 0.0);
     CHECK(classed[1] > 0.0);
     const auto number = [&](const char* key) {
@@ -200,7 +203,8 @@ TEST_CASE("thermal scenario: evening shadows; residents from building volume, on
     INFO(run.result.err);
     REQUIRE(run.result.exit_code == 0);
     // At 19:30 CEST the sun is low in the west: buildings cast shadows over several cells.
-    const auto elevation = lauter::sim::read_attribute(run.out(), "/hd/thermal", "sun_elevation_deg");
+    const auto elevation =
+        lauter::sim::read_attribute(run.out(), "/hd/thermal", "sun_elevation_deg");
     REQUIRE(elevation.has_value());
     CHECK(std::stod(*elevation) > 5.0);
     CHECK(std::stod(*elevation) < 25.0);

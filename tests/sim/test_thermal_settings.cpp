@@ -74,7 +74,8 @@ TEST_CASE("thermal settings: defaults come from the kernels and the hot-day pres
 TEST_CASE("thermal settings: user-set weather", "[thermal_settings]") {
     TempDir dir("thermal-settings");
     const Scenario s = load_with(
-        dir, "    enabled: true\n    weather:\n      date: 2025-08-01\n      local_time: \"13:30\"\n"
+        dir, "    enabled: true\n    weather:\n      date: 2025-08-01\n"
+             "      local_time: \"13:30\"\n"
              "      utc_offset_h: 1\n      air_temperature_c: 28\n      relative_humidity_pct: 55\n"
              "      wind_10m_m_per_s: 2.5\n      daily_min_temperature_c: 15\n"
              "      daily_max_temperature_c: 29\n      mean_global_radiation_w_m2: 280\n"
@@ -159,8 +160,8 @@ TEST_CASE("thermal moment: highest sun and sunrise in Kaiserslautern agree with 
     // Highest sun: 90 - latitude + declination (the declination changes by < 0.2° a day in July).
     CHECK(m.max_sun_elevation_deg ==
           Approx(90.0 - m.latitude_deg + m.sun.declination_deg).margin(0.2));
-    // Sunrise: hour angle H0 with cos H0 = (sin(-0.833°) - sin φ sin δ)/(cos φ cos δ) (apparent
-    // upper limb on the horizon, standard refraction), before local solar noon
+    // Sunrise: hour angle H0 with cos H0 = (sin(-0.833°) - sin φ sin δ)/(cos φ cos δ) (upper
+    // limb on the horizon, standard refraction), before local solar noon
     // 12 h - longitude/15 - equation of time + UTC offset.
     const double phi = m.latitude_deg * pi / 180.0;
     const double delta = m.sun.declination_deg * pi / 180.0;
