@@ -10,6 +10,7 @@
 #include <lauter/sim/runoff_storm.hpp>
 #include <lauter/sim/run.hpp>
 #include <lauter/sim/sha256.hpp>
+#include <lauter/sim/thermal_model.hpp>
 #include <lauter/sim/vector_input.hpp>
 #include <lauter/version.hpp>
 
@@ -269,7 +270,7 @@ StudyArea prepare_study_area(const Scenario& s) {
                              " does not overlap the study extent; check the extent and the file");
         }
     }
-    if (s.models.terrain.enabled || s.models.runoff.enabled) {
+    if (s.models.terrain.enabled || s.models.runoff.enabled || s.models.thermal.enabled) {
         if (!s.inputs.dem) {
             throw ConfigError(s.source_file.string() + ": models.runoff.enabled: the runoff model "
                               "needs inputs.dem; set inputs.dem to a DEM raster");
@@ -367,6 +368,10 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
     }
     if (s.models.mobility.enabled) {
         write_mobility_results(out, group + "/mobility", run_mobility(s, area));
+    }
+    if (s.models.thermal.enabled) {
+        write_thermal_results(out, group + "/thermal", run_thermal(area, s.models.thermal),
+                              s.models.thermal, area.mask);
     }
     out.commit();
     log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");

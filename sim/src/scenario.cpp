@@ -208,6 +208,7 @@ KeySpec build_schema() {
                         "land-cover model; needs inputs.osm"),
             runoff_model_schema(),
             mobility_model_schema(),
+            thermal_model_schema(),
         },
         "which models run, and their settings");
 
@@ -315,6 +316,7 @@ void check_cross_keys(const schema::ValidationResult& result, schema::Diagnostic
     }
     check_runoff_keys(result, diagnostics);
     check_mobility_keys(result, diagnostics);
+    check_thermal_keys(result, diagnostics);
 }
 
 std::optional<std::filesystem::path> optional_path(const YAML::Node& node) {
@@ -374,6 +376,7 @@ Scenario to_scenario(const YAML::Node& r) {
     s.models.landcover.enabled = schema::to_boolean(lookup(r, {"models", "landcover", "enabled"}));
     s.models.runoff = runoff_settings_from(lookup(r, {"models", "runoff"}));
     s.models.mobility = mobility_settings_from(lookup(r, {"models", "mobility"}));
+    s.models.thermal = thermal_settings_from(lookup(r, {"models", "thermal"}));
 
     s.output.deflate_level =
         static_cast<int>(schema::to_number(lookup(r, {"output", "deflate_level"})));

@@ -210,7 +210,8 @@ void compute_horizon_tangent(RasterView<const float> dsm_m, const CellMask& mask
 
 void compute_sky_view_factor(RasterView<const float> dsm_m, const CellMask& mask,
                              RasterView<float> svf, HorizonWorkspace& workspace,
-                             const SkyViewFactorParams& params) {
+                             const SkyViewFactorParams& params,
+                             const std::function<void()>& direction_done) {
     check_shapes(dsm_m, mask, svf.spec(), "compute_sky_view_factor");
     validate(params);
     const GridSpec& g = dsm_m.spec();
@@ -225,6 +226,9 @@ void compute_sky_view_factor(RasterView<const float> dsm_m, const CellMask& mask
                         [&](std::size_t row, std::size_t col, double tan_h) {
                             sum[g.index(row, col)] += 1.0 / (1.0 + tan_h * tan_h);
                         });
+        if (direction_done) {
+            direction_done();
+        }
     }
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < g.rows; ++r) {

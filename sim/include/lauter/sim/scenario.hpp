@@ -24,6 +24,7 @@
 #include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/runoff_settings.hpp>
 #include <lauter/sim/schema.hpp>
+#include <lauter/sim/thermal_settings.hpp>
 
 #include <array>
 #include <filesystem>
@@ -100,6 +101,7 @@ struct ModelSettings {
     LandcoverModelSettings landcover;
     RunoffModelSettings runoff;
     MobilityModelSettings mobility;
+    ThermalModelSettings thermal;
 
     bool operator==(const ModelSettings&) const = default;
 };

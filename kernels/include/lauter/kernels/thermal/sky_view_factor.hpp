@@ -35,6 +35,7 @@
 #include <lauter/kernels/grid.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace lauter::kernels::thermal {
@@ -87,10 +88,12 @@ void compute_horizon_tangent(RasterView<const float> dsm_m, const CellMask& mask
                              RasterView<float> tan_horizon, HorizonWorkspace& workspace);
 
 /// Sky view factor (0..1) of every cell with data (NaN elsewhere) of the surface `dsm_m`
-/// (terrain plus buildings, metres). Throws std::invalid_argument if shapes differ or the
-/// parameters are invalid.
+/// (terrain plus buildings, metres). `direction_done`, if set, is called once after each
+/// direction (from the calling thread, outside any parallel region), e.g. to report progress.
+/// Throws std::invalid_argument if shapes differ or the parameters are invalid.
 void compute_sky_view_factor(RasterView<const float> dsm_m, const CellMask& mask,
                              RasterView<float> svf, HorizonWorkspace& workspace,
-                             const SkyViewFactorParams& params = {});
+                             const SkyViewFactorParams& params = {},
+                             const std::function<void()>& direction_done = {});
 
 } // namespace lauter::kernels::thermal
