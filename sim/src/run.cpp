@@ -272,8 +272,11 @@ StudyArea prepare_study_area(const Scenario& s) {
     }
     if (s.models.terrain.enabled || s.models.runoff.enabled || s.models.thermal.enabled) {
         if (!s.inputs.dem) {
-            throw ConfigError(s.source_file.string() + ": models.runoff.enabled: the runoff model "
-                              "needs inputs.dem; set inputs.dem to a DEM raster");
+            const char* model = s.models.runoff.enabled    ? "runoff"
+                                : s.models.thermal.enabled ? "thermal"
+                                                           : "terrain";
+            throw ConfigError(s.source_file.string() + ": models." + model + ".enabled: the " +
+                              model + " model needs inputs.dem; set inputs.dem to a DEM raster");
         }
         const StepTimer dem_timer;
         const std::optional<std::string> assumed =
