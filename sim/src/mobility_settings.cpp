@@ -10,7 +10,11 @@ namespace lauter::sim {
 
 namespace {
 
+using schema::at_path;
+using schema::child;
+using schema::format_number;
 using schema::KeySpec;
+using schema::scalar_or_empty;
 namespace mob = kernels::mobility;
 
 /// Facilities a bike-lane measure may build (CycleFacility order from `lane` on).
@@ -19,33 +23,6 @@ constexpr std::array<mob::CycleFacility, 4> facility_values = {
     mob::CycleFacility::lane, mob::CycleFacility::boulevard, mob::CycleFacility::track,
     mob::CycleFacility::path};
 constexpr std::array<std::string_view, 4> observed_mode_names = {"walk", "bike", "bus", "car"};
-
-std::string format_number(double value) {
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-    return std::string(buffer, result.ptr);
-}
-
-YAML::Node child(const YAML::Node& node, const std::string& name) {
-    if (node.IsMap()) {
-        for (const auto& entry : node) {
-            if (entry.first.Scalar() == name) {
-                return entry.second;
-            }
-        }
-    }
-    return YAML::Node(YAML::NodeType::Null);
-}
-
-YAML::Node at_path(const YAML::Node& root, std::initializer_list<const char*> path) {
-    YAML::Node current(YAML::NodeType::Null);
-    current.reset(root);
-    for (const char* key : path) {
-        YAML::Node next = child(current, key);
-        current.reset(next);
-    }
-    return current;
-}
 
 KeySpec number(const char* name, double default_value, double min, double max, const char* unit,
                std::string help) {

@@ -13,7 +13,11 @@ namespace {
 
 using kernels::LandCover;
 using schema::index_of;
+using schema::at_path;
+using schema::child;
+using schema::format_number;
 using schema::KeySpec;
+using schema::scalar_or_empty;
 using schema::to_strings;
 
 constexpr std::array<std::string_view, 4> storm_kind_names = {"preset", "constant", "block", "csv"};
@@ -24,12 +28,6 @@ constexpr std::array<std::string_view, 2> time_step_rule_names = {"depth_only",
                                                                   "depth_and_velocity"};
 constexpr std::array<std::string_view, 2> boundary_names = {"closed", "free_outflow"};
 constexpr std::array<std::string_view, 2> precision_names = {"float32", "float64"};
-
-std::string format_number(double value) {
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-    return std::string(buffer, result.ptr);
-}
 
 std::vector<std::string> preset_names() {
     std::vector<std::string> names;
@@ -45,32 +43,6 @@ std::vector<std::string> texture_names() {
         names.emplace_back(kernels::runoff::soil_texture_name(t));
     }
     return names;
-}
-
-/// Child of a mapping node by name, or a null node.
-YAML::Node child(const YAML::Node& node, const std::string& name) {
-    if (node.IsMap()) {
-        for (const auto& entry : node) {
-            if (entry.first.Scalar() == name) {
-                return entry.second;
-            }
-        }
-    }
-    return YAML::Node(YAML::NodeType::Null);
-}
-
-YAML::Node at_path(const YAML::Node& root, std::initializer_list<const char*> path) {
-    YAML::Node current(YAML::NodeType::Null);
-    current.reset(root);
-    for (const char* key : path) {
-        YAML::Node next = child(current, key);
-        current.reset(next);
-    }
-    return current;
-}
-
-std::string scalar_or_empty(const YAML::Node& node) {
-    return node.IsScalar() ? node.Scalar() : std::string();
 }
 
 /// One number key per land-cover class, each with its default and source.

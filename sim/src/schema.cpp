@@ -240,12 +240,6 @@ bool is_absent(const YAML::Node& node) {
     return !node.IsDefined() || node.IsNull();
 }
 
-std::string format_number(double value) {
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-    return std::string(buffer, result.ptr);
-}
-
 std::string format_range(const ValueRange& range, const std::string& unit) {
     std::string text = format_number(range.min) + " to " + format_number(range.max);
     if (!unit.empty()) {
@@ -1325,6 +1319,37 @@ std::optional<CrsInfo> parse_crs(std::string_view user_input, std::string& error
         info.linear_unit_name = unit_name != nullptr ? unit_name : "";
     }
     return info;
+}
+
+std::string format_number(double value) {
+    char buffer[64];
+    const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+    return std::string(buffer, result.ptr);
+}
+
+YAML::Node child(const YAML::Node& node, const std::string& name) {
+    if (node.IsMap()) {
+        for (const auto& entry : node) {
+            if (entry.first.Scalar() == name) {
+                return entry.second;
+            }
+        }
+    }
+    return YAML::Node(YAML::NodeType::Null);
+}
+
+YAML::Node at_path(const YAML::Node& root, std::initializer_list<const char*> path) {
+    YAML::Node current(YAML::NodeType::Null);
+    current.reset(root);
+    for (const char* key : path) {
+        YAML::Node next = child(current, key);
+        current.reset(next);
+    }
+    return current;
+}
+
+std::string scalar_or_empty(const YAML::Node& node) {
+    return node.IsScalar() ? node.Scalar() : std::string();
 }
 
 } // namespace lauter::sim::schema

@@ -13,43 +13,16 @@ namespace lauter::sim {
 namespace {
 
 namespace kt = kernels::thermal;
+using schema::at_path;
+using schema::child;
+using schema::format_number;
 using schema::KeySpec;
-
-std::string format_number(double value) {
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
-    return std::string(buffer, result.ptr);
-}
+using schema::scalar_or_empty;
 
 std::string two_digits(int value) {
     char buffer[8];
     std::snprintf(buffer, sizeof buffer, "%02d", value);
     return buffer;
-}
-
-YAML::Node child(const YAML::Node& node, const std::string& name) {
-    if (node.IsMap()) {
-        for (const auto& entry : node) {
-            if (entry.first.Scalar() == name) {
-                return entry.second;
-            }
-        }
-    }
-    return YAML::Node(YAML::NodeType::Null);
-}
-
-YAML::Node at_path(const YAML::Node& root, std::initializer_list<const char*> path) {
-    YAML::Node current(YAML::NodeType::Null);
-    current.reset(root);
-    for (const char* key : path) {
-        YAML::Node next = child(current, key);
-        current.reset(next);
-    }
-    return current;
-}
-
-std::string scalar_or_empty(const YAML::Node& node) {
-    return node.IsScalar() ? node.Scalar() : std::string();
 }
 
 std::string check_date(const YAML::Node& value) {

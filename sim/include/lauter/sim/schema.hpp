@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -249,5 +250,17 @@ template <std::size_t N>
     }
     return static_cast<std::size_t>(it - names.begin());
 }
+
+/// Shortest text that reads back as `value` (std::to_chars), for defaults and messages.
+[[nodiscard]] std::string format_number(double value);
+
+/// Child of a mapping node by name, or a null node (never inserts, unlike operator[]).
+[[nodiscard]] YAML::Node child(const YAML::Node& node, const std::string& name);
+
+/// The node at a key path below `root`, or a null node where the path ends early.
+[[nodiscard]] YAML::Node at_path(const YAML::Node& root, std::initializer_list<const char*> path);
+
+/// A scalar's text, or "" for any other node.
+[[nodiscard]] std::string scalar_or_empty(const YAML::Node& node);
 
 } // namespace lauter::sim::schema
