@@ -253,11 +253,15 @@ std::vector<double> mode_utilities(const ModeSkims& skims, const ModeChoiceParam
     return v;
 }
 
-ModeSplit split_by_logit(std::span<const double> utilities, std::span<const double> trips,
-                         std::size_t n, std::span<const double> distance_km) {
-    require_size(utilities, n * n * choice_mode_count, "split_by_logit: utilities", false);
-    require_size(trips, n * n, "split_by_logit: trips", false);
-    require_size(distance_km, n * n, "split_by_logit: distance_km", true);
+namespace {
+
+/// Fills the mode probabilities of every OD pair in parallel with `probabilities(od, p)`, which
+/// returns false when no mode is available for the pair (p is then left at 0), and sums the rows.
+/// A pair with trips but no available mode is an error (the first such pair is named), so the
+/// result does not depend on the thread count.
+template <typename PairProbabilities>
+ModeSplit split_pairs(std::size_t n, std::span<const double> trips,
+                      std::span<const double> distance_km, PairProbabilities&& probabilities) {
     ModeSplit split = make_split(n);
     std::vector<RowSums> rows(n);
     bool failed = false;
@@ -268,13 +272,9 @@ ModeSplit split_by_logit(std::span<const double> utilities, std::span<const doub
         const auto i = static_cast<std::size_t>(si);
         for (std::size_t j = 0; j < n; ++j) {
             const std::size_t od = i * n + j;
-            const double* u = utilities.data() + od * choice_mode_count;
             double* p = split.probability.data() + od * choice_mode_count;
-            double vmax = neg_inf;
-            for (std::size_t k = 0; k < choice_mode_count; ++k) {
-                vmax = std::max(vmax, u[k]);
-            }
-            if (vmax == neg_inf || std::isnan(vmax)) {
+            if (!probabilities(od, p)) {
+                std::fill(p, p + choice_mode_count, 0.0);
                 if (trips[od] > 0.0) {
 #pragma omp critical(lauter_mode_choice_failure)
                     {
@@ -284,15 +284,6 @@ ModeSplit split_by_logit(std::span<const double> utilities, std::span<const doub
                         }
                     }
                 }
-                continue;
-            }
-            double sum = 0.0;
-            for (std::size_t k = 0; k < choice_mode_count; ++k) {
-                p[k] = u[k] == neg_inf ? 0.0 : std::exp(u[k] - vmax);
-                sum += p[k];
-            }
-            for (std::size_t k = 0; k < choice_mode_count; ++k) {
-                p[k] /= sum;
             }
         }
         rows[i] = finish_row(split, i, trips, distance_km);
@@ -302,6 +293,34 @@ ModeSplit split_by_logit(std::span<const double> utilities, std::span<const doub
     }
     reduce_rows(split, rows);
     return split;
+}
+
+} // namespace
+
+ModeSplit split_by_logit(std::span<const double> utilities, std::span<const double> trips,
+                         std::size_t n, std::span<const double> distance_km) {
+    require_size(utilities, n * n * choice_mode_count, "split_by_logit: utilities", false);
+    require_size(trips, n * n, "split_by_logit: trips", false);
+    require_size(distance_km, n * n, "split_by_logit: distance_km", true);
+    return split_pairs(n, trips, distance_km, [&](std::size_t od, double* p) {
+        const double* u = utilities.data() + od * choice_mode_count;
+        double vmax = neg_inf;
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
+            vmax = std::max(vmax, u[k]);
+        }
+        if (vmax == neg_inf || std::isnan(vmax)) {
+            return false;
+        }
+        double sum = 0.0;
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
+            p[k] = u[k] == neg_inf ? 0.0 : std::exp(u[k] - vmax);
+            sum += p[k];
+        }
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
+            p[k] /= sum;
+        }
+        return true;
+    });
 }
 
 CalibrationResult calibrate_asc(const ModeSkims& skims, ModeChoiceParams params,
@@ -397,61 +416,35 @@ ModeSplit pivot_split(const ModeSplit& baseline, std::span<const double> delta_v
     require_size(delta_v, n * n * choice_mode_count, "pivot_split: delta_v", false);
     require_size(trips, n * n, "pivot_split: trips", false);
     require_size(distance_km, n * n, "pivot_split: distance_km", true);
-    ModeSplit split = make_split(n);
-    std::vector<RowSums> rows(n);
-    bool failed = false;
-    std::size_t failed_od = 0;
-    const auto nrows = static_cast<std::ptrdiff_t>(n);
-#pragma omp parallel for schedule(static)
-    for (std::ptrdiff_t si = 0; si < nrows; ++si) {
-        const auto i = static_cast<std::size_t>(si);
-        for (std::size_t j = 0; j < n; ++j) {
-            const std::size_t od = i * n + j;
-            const double* p0 = baseline.probability.data() + od * choice_mode_count;
-            const double* dv = delta_v.data() + od * choice_mode_count;
-            double* p = split.probability.data() + od * choice_mode_count;
-            bool unchanged = true;
-            double dmax = neg_inf;
-            for (std::size_t k = 0; k < choice_mode_count; ++k) {
-                unchanged = unchanged && dv[k] == 0.0;
-                if (p0[k] > 0.0) {
-                    dmax = std::max(dmax, dv[k]);
-                }
-            }
-            if (unchanged) {
-                std::copy(p0, p0 + choice_mode_count, p);
-                continue;
-            }
-            if (dmax == neg_inf || std::isnan(dmax)) {
-                if (trips[od] > 0.0) {
-#pragma omp critical(lauter_mode_choice_failure)
-                    {
-                        if (!failed || od < failed_od) {
-                            failed = true;
-                            failed_od = od;
-                        }
-                    }
-                }
-                std::fill(p, p + choice_mode_count, 0.0);
-                continue;
-            }
-            // exp(dV - max dV) keeps the weights in (0, 1]; the common factor cancels.
-            double sum = 0.0;
-            for (std::size_t k = 0; k < choice_mode_count; ++k) {
-                p[k] = p0[k] > 0.0 && dv[k] != neg_inf ? p0[k] * std::exp(dv[k] - dmax) : 0.0;
-                sum += p[k];
-            }
-            for (std::size_t k = 0; k < choice_mode_count; ++k) {
-                p[k] /= sum;
+    return split_pairs(n, trips, distance_km, [&](std::size_t od, double* p) {
+        const double* p0 = baseline.probability.data() + od * choice_mode_count;
+        const double* dv = delta_v.data() + od * choice_mode_count;
+        bool unchanged = true;
+        double dmax = neg_inf;
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
+            unchanged = unchanged && dv[k] == 0.0;
+            if (p0[k] > 0.0) {
+                dmax = std::max(dmax, dv[k]);
             }
         }
-        rows[i] = finish_row(split, i, trips, distance_km);
-    }
-    if (failed) {
-        throw_no_mode(failed_od / n, failed_od % n);
-    }
-    reduce_rows(split, rows);
-    return split;
+        if (unchanged) {
+            std::copy(p0, p0 + choice_mode_count, p);
+            return true;
+        }
+        if (dmax == neg_inf || std::isnan(dmax)) {
+            return false;
+        }
+        // exp(dV - max dV) keeps the weights in (0, 1]; the common factor cancels.
+        double sum = 0.0;
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
+            p[k] = p0[k] > 0.0 && dv[k] != neg_inf ? p0[k] * std::exp(dv[k] - dmax) : 0.0;
+            sum += p[k];
+        }
+        for (std::size_t k = 0; k < choice_mode_count; ++k) {
+            p[k] /= sum;
+        }
+        return true;
+    });
 }
 
 CarChange car_change(const ModeSplit& baseline, const ModeSplit& scenario,
