@@ -124,6 +124,22 @@ ColdAirScreening::ColdAirScreening(RasterView<const float> terrain_m, const Cell
     h_next_.assign(n, 0.0);
     share_.assign(n, 0.0);
     velocity_.assign(n, 0.0);
+    surface_.assign(n, 0.0);
+    neighbours_.assign(n, 0);
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        for (std::size_t c = 0; c < g.cols; ++c) {
+            std::uint8_t flags = 0;
+            for (std::size_t k = 0; k < 8; ++k) {
+                const std::ptrdiff_t nr = static_cast<std::ptrdiff_t>(r) + neighbour_dr[k];
+                const std::ptrdiff_t nc = static_cast<std::ptrdiff_t>(c) + neighbour_dc[k];
+                if (g.contains(nr, nc) &&
+                    mask.has_data(static_cast<std::size_t>(nr), static_cast<std::size_t>(nc))) {
+                    flags = static_cast<std::uint8_t>(flags | (1U << k));
+                }
+            }
+            neighbours_[g.index(r, c)] = flags;
+        }
+    }
     row_partials_.assign(2 * g.rows, 0.0);
     if (initial.data() != nullptr) {
         require_same_shape(g, initial.spec(), "ColdAirScreening (initial height)");
@@ -164,31 +180,27 @@ double ColdAirScreening::step(double dt_limit_s) {
     const double diagonal = 1.0 / (dx * std::numbers::sqrt2);
     const std::array<double, 8> inverse_length = {straight, diagonal, straight, diagonal,
                                                   straight, diagonal, straight, diagonal};
+    const auto stride = static_cast<std::ptrdiff_t>(cols);
+    std::array<std::ptrdiff_t, 8> offset{};
+    for (std::size_t k = 0; k < 8; ++k) {
+        offset[k] = neighbour_dr[k] * stride + neighbour_dc[k];
+    }
     const bool open = params_.open_edges;
     const bool parallel = g.cell_count() >= min_cells_for_threads;
     const auto row_count = static_cast<std::ptrdiff_t>(rows);
+    const double* h_old = h_.data();
+    double* surf = surface_.data();
+    const std::uint8_t* nb = neighbours_.data();
 
-    const auto has = [&](std::ptrdiff_t r, std::ptrdiff_t c) {
-        return g.contains(r, c) &&
-               mask_.has_data(static_cast<std::size_t>(r), static_cast<std::size_t>(c));
-    };
-    const auto surface = [&](std::ptrdiff_t r, std::ptrdiff_t c) {
-        const auto ur = static_cast<std::size_t>(r);
-        const auto uc = static_cast<std::size_t>(c);
-        return static_cast<double>(terrain_(ur, uc)) + h_[ur * cols + uc];
-    };
-    // The weight of the open edge of a cell: the shares of neighbours outside the data whose
-    // opposite neighbour has data and a higher surface (screening.hpp, step 5).
-    const auto edge_weight = [&](std::ptrdiff_t r, std::ptrdiff_t c, double s) {
+    // The open-edge weight of a cell: the shares of missing neighbours whose opposite neighbour
+    // has data and a higher surface (screening.hpp, step 5).
+    const auto edge_weight = [&](std::ptrdiff_t i) {
         double w = 0.0;
+        const std::uint8_t flags = nb[i];
         for (std::size_t k = 0; k < 8; ++k) {
-            if (has(r + neighbour_dr[k], c + neighbour_dc[k])) {
-                continue;
-            }
-            const std::ptrdiff_t orow = r - neighbour_dr[k];
-            const std::ptrdiff_t ocol = c - neighbour_dc[k];
-            if (has(orow, ocol)) {
-                const double d = surface(orow, ocol) - s;
+            const std::size_t opposite = (k + 4) % 8;
+            if ((flags >> k & 1U) == 0U && (flags >> opposite & 1U) != 0U) {
+                const double d = surf[i - offset[k]] - surf[i];
                 if (d > 0.0) {
                     w += d * inverse_length[k];
                 }
@@ -197,54 +209,65 @@ double ColdAirScreening::step(double dt_limit_s) {
         return w;
     };
 
-    // Pass 1: kinematic speed and total weight of the lower neighbours, from the old state.
+    // Pass 0: the air surface of the old state.
+#pragma omp parallel for schedule(static) if (parallel)
+    for (std::ptrdiff_t r = 0; r < row_count; ++r) {
+        const auto ur = static_cast<std::size_t>(r);
+        for (std::size_t c = 0; c < cols; ++c) {
+            const std::size_t i = ur * cols + c;
+            surf[i] = mask_.has_data(i) ? static_cast<double>(terrain_(ur, c)) + h_old[i] : 0.0;
+        }
+    }
+
+    // Pass 1: kinematic speed and total weight of the lower neighbours.
 #pragma omp parallel for schedule(static) if (parallel)
     for (std::ptrdiff_t r = 0; r < row_count; ++r) {
         double v_max = 0.0;
-        for (std::size_t uc = 0; uc < cols; ++uc) {
-            const auto c = static_cast<std::ptrdiff_t>(uc);
-            const std::size_t i = static_cast<std::size_t>(r) * cols + uc;
+        for (std::ptrdiff_t i = r * stride; i < (r + 1) * stride; ++i) {
+            const auto ui = static_cast<std::size_t>(i);
             double v = 0.0;
             double w_sum = 0.0;
-            if (mask_.has_data(i) && h_[i] > 0.0) {
-                const double s = surface(r, c);
+            if (h_old[ui] > 0.0 && mask_.has_data(ui)) {
+                const double s = surf[i];
+                const std::uint8_t flags = nb[i];
                 for (std::size_t k = 0; k < 8; ++k) {
-                    const std::ptrdiff_t nr = r + neighbour_dr[k];
-                    const std::ptrdiff_t nc = c + neighbour_dc[k];
-                    if (has(nr, nc)) {
-                        const double d = s - surface(nr, nc);
+                    if ((flags >> k & 1U) != 0U) {
+                        const double d = s - surf[i + offset[k]];
                         if (d > 0.0) {
                             w_sum += d * inverse_length[k];
                         }
                     }
                 }
-                if (open) {
-                    w_sum += edge_weight(r, c, s);
+                if (open && flags != 0xFFU) {
+                    w_sum += edge_weight(i);
                 }
                 if (w_sum > 0.0) {
-                    // Differences towards the four edge neighbours, mirrored where one is
-                    // missing (screening.hpp, step 2): k = 0 north, 2 east, 4 south, 6 west.
+                    // Differences towards the four edge neighbours (k = 0 N, 2 E, 4 S, 6 W),
+                    // mirrored where one is missing (screening.hpp, step 2).
                     std::array<double, 4> dz{};
                     for (std::size_t j = 0; j < 4; ++j) {
                         const std::size_t k = 2 * j;
-                        const std::ptrdiff_t nr = r + neighbour_dr[k];
-                        const std::ptrdiff_t nc = c + neighbour_dc[k];
-                        if (has(nr, nc)) {
-                            dz[j] = surface(nr, nc) - s;
-                        } else if (has(r - neighbour_dr[k], c - neighbour_dc[k])) {
-                            dz[j] = s - surface(r - neighbour_dr[k], c - neighbour_dc[k]);
+                        const std::size_t opposite = (k + 4) % 8;
+                        if ((flags >> k & 1U) != 0U) {
+                            dz[j] = surf[i + offset[k]] - s;
+                        } else if ((flags >> opposite & 1U) != 0U) {
+                            dz[j] = s - surf[i - offset[k]];
                         }
                     }
                     const double grad_ns = (dz[0] - dz[2]) / (2.0 * dx);
                     const double grad_ew = (dz[1] - dz[3]) / (2.0 * dx);
-                    const double slope = std::atan(std::hypot(grad_ns, grad_ew));
-                    v = screening_velocity_m_per_s(g_reduced_, h_[i], slope,
-                                                   params_.friction.at(static_cast<std::size_t>(r),
-                                                                       uc));
+                    // sin(atan t) = t / sqrt(1 + t^2), so sin^2 = t^2 / (1 + t^2).
+                    const double t2 = grad_ns * grad_ns + grad_ew * grad_ew;
+                    const double sin_slope = std::sqrt(t2 / (1.0 + t2));
+                    const double f = params_.friction.at(static_cast<std::size_t>(r),
+                                                         ui - static_cast<std::size_t>(r) * cols);
+                    if (f > 0.0 && sin_slope > 0.0) {
+                        v = std::sqrt(g_reduced_ * (h_old[ui] / f) * sin_slope);
+                    }
                 }
             }
-            velocity_[i] = v;
-            share_[i] = w_sum;
+            velocity_[ui] = v;
+            share_[ui] = w_sum;
             v_max = std::max(v_max, v);
         }
         row_partials_[2 * static_cast<std::size_t>(r)] = v_max;
@@ -261,22 +284,22 @@ double ColdAirScreening::step(double dt_limit_s) {
     }
     dt_s_ = candidate;
     const double dt = std::min(candidate, dt_limit_s);
+    const double advance = dt / dx;
 
     // Pass 2: the outflow of each moving cell per unit weight; the open-edge part leaves.
 #pragma omp parallel for schedule(static) if (parallel)
     for (std::ptrdiff_t r = 0; r < row_count; ++r) {
         double outflow = 0.0;
-        for (std::size_t uc = 0; uc < cols; ++uc) {
-            const std::size_t i = static_cast<std::size_t>(r) * cols + uc;
-            if (!(velocity_[i] > 0.0)) {
-                share_[i] = 0.0;
+        for (std::ptrdiff_t i = r * stride; i < (r + 1) * stride; ++i) {
+            const auto ui = static_cast<std::size_t>(i);
+            if (!(velocity_[ui] > 0.0)) {
+                share_[ui] = 0.0;
                 continue;
             }
-            const double out = std::min(h_[i], h_[i] * velocity_[i] * dt / dx);
-            share_[i] = out / share_[i];
-            if (open) {
-                const auto c = static_cast<std::ptrdiff_t>(uc);
-                outflow += share_[i] * edge_weight(r, c, surface(r, c)) * area_m2;
+            const double out = std::min(h_old[ui], h_old[ui] * velocity_[ui] * advance);
+            share_[ui] = out / share_[ui];
+            if (open && nb[i] != 0xFFU) {
+                outflow += share_[ui] * edge_weight(i) * area_m2;
             }
         }
         row_partials_[2 * static_cast<std::size_t>(r) + 1] = outflow;
@@ -286,38 +309,38 @@ double ColdAirScreening::step(double dt_limit_s) {
 #pragma omp parallel for schedule(static) if (parallel)
     for (std::ptrdiff_t r = 0; r < row_count; ++r) {
         double row_production = 0.0;
-        for (std::size_t uc = 0; uc < cols; ++uc) {
-            const auto c = static_cast<std::ptrdiff_t>(uc);
-            const std::size_t i = static_cast<std::size_t>(r) * cols + uc;
-            if (!mask_.has_data(i)) {
-                h_next_[i] = 0.0;
+        const auto ur = static_cast<std::size_t>(r);
+        for (std::ptrdiff_t i = r * stride; i < (r + 1) * stride; ++i) {
+            const auto ui = static_cast<std::size_t>(i);
+            if (!mask_.has_data(ui)) {
+                h_next_[ui] = 0.0;
                 continue;
             }
-            const double s = surface(r, c);
-            double h = h_[i];
-            if (velocity_[i] > 0.0) {
-                h -= std::min(h_[i], h_[i] * velocity_[i] * dt / dx);
+            const double s = surf[i];
+            double h = h_old[ui];
+            if (velocity_[ui] > 0.0) {
+                h -= std::min(h_old[ui], h_old[ui] * velocity_[ui] * advance);
             }
+            const std::uint8_t flags = nb[i];
             for (std::size_t k = 0; k < 8; ++k) {
-                const std::ptrdiff_t nr = r + neighbour_dr[k];
-                const std::ptrdiff_t nc = c + neighbour_dc[k];
-                if (!has(nr, nc)) {
+                if ((flags >> k & 1U) == 0U) {
                     continue;
                 }
-                const std::size_t j = static_cast<std::size_t>(nr) * cols +
-                                      static_cast<std::size_t>(nc);
-                if (share_[j] > 0.0) {
-                    const double d = surface(nr, nc) - s;
+                const std::ptrdiff_t j = i + offset[k];
+                const double share = share_[static_cast<std::size_t>(j)];
+                if (share > 0.0) {
+                    const double d = surf[j] - s;
                     if (d > 0.0) {
-                        h += share_[j] * d * inverse_length[k];
+                        h += share * d * inverse_length[k];
                     }
                 }
             }
-            const double p_m_per_s = production_.at(static_cast<std::size_t>(r), uc) / 3600.0;
-            h_next_[i] = h + p_m_per_s * dt;
+            const double p_m_per_s =
+                production_.at(ur, ui - ur * cols) / 3600.0;
+            h_next_[ui] = h + p_m_per_s * dt;
             row_production += p_m_per_s * dt * area_m2;
         }
-        row_partials_[2 * static_cast<std::size_t>(r)] = row_production;
+        row_partials_[2 * ur] = row_production;
     }
     double step_production = 0.0;
     double step_outflow = 0.0;

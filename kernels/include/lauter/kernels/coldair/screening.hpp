@@ -34,6 +34,10 @@
 /// no-data cells are closed or open edges, never flow targets; cells must be square (SAGA's
 /// cell size enters dt, the transfer and the slope).
 ///
+/// Implementation: sin(atan t) = t / sqrt(1 + t^2) replaces the trigonometric calls; a per-cell
+/// byte of neighbour flags, built once, replaces bounds and mask checks in the three passes
+/// (velocity and weights; outflow per unit weight; gather).
+///
 /// What it is not: no momentum memory, no pressure-driven spreading on flat ground, no building
 /// drag (physics.md A2) - the shallow layer (layer.hpp) has those.
 
@@ -127,6 +131,9 @@ private:
     std::vector<double> h_;            ///< height per cell (0 at no-data cells)
     std::vector<double> h_next_;
     std::vector<double> share_;        ///< outflow per unit weight w (m) of the step, per cell
+    std::vector<double> surface_;      ///< S = z + h of the step's old state
+    /// Per cell: bit k set if neighbour k (N, NE, E, SE, S, SW, W, NW) has data.
+    std::vector<std::uint8_t> neighbours_;
     std::vector<double> velocity_;     ///< kinematic speed of the last step (m/s)
     std::vector<double> row_partials_; ///< per-row outflow and v_max
     ScreeningBalance balance_;
