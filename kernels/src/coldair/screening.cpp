@@ -230,11 +230,18 @@ double ColdAirScreening::step(double dt_limit_s) {
             if (h_old[ui] > 0.0 && mask_.has_data(ui)) {
                 const double s = surf[i];
                 const std::uint8_t flags = nb[i];
-                for (std::size_t k = 0; k < 8; ++k) {
-                    if ((flags >> k & 1U) != 0U) {
-                        const double d = s - surf[i + offset[k]];
-                        if (d > 0.0) {
-                            w_sum += d * inverse_length[k];
+                if (flags == 0xFFU) {
+                    // Interior: branch-free (adding +0 for a higher neighbour changes nothing).
+                    for (std::size_t k = 0; k < 8; ++k) {
+                        w_sum += std::max(s - surf[i + offset[k]], 0.0) * inverse_length[k];
+                    }
+                } else {
+                    for (std::size_t k = 0; k < 8; ++k) {
+                        if ((flags >> k & 1U) != 0U) {
+                            const double d = s - surf[i + offset[k]];
+                            if (d > 0.0) {
+                                w_sum += d * inverse_length[k];
+                            }
                         }
                     }
                 }
@@ -322,16 +329,26 @@ double ColdAirScreening::step(double dt_limit_s) {
                 h -= std::min(h_old[ui], h_old[ui] * velocity_[ui] * advance);
             }
             const std::uint8_t flags = nb[i];
-            for (std::size_t k = 0; k < 8; ++k) {
-                if ((flags >> k & 1U) == 0U) {
-                    continue;
+            if (flags == 0xFFU) {
+                // Interior: branch-free; a neighbour that sends nothing (share 0) or lies lower
+                // adds +0.
+                for (std::size_t k = 0; k < 8; ++k) {
+                    const std::ptrdiff_t j = i + offset[k];
+                    h += share_[static_cast<std::size_t>(j)] * std::max(surf[j] - s, 0.0) *
+                         inverse_length[k];
                 }
-                const std::ptrdiff_t j = i + offset[k];
-                const double share = share_[static_cast<std::size_t>(j)];
-                if (share > 0.0) {
-                    const double d = surf[j] - s;
-                    if (d > 0.0) {
-                        h += share * d * inverse_length[k];
+            } else {
+                for (std::size_t k = 0; k < 8; ++k) {
+                    if ((flags >> k & 1U) == 0U) {
+                        continue;
+                    }
+                    const std::ptrdiff_t j = i + offset[k];
+                    const double share = share_[static_cast<std::size_t>(j)];
+                    if (share > 0.0) {
+                        const double d = surf[j] - s;
+                        if (d > 0.0) {
+                            h += share * d * inverse_length[k];
+                        }
                     }
                 }
             }
