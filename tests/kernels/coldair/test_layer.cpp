@@ -289,3 +289,48 @@ TEST_CASE("Cold-air layer: bad input is rejected with a clear message", "[coldai
     in.production_m3_per_m2_h = CellField::raster(prod.view());
     CHECK_THROWS_WITH(ColdAirLayer<double>(in, mask, p), Catch::Contains("row 2, column 1"));
 }
+
+TEST_CASE("Frictionless cold-air dam break scales with g' (physics.md A3)", "[coldair]") {
+    // h0 = 50 m of cold air for x < 0, none for x > 0, c_D = 0, t = 60 s. Ritter with g'
+    // (physics.md A3): front speed 2 sqrt(g' h0) = 8.25 m/s, h(0, t) = 4/9 h0. The local-inertial
+    // equations (no advection) give instead a plateau h* = 0.618 h0 behind a bore moving at
+    // sqrt(g' h*)/sqrt(2) (derived in tests/kernels/shallow/test_local_inertial.cpp for g); with
+    // g' in place of g every speed scales by sqrt(g'/g): the cold-air layer must reproduce both.
+    const double dx = 2.0;
+    const std::size_t cols = 500; // x from -500 m to +500 m
+    const GridSpec g = make_grid(1, cols, dx, dx);
+    Raster<float> z(g, 0.0F);
+    Raster<float> h0(g, 0.0F);
+    const auto x_of = [&](std::size_t c) { return -500.0 + (static_cast<double>(c) + 0.5) * dx; };
+    for (std::size_t c = 0; c < cols; ++c) {
+        h0(0, c) = x_of(c) < 0.0 ? 50.0F : 0.0F;
+    }
+    const CellMask mask(g);
+    ColdAirInputs in;
+    in.terrain_m = z.view();
+    in.drag_coefficient = CellField::uniform(0.0);
+    ColdAirLayerParams p = closed_params(60.0);
+    p.solver.theta = 0.7; // as the solver's own dam-break test: damps the checkerboard
+    p.solver.cfl = 0.7;
+    ColdAirLayer<double> layer(in, mask, p, h0.view());
+    layer.advance_to(60.0);
+    const double gr = layer.reduced_gravity();
+    const auto depth_at = [&](double x) {
+        const double pos = (x + 500.0) / dx - 0.5;
+        const auto c = static_cast<std::size_t>(std::floor(pos));
+        const double w = pos - static_cast<double>(c);
+        return (1.0 - w) * layer.state().depth_m(0, c) + w * layer.state().depth_m(0, c + 1);
+    };
+    const double c0 = std::sqrt(gr * 50.0);
+    CHECK(2.0 * c0 == Approx(8.25).margin(0.01)); // physics.md A3
+    const double c_star = c0 * std::cbrt((2.0 / 3.0) / (1.0 / std::sqrt(2.0) + 2.0 / 3.0));
+    const double h_plateau = c_star * c_star / gr;
+    CHECK(depth_at(-c0 * 60.0 - 50.0) == Approx(50.0).margin(0.1)); // beyond the rarefaction
+    CHECK(depth_at(0.0) == Approx(4.0 / 9.0 * 50.0).margin(0.16 * 50.0));
+    CHECK(depth_at(0.0) == Approx(h_plateau).epsilon(0.05));
+    const double bore_m = c_star / std::sqrt(2.0) * 60.0;
+    // The bore within -15 % / +25 % of its speed (at 2 m cells the front spreads over ~10 cells).
+    CHECK(depth_at(0.85 * bore_m) > 25.0);
+    CHECK(depth_at(1.25 * bore_m) == 0.0);
+    CHECK(std::abs(layer.balance().relative_residual) < 1e-12);
+}
