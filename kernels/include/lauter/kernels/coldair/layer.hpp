@@ -80,7 +80,7 @@ struct ColdAirLayerParams {
 /// Throws std::invalid_argument listing every invalid parameter (including the solver's).
 void validate(const ColdAirLayerParams& params);
 
-/// Inputs of a run. Views must outlive the layer; all on the grid of the mask.
+/// Inputs of a run. Views (and the mask) must outlive the layer; all on the grid of the mask.
 struct ColdAirInputs {
     RasterView<const float> terrain_m{};
     /// P (m^3/(m^2 h), >= 0): production.hpp's raster, or uniform.
