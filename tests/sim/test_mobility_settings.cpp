@@ -12,49 +12,18 @@
 
 using namespace lauter::sim;
 using lauter::test::config_error_of;
+using lauter::test::ModelScenarioProject;
 using lauter::test::TempDir;
 namespace fs = std::filesystem;
 namespace mob = lauter::kernels::mobility;
 
 namespace {
 
-class Project {
-public:
-    Project() : dir_("mobility-settings") {
-        dir_.write("inputs/city.osm.gz", "fake osm");
-        dir_.write("inputs/dem.tif", "fake dem");
-    }
-    /// The scenario with `mobility` (lines indented under `  mobility:`) appended.
-    [[nodiscard]] fs::path write(const std::string& mobility, bool with_dem = true) const {
-        return dir_.write("x.yaml", std::string("name: t\n"
-                                                "study_area:\n"
-                                                "  crs: EPSG:25832\n"
-                                                "  extent: [0, 0, 100, 100]\n"
-                                                "inputs:\n"
-                                                "  osm: inputs/city.osm.gz\n") +
-                                        (with_dem ? "  dem: inputs/dem.tif\n" : "") +
-                                        "models:\n"
-                                        "  terrain: {enabled: " +
-                                        (with_dem ? "true" : "false") +
-                                        "}\n"
-                                        "  mobility:\n" +
-                                        mobility);
-    }
-    [[nodiscard]] std::string error_for(const std::string& mobility, bool with_dem = true) const {
-        const fs::path file = write(mobility, with_dem);
-        return config_error_of([&] { (void)load_scenario(file); });
-    }
-    [[nodiscard]] const TempDir& dir() const { return dir_; }
-
-private:
-    TempDir dir_;
-};
-
 } // namespace
 
 TEST_CASE("mobility settings: defaults come from the kernel parameter structs",
           "[mobility_settings][scenario]") {
-    const Project p;
+    const ModelScenarioProject p("mobility");
     const Scenario s = load_scenario(p.write("    enabled: false\n"));
     const MobilityModelSettings& m = s.models.mobility;
     CHECK_FALSE(m.enabled);
@@ -77,7 +46,7 @@ TEST_CASE("mobility settings: defaults come from the kernel parameter structs",
 
 TEST_CASE("mobility settings: given values and bike-lane measures",
           "[mobility_settings][scenario]") {
-    const Project p;
+    const ModelScenarioProject p("mobility");
     const Scenario s = load_scenario(p.write("    enabled: true\n"
                                              "    zones: {size_m: 250}\n"
                                              "    demand: {mean_trip_km: 2.5}\n"
@@ -104,7 +73,7 @@ TEST_CASE("mobility settings: given values and bike-lane measures",
 }
 
 TEST_CASE("mobility settings: errors", "[mobility_settings][scenario]") {
-    const Project p;
+    const ModelScenarioProject p("mobility");
     SECTION("mean trip length missing") {
         const std::string e = p.error_for("    enabled: true\n");
         CHECK(e.find("models.mobility.demand.mean_trip_km") != std::string::npos);

@@ -16,43 +16,12 @@ using namespace lauter::sim;
 using lauter::kernels::LandCover;
 using lauter::kernels::land_cover_index;
 using lauter::test::config_error_of;
+using lauter::test::ModelScenarioProject;
 using lauter::test::TempDir;
 namespace fs = std::filesystem;
 namespace rk = lauter::kernels::runoff;
 
 namespace {
-
-class Project {
-public:
-    Project() : dir_("runoff-settings") {
-        dir_.write("inputs/city.osm.gz", "fake osm");
-        dir_.write("inputs/dem.tif", "fake dem");
-    }
-    /// The scenario with `runoff` (lines indented under `  runoff:`) appended.
-    [[nodiscard]] fs::path write(const std::string& runoff, bool with_dem = true) const {
-        return dir_.write("x.yaml", std::string("name: t\n"
-                                                "study_area:\n"
-                                                "  crs: EPSG:25832\n"
-                                                "  extent: [0, 0, 100, 100]\n"
-                                                "inputs:\n"
-                                                "  osm: inputs/city.osm.gz\n") +
-                                        (with_dem ? "  dem: inputs/dem.tif\n" : "") +
-                                        "models:\n"
-                                        "  terrain: {enabled: " +
-                                        (with_dem ? "true" : "false") +
-                                        "}\n"
-                                        "  runoff:\n" +
-                                        runoff);
-    }
-    [[nodiscard]] std::string error_for(const std::string& runoff, bool with_dem = true) const {
-        const fs::path file = write(runoff, with_dem);
-        return config_error_of([&] { (void)load_scenario(file); });
-    }
-    [[nodiscard]] const TempDir& dir() const { return dir_; }
-
-private:
-    TempDir dir_;
-};
 
 rk::Hyetograph storm_from(const TempDir& dir, const std::string& text) {
     return read_storm_csv(dir.write("storm.csv", text));
@@ -71,7 +40,7 @@ std::string input_error_of(const TempDir& dir, const std::string& text) {
 
 TEST_CASE("models.runoff defaults: off, 1h_40mm, 1 h drainage, Green-Ampt, cited tables",
           "[runoff]") {
-    const Project p;
+    const ModelScenarioProject p("runoff");
     const Scenario off = load_scenario(p.write("    enabled: false\n"));
     CHECK_FALSE(off.models.runoff.enabled);
     const Scenario s = load_scenario(p.write("    enabled: true\n"));
@@ -101,7 +70,7 @@ TEST_CASE("models.runoff defaults: off, 1h_40mm, 1 h drainage, Green-Ampt, cited
 }
 
 TEST_CASE("models.runoff: every key is read", "[runoff]") {
-    const Project p;
+    const ModelScenarioProject p("runoff");
     p.dir().write("rain.csv", "time_min,intensity_mm_per_h\n0,10\n30,0\n");
     const Scenario s = load_scenario(p.write(
         "    enabled: true\n"
@@ -154,7 +123,7 @@ TEST_CASE("models.runoff: every key is read", "[runoff]") {
 }
 
 TEST_CASE("models.runoff: every error path names the key and what to do", "[runoff]") {
-    const Project p;
+    const ModelScenarioProject p("runoff");
     CHECK(p.error_for("    enabled: true\n", false).find(
               "models.runoff.enabled: the runoff model needs a terrain model, but inputs.dem is "
               "not set") != std::string::npos);

@@ -7,6 +7,7 @@
 
 #include <lauter/kernels/grid.hpp>
 #include <lauter/sim/error.hpp>
+#include <lauter/sim/scenario.hpp>
 
 #include <cstddef>
 #include <filesystem>
@@ -84,5 +85,41 @@ template <typename F> std::string config_error_of(F&& f) {
     }
     return {};
 }
+
+/// A scenario project for the settings tests of one model: a 100 m study area with fake OSM and
+/// DEM files (never read by load_scenario) and the model's mapping appended under
+/// `models.<model>:`.
+class ModelScenarioProject {
+public:
+    explicit ModelScenarioProject(std::string model) : dir_(model + "-settings"), model_(model) {
+        dir_.write("inputs/city.osm.gz", "fake osm");
+        dir_.write("inputs/dem.tif", "fake dem");
+    }
+    /// The scenario with `lines` (indented under `  <model>:`) appended.
+    [[nodiscard]] std::filesystem::path write(const std::string& lines,
+                                              bool with_dem = true) const {
+        return dir_.write("x.yaml", std::string("name: t\n"
+                                                "study_area:\n"
+                                                "  crs: EPSG:25832\n"
+                                                "  extent: [0, 0, 100, 100]\n"
+                                                "inputs:\n"
+                                                "  osm: inputs/city.osm.gz\n") +
+                                        (with_dem ? "  dem: inputs/dem.tif\n" : "") +
+                                        "models:\n"
+                                        "  terrain: {enabled: " +
+                                        (with_dem ? "true" : "false") + "}\n" + "  " + model_ +
+                                        ":\n" + lines);
+    }
+    /// The ConfigError message of loading that scenario ("" when it loads).
+    [[nodiscard]] std::string error_for(const std::string& lines, bool with_dem = true) const {
+        const std::filesystem::path file = write(lines, with_dem);
+        return config_error_of([&] { (void)sim::load_scenario(file); });
+    }
+    [[nodiscard]] const TempDir& dir() const { return dir_; }
+
+private:
+    TempDir dir_;
+    std::string model_;
+};
 
 } // namespace lauter::test
