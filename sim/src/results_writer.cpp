@@ -90,6 +90,9 @@ public:
     void write_raster(const std::string& group_path, const LayerMeta& meta,
                       const kernels::Raster<T>& values, const kernels::CellMask& mask);
     void write_table(const std::string& group_path, const std::string& name, const Table& table);
+    void copy_group(const std::filesystem::path& source_file, const std::string& source_path,
+                    const std::string& group_path);
+    void link_group(const std::string& existing_path, const std::string& new_path);
     void commit();
 
     std::filesystem::path final_path_;
@@ -623,6 +626,42 @@ void ResultsWriter::Impl::write_table(const std::string& group_path, const std::
           "cannot attach the row dimension of table '" + path + "'");
 }
 
+void ResultsWriter::Impl::copy_group(const std::filesystem::path& source_file,
+                                     const std::string& source_path,
+                                     const std::string& group_path) {
+    std::string parent;
+    Hid parent_group = open_group(detail::parent_path(group_path), parent);
+    const std::string leaf = detail::leaf_name(group_path);
+    require_new_name(parent_group.get(), parent, leaf);
+    Hid source = detail::file_hid(H5Fopen(source_file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!source.valid()) {
+        throw InputError(where() + ": cannot open '" + source_file.string() +
+                         "' to copy from; it is missing or not an HDF5 file");
+    }
+    // Expanding references keeps the dimension scales attached: the DIMENSION_LIST and
+    // REFERENCE_LIST attributes point into the copied group, and HDF5 maps every reference to an
+    // object copied in the same call onto its copy instead of leaving it pointing nowhere.
+    Hid copy_plist = check(detail::plist_hid(H5Pcreate(H5P_OBJECT_COPY)),
+                           "cannot create an object copy property list");
+    check(H5Pset_copy_object(copy_plist.get(), H5O_COPY_EXPAND_REFERENCE_FLAG) >= 0,
+          "cannot set the object copy options");
+    check(H5Ocopy(source.get(), source_path.c_str(), parent_group.get(), leaf.c_str(),
+                  copy_plist.get(), H5P_DEFAULT) >= 0,
+          "cannot copy '" + source_path + "' of '" + source_file.string() + "' to '" +
+              group_path + "'");
+}
+
+void ResultsWriter::Impl::link_group(const std::string& existing_path,
+                                     const std::string& new_path) {
+    std::string parent;
+    Hid parent_group = open_group(detail::parent_path(new_path), parent);
+    const std::string leaf = detail::leaf_name(new_path);
+    require_new_name(parent_group.get(), parent, leaf);
+    check(H5Lcreate_hard(file_.get(), existing_path.c_str(), parent_group.get(), leaf.c_str(),
+                         H5P_DEFAULT, H5P_DEFAULT) >= 0,
+          "cannot link '" + new_path + "' to '" + existing_path + "'");
+}
+
 void ResultsWriter::Impl::commit() {
     if (!file_.valid()) {
         throw std::logic_error(where() + ": commit() called twice");
@@ -682,6 +721,17 @@ void ResultsWriter::write_table(const std::string& group_path, const std::string
                                 const Table& table) {
     const detail::Hdf5ErrorSilencer silence;
     live_impl().write_table(group_path, name, table);
+}
+
+void ResultsWriter::copy_group(const std::filesystem::path& source_file,
+                               const std::string& source_path, const std::string& group_path) {
+    const detail::Hdf5ErrorSilencer silence;
+    live_impl().copy_group(source_file, source_path, group_path);
+}
+
+void ResultsWriter::link_group(const std::string& existing_path, const std::string& new_path) {
+    const detail::Hdf5ErrorSilencer silence;
+    live_impl().link_group(existing_path, new_path);
 }
 
 void ResultsWriter::commit() {
