@@ -382,7 +382,10 @@ std::vector<MemberReport> run_batch(const Batch& batch, const BatchOptions& opti
         }
         header += "\n";
         for (const MemberReport& r : reports) {
-            std::snprintf(cell, sizeof cell, "%-24s %8.1f", r.name.c_str(), r.prepare_seconds);
+            const bool prepare_failed = !r.ok && !r.tasks.empty() &&
+                                        r.tasks.back().model == "study area";
+            std::snprintf(cell, sizeof cell, "%-24s %8s", r.name.c_str(),
+                          prepare_failed ? "F" : seconds_text(r.prepare_seconds).c_str());
             header += cell;
             for (const auto& m : models) {
                 std::string text = "-";

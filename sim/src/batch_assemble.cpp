@@ -437,7 +437,8 @@ void coldair_indicators(const fs::path& part, Districts& districts,
     for (const LayerInfo& l : list_layers(part)) {
         if (l.path.rfind(prefix, 0) == 0 && l.path.size() > prefix.size() + 1 &&
             l.path.back() == 'h') {
-            const std::string hours = l.path.substr(prefix.size(), l.path.size() - prefix.size() - 1);
+            const std::string hours =
+                l.path.substr(prefix.size(), l.path.size() - prefix.size() - 1);
             char* end = nullptr;
             const double h = std::strtod(hours.c_str(), &end);
             if (end != hours.c_str() && h > best_hours) {
@@ -548,11 +549,13 @@ void write_text_atomically(const fs::path& path, const std::string& text) {
     }
 }
 
-/// Difference layers of one model of a member against the baseline's part.
-void write_differences(ResultsWriter& out, const std::string& group, const fs::path& member_part,
-                       const fs::path& baseline_part, const std::string& model) {
+/// Difference layers of one model of a member against the baseline's part; returns how many.
+std::size_t write_differences(ResultsWriter& out, const std::string& group,
+                              const fs::path& member_part, const fs::path& baseline_part,
+                              const std::string& model) {
     const std::vector<LayerInfo> baseline_layers = list_layers(baseline_part);
     const std::string prefix = "/" + model + "/";
+    std::size_t written = 0;
     for (const LayerInfo& info : list_layers(member_part)) {
         if (info.dtype != "float32" || info.path.rfind(prefix, 0) != 0 ||
             !has_layer(baseline_layers, info.path)) {
@@ -579,7 +582,9 @@ void write_differences(ResultsWriter& out, const std::string& group, const fs::p
         meta.units = a.meta.units;
         meta.long_name = "change of " + a.meta.long_name + " against baseline";
         out.write_raster(group, meta, difference, mask);
+        ++written;
     }
+    return written;
 }
 
 } // namespace
@@ -647,12 +652,17 @@ std::vector<std::string> assemble_batch(const Batch& batch, const std::filesyste
             }
             const std::string group = "/" + m.member + "/difference/" + model;
             if (const auto it = difference_owner.find(part); it != difference_owner.end()) {
+                if (it->second.empty()) {
+                    continue;
+                }
                 out.link_group("/" + it->second + "/difference/" + model, group);
                 continue;
             }
-            write_differences(out, group, parts_dir / part, parts_dir / baseline.part(model),
-                              model);
-            difference_owner[part] = m.member;
+            // A model without float layers (mobility: tables only) has no difference group.
+            difference_owner[part] = write_differences(out, group, parts_dir / part,
+                                                       parts_dir / baseline.part(model), model) > 0
+                                         ? m.member
+                                         : std::string();
         }
     }
 

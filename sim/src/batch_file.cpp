@@ -87,27 +87,27 @@ std::optional<std::size_t> index_of(const std::string& part) {
     return static_cast<std::size_t>(std::stoul(part));
 }
 
-/// The node at a dotted path (sequence elements by index), or an invalid/null node.
-YAML::Node find_path(const YAML::Node& root, const std::vector<std::string>& parts) {
+/// Whether a dotted path (sequence elements by index) leads to a value that is not null.
+bool path_exists(const YAML::Node& root, const std::vector<std::string>& parts) {
     YAML::Node current = YAML::Clone(root);
     for (const std::string& part : parts) {
         if (current.IsMap()) {
             const YAML::Node next = schema::child(current, part);
-            if (!next) {
-                return YAML::Node();
+            if (!next || next.IsNull()) {
+                return false;
             }
             current.reset(next);
         } else if (current.IsSequence()) {
             const std::optional<std::size_t> index = index_of(part);
             if (!index || *index >= current.size()) {
-                return YAML::Node();
+                return false;
             }
             current.reset(current[*index]);
         } else {
-            return YAML::Node();
+            return false;
         }
     }
-    return current;
+    return current.IsDefined() && !current.IsNull();
 }
 
 /// Sets the value at a dotted path, creating mappings; false where a sequence index is missing
@@ -200,7 +200,8 @@ private:
             return values;
         }
         if (!node.IsSequence()) {
-            error(node, path, "must be a list of KEY=VALUE texts, e.g. [\"models.runoff.enabled=false\"]");
+            error(node, path,
+                  "must be a list of KEY=VALUE texts, e.g. [\"models.runoff.enabled=false\"]");
             return values;
         }
         for (const auto& element : node) {
@@ -231,7 +232,7 @@ private:
                             const YAML::Node& modifications, const YAML::Node& where,
                             const std::string& path) {
         schema::Document doc = from;
-        doc.root = YAML::Clone(from.root);
+        doc.root.reset(YAML::Clone(from.root));
         doc.root["name"] = name;
         if (!description.empty()) {
             doc.root["description"] = description;
@@ -470,7 +471,7 @@ Batch Loader::load() {
                 const std::vector<std::string> parts = split_dots(vary);
                 const YAML::Node resolved_source =
                     YAML::Load(batch.members[source].scenario.resolved_yaml);
-                if (!find_path(docs[source].root, parts) && !find_path(resolved_source, parts)) {
+                if (!path_exists(docs[source].root, parts) && !path_exists(resolved_source, parts)) {
                     error(schema::child(entry, "vary"), path + ".vary",
                           "'" + vary + "' is not a key of member '" + from +
                               "' (list elements by index, e.g. modifications.0.share)");
@@ -482,7 +483,7 @@ Batch Loader::load() {
                         continue;
                     }
                     schema::Document doc = docs[source];
-                    doc.root = YAML::Clone(docs[source].root);
+                    doc.root.reset(YAML::Clone(docs[source].root));
                     const std::string member_name = name + "_" + name_safe(value.Scalar());
                     doc.root["name"] = member_name;
                     doc.overrides.push_back(schema::Override{

@@ -392,8 +392,8 @@ TEST_CASE("lauter batch: bad batch files name file, line and key; nothing is wri
     CHECK_THAT(error_of("batch: bad\n"), Catch::Contains("base: missing; it is required"));
     CHECK_THAT(error_of(head + "scenarios:\n  - name: a\n  - name: a\n"),
                Catch::Contains("b.yaml:5:5: scenarios.1.name: duplicate member name 'a'"));
-    CHECK_THAT(error_of(head + "sweeps:\n  - {name: s, from: nobody, vary: study_area.resolution_m, "
-                               "values: [1]}\n"),
+    CHECK_THAT(error_of(head + "sweeps:\n  - {name: s, from: nobody, "
+                               "vary: study_area.resolution_m, values: [1]}\n"),
                Catch::Contains("sweeps.0.from: 'nobody' is not a member defined above"));
     CHECK_THAT(error_of(head + "sweeps:\n  - {name: s, from: baseline, vary: models.nothing.x, "
                                "values: [1]}\n"),
@@ -403,7 +403,8 @@ TEST_CASE("lauter batch: bad batch files name file, line and key; nothing is wri
                "    values: [10, ten]\n");
     CHECK_THAT(wrong, Catch::Contains("b.yaml:7:18: sweeps.0: the member's scenario is invalid"));
     CHECK_THAT(wrong, Catch::Contains("resolution_m"));
-    CHECK_THAT(error_of(head + "scenarios:\n  - name: a\n    set: [\"models.runoff.enabled=maybe\"]\n"),
+    CHECK_THAT(error_of(head +
+                        "scenarios:\n  - name: a\n    set: [\"models.runoff.enabled=maybe\"]\n"),
                Catch::Contains("scenarios.0: the member's scenario is invalid"));
 
     // On the command line: exit code 2, the message, no results and no parts.

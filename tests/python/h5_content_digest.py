@@ -5,7 +5,9 @@ Usage: /usr/bin/python3 h5_content_digest.py RESULTS.h5 [--open-group GROUP ...]
 
 Every link path is visited (hard links under each of their names). Datasets: dtype, shape and
 the bytes of their values; object references are replaced by the path they point to. Attributes:
-name and value; the root attribute `created` (the creation time) is left out. With --open-group,
+name and value; left out are the root attribute `created` (the creation time) and the measured
+run times of the models (`wall_time_s` and names ending in `_seconds`), which differ between any
+two runs of the same task. With --open-group,
 each GROUP is also opened with xarray (h5netcdf engine) and its dimensions printed, to check that
 copied groups keep their dimension scales.
 """
@@ -36,7 +38,7 @@ def value_bytes(f, value):
 def attributes(f, obj, is_root):
     parts = []
     for name in sorted(obj.attrs.keys()):
-        if is_root and name == "created":
+        if (is_root and name == "created") or name == "wall_time_s" or name.endswith("_seconds"):
             continue
         parts.append(name.encode() + b"=" + value_bytes(f, obj.attrs[name]))
     return b";".join(parts)
