@@ -136,6 +136,18 @@ std::string task_fingerprint(ModelKind model, const Scenario& s, const StudyArea
     hash_named_files(h, settings);
     hash_grid(h, area.grid);
     hash_mask(h, area.mask);
+    // Modifications that edit land cover, buildings or terrain reach every model through the
+    // in-memory inputs hashed below. Those that edit model settings (bike lanes, calming, bus
+    // headway, weather) change the Scenario after its resolved YAML was written, so the list
+    // itself is part of the fingerprint of the models whose settings they can edit.
+    const YAML::Node modifications = resolved["modifications"];
+    if (model == ModelKind::runoff || model == ModelKind::mobility ||
+        model == ModelKind::thermal) {
+        if (modifications && !modifications.IsNull()) {
+            hash_node(h, "modifications", modifications);
+            hash_named_files(h, modifications);
+        }
+    }
     switch (model) {
     case ModelKind::terrain:
         hash_node(h, "inputs", resolved["inputs"]);
@@ -248,8 +260,14 @@ BatchSession::BatchSession(std::filesystem::path parts_dir, bool reuse)
                          "' cannot be created (" + ec.message() +
                          "); check that the results directory is writable");
     }
-    // Temporary files of an interrupted writer are never complete: remove them.
-    for (const auto& entry : fs::directory_iterator(impl_->parts_dir)) {
+}
+
+void remove_unfinished_parts(const std::filesystem::path& parts_dir) {
+    std::error_code ec;
+    if (!fs::is_directory(parts_dir, ec)) {
+        return;
+    }
+    for (const auto& entry : fs::directory_iterator(parts_dir)) {
         const std::string name = entry.path().filename().string();
         if (!name.empty() && name.front() == '.' && name.find(".tmp.") != std::string::npos) {
             fs::remove(entry.path(), ec);
@@ -352,6 +370,7 @@ std::vector<MemberReport> run_batch(const Batch& batch, const BatchOptions& opti
     const StepTimer timer;
     const fs::path parts_dir = batch_parts_dir(options.results);
     std::vector<MemberReport> reports;
+    remove_unfinished_parts(parts_dir);
     {
         BatchSession session(parts_dir, options.reuse);
         for (const BatchMember& member : batch.members) {

@@ -210,10 +210,13 @@ TEST_CASE("lauter batch: layout, reuse of equal results, differences and distric
 
     // Copied and hard-linked groups open in xarray with their dimensions.
     const CommandResult d = digest(file, {"noop/thermal", "heavier_rain/runoff",
-                                          "buses/difference/mobility"});
+                                          "buses/difference/thermal"});
     INFO(d.err);
     CHECK(d.exit_code == 0);
-    CHECK(d.out.find("xarray noop/thermal dims {'y':") != std::string::npos);
+    CHECK(d.out.find("xarray noop/thermal dims {'x': 26, 'y': 24") != std::string::npos);
+    CHECK(d.out.find("xarray heavier_rain/runoff dims {'x': 26, 'y': 24") != std::string::npos);
+    CHECK(d.out.find("xarray buses/difference/thermal dims {'x': 26, 'y': 24}") !=
+          std::string::npos);
 }
 
 TEST_CASE("lauter batch: indicators match the layers and tables", "[batch]") {

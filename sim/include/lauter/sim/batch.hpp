@@ -103,6 +103,10 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+/// Removes the temporary files an interrupted batch left in `parts_dir` (never complete parts).
+/// Call once before any session starts (with MPI: rank 0, before the ranks begin).
+void remove_unfinished_parts(const std::filesystem::path& parts_dir);
+
 /// The part directory of a results file: `<results>.parts`.
 [[nodiscard]] std::filesystem::path batch_parts_dir(const std::filesystem::path& results);
 
