@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
 
     CommandAction action;
     add_run_command(app, action);
+    add_batch_command(app, action);
     add_info_command(app, action);
     add_export_command(app, action);
     add_tool_command(app, action);

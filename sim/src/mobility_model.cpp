@@ -265,7 +265,20 @@ std::string number_text(double v) {
 
 } // namespace
 
+MobilityNetwork build_scenario_network(const Scenario& s) {
+    const std::optional<std::string> dem_crs =
+        s.inputs.dem_crs.empty() ? std::nullopt : std::optional<std::string>(s.inputs.dem_crs);
+    return build_mobility_network(*s.inputs.osm, *s.inputs.dem, s.study_area.crs_wkt, {}, dem_crs);
+}
+
 MobilityRun run_mobility(const Scenario& s, const StudyArea& area) {
+    const StepTimer network_timer;
+    const MobilityNetwork net = build_scenario_network(s);
+    return run_mobility(s, area, net, network_timer.seconds());
+}
+
+MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const MobilityNetwork& net,
+                         double network_seconds) {
     const MobilityModelSettings& ms = s.models.mobility;
     const StepTimer total_timer;
     MobilityRun run;
@@ -276,14 +289,9 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area) {
     }
     const std::string osm_file = s.inputs.osm->string();
 
-    // 1. Network.
-    const StepTimer network_timer;
-    const std::optional<std::string> dem_crs =
-        s.inputs.dem_crs.empty() ? std::nullopt : std::optional<std::string>(s.inputs.dem_crs);
-    MobilityNetwork net =
-        build_mobility_network(*s.inputs.osm, *s.inputs.dem, s.study_area.crs_wkt, {}, dem_crs);
+    // 1. Network (built by the caller, possibly shared by several scenarios).
     const mob::Graph& g = net.graph;
-    run.network_seconds = network_timer.seconds();
+    run.network_seconds = network_seconds;
     run.node_count = g.node_count();
     log_info("mobility: street network " + std::to_string(g.node_count()) + " nodes, " +
              std::to_string(g.edge_count()) + " edges in " + number_text(run.network_seconds) +

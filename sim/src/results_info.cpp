@@ -186,6 +186,7 @@ void print_results_info(const std::filesystem::path& file, std::ostream& out) {
         }
     }
     print_attributes(out, "  ", root_rows);
+    const bool is_batch = read_attribute(file, "/", "batch_name").has_value();
 
     for (const std::string& group : groups) {
         const auto parts = detail::split_path(group);
@@ -202,8 +203,22 @@ void print_results_info(const std::filesystem::path& file, std::ostream& out) {
             }
         }
         if (parts.size() == 1) {
-            out << "\nscenario " << parts[0] << '\n';
+            // A batch file also holds the comparison group (districts and indicators).
+            out << '\n' << (is_batch && parts[0] == "comparison" ? "comparison" : "scenario ")
+                << (is_batch && parts[0] == "comparison" ? "" : parts[0]) << '\n';
             print_attributes(out, "  ", read_attributes(file, group));
+        }
+        if (parts.size() >= 2) {
+            // Results a batch member reused are stored once (hard links): name the source
+            // instead of repeating the same layers.
+            const auto source = read_attribute(file, "/" + parts[0], "reused_" + parts[1]);
+            if (source) {
+                if (parts.size() == 2) {
+                    out << "\n  model " << parts[1] << ": identical to " << *source << "/"
+                        << parts[1] << " (reused, stored once)\n";
+                }
+                continue;
+            }
         }
         if (group_layers.empty() && group_tables.empty()) {
             continue;

@@ -74,6 +74,124 @@ template <> struct RasterTraits<std::uint8_t> {
 
 } // namespace
 
+namespace {
+
+/// One dimension scale attached to one dimension of a dataset, paths relative to a group.
+struct ScaleAttachment {
+    std::string dataset;
+    unsigned dimension = 0;
+    std::string scale;
+};
+
+/// Every scale attachment below `group` (whose absolute path is `group_path`) and every dataset
+/// that is a dimension scale, in link (creation) order.
+void collect_attachments(hid_t group, const std::string& group_path, const std::string& prefix,
+                         std::vector<ScaleAttachment>& attachments,
+                         std::vector<std::string>& scales) {
+    for (const std::string& name : detail::link_names(group)) {
+        const std::string relative = prefix.empty() ? name : prefix + "/" + name;
+        Hid object = detail::object_hid(H5Oopen(group, name.c_str(), H5P_DEFAULT));
+        if (!object.valid()) {
+            continue;
+        }
+        if (H5Iget_type(object.get()) == H5I_GROUP) {
+            collect_attachments(object.get(), group_path, relative, attachments, scales);
+            continue;
+        }
+        if (H5Iget_type(object.get()) != H5I_DATASET) {
+            continue;
+        }
+        if (H5DSis_scale(object.get()) > 0) {
+            scales.push_back(relative);
+            continue;
+        }
+        Hid space = detail::space_hid(H5Dget_space(object.get()));
+        const int rank = H5Sget_simple_extent_ndims(space.get());
+        for (int d = 0; d < rank; ++d) {
+            std::string scale_path;
+            const auto visit = [](hid_t, unsigned, hid_t scale, void* data) -> herr_t {
+                char buffer[1024];
+                const ssize_t length = H5Iget_name(scale, buffer, sizeof buffer);
+                if (length > 0 && static_cast<std::size_t>(length) < sizeof buffer) {
+                    *static_cast<std::string*>(data) = buffer;
+                }
+                return 1; // the first scale is the one the writer attached
+            };
+            int index = 0;
+            if (H5DSget_num_scales(object.get(), static_cast<unsigned>(d)) > 0 &&
+                H5DSiterate_scales(object.get(), static_cast<unsigned>(d), &index, visit,
+                                   &scale_path) >= 0 &&
+                scale_path.rfind(group_path + "/", 0) == 0) {
+                attachments.push_back({relative, static_cast<unsigned>(d),
+                                       scale_path.substr(group_path.size() + 1)});
+            }
+        }
+    }
+}
+
+herr_t copy_one_attribute(hid_t source, const char* name, const H5A_info_t*, void* data) {
+    const std::string key(name);
+    if (key == "DIMENSION_LIST" || key == "REFERENCE_LIST") {
+        return 0; // rebuilt by attaching the scales again
+    }
+    const hid_t target = *static_cast<hid_t*>(data);
+    Hid attribute = detail::attr_hid(H5Aopen(source, name, H5P_DEFAULT));
+    Hid type = detail::type_hid(H5Aget_type(attribute.get()));
+    Hid space = detail::space_hid(H5Aget_space(attribute.get()));
+    if (!attribute.valid() || !type.valid() || !space.valid()) {
+        return -1;
+    }
+    const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+    std::vector<unsigned char> buffer(H5Tget_size(type.get()) *
+                                      static_cast<std::size_t>(std::max<hssize_t>(points, 1)));
+    if (H5Aread(attribute.get(), type.get(), buffer.data()) < 0) {
+        return -1;
+    }
+    Hid copy = detail::attr_hid(
+        H5Acreate2(target, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    const bool ok = copy.valid() && H5Awrite(copy.get(), type.get(), buffer.data()) >= 0;
+    if (H5Tdetect_class(type.get(), H5T_VLEN) > 0 || H5Tis_variable_str(type.get()) > 0) {
+        H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());
+    }
+    return ok ? 0 : -1;
+}
+
+/// Copies every attribute of `source` to `target` in creation order (by name where the order
+/// is not tracked), except the dimension-scale reference lists.
+bool copy_attributes(hid_t source, hid_t target) {
+    hsize_t index = 0;
+    if (H5Aiterate2(source, H5_INDEX_CRT_ORDER, H5_ITER_INC, &index, copy_one_attribute,
+                    &target) >= 0) {
+        return true;
+    }
+    index = 0;
+    return H5Aiterate2(source, H5_INDEX_NAME, H5_ITER_INC, &index, copy_one_attribute,
+                       &target) >= 0;
+}
+
+/// copy_attributes for a group and everything below it (the same hierarchy in both files).
+bool copy_attributes_below(hid_t source, hid_t target) {
+    if (!copy_attributes(source, target)) {
+        return false;
+    }
+    for (const std::string& name : detail::link_names(source)) {
+        Hid from = detail::object_hid(H5Oopen(source, name.c_str(), H5P_DEFAULT));
+        Hid to = detail::object_hid(H5Oopen(target, name.c_str(), H5P_DEFAULT));
+        if (!from.valid() || !to.valid()) {
+            return false;
+        }
+        const bool ok = H5Iget_type(from.get()) == H5I_GROUP
+                            ? copy_attributes_below(from.get(), to.get())
+                            : copy_attributes(from.get(), to.get());
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 class ResultsWriter::Impl {
 public:
     Impl(std::filesystem::path final_path, const WriteOptions& options)
@@ -90,6 +208,9 @@ public:
     void write_raster(const std::string& group_path, const LayerMeta& meta,
                       const kernels::Raster<T>& values, const kernels::CellMask& mask);
     void write_table(const std::string& group_path, const std::string& name, const Table& table);
+    void copy_group(const std::filesystem::path& source_file, const std::string& source_path,
+                    const std::string& group_path);
+    void link_group(const std::string& existing_path, const std::string& new_path);
     void commit();
 
     std::filesystem::path final_path_;
@@ -623,6 +744,62 @@ void ResultsWriter::Impl::write_table(const std::string& group_path, const std::
           "cannot attach the row dimension of table '" + path + "'");
 }
 
+void ResultsWriter::Impl::copy_group(const std::filesystem::path& source_file,
+                                     const std::string& source_path,
+                                     const std::string& group_path) {
+    std::string parent;
+    Hid parent_group = open_group(detail::parent_path(group_path), parent);
+    const std::string leaf = detail::leaf_name(group_path);
+    require_new_name(parent_group.get(), parent, leaf);
+    Hid source = detail::file_hid(H5Fopen(source_file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!source.valid()) {
+        throw InputError(where() + ": cannot open '" + source_file.string() +
+                         "' to copy from; it is missing or not an HDF5 file");
+    }
+    // H5Ocopy of HDF5 1.10 cannot copy the dimension-scale attributes into another file: the
+    // variable-length list of references (DIMENSION_LIST) in dense attribute storage crashes
+    // its conversion, and references would point into the source file anyway. So objects are
+    // copied without attributes, the attributes copied one by one except the two reference
+    // lists, and the scales attached again as the source had them.
+    Hid source_group = detail::group_hid(H5Gopen2(source.get(), source_path.c_str(), H5P_DEFAULT));
+    check(source_group.valid(), "cannot open '" + source_path + "' in '" + source_file.string() +
+                                    "'");
+    std::vector<ScaleAttachment> attachments;
+    std::vector<std::string> scales;
+    collect_attachments(source_group.get(), source_path, "", attachments, scales);
+    Hid copy_plist = check(detail::plist_hid(H5Pcreate(H5P_OBJECT_COPY)),
+                           "cannot create an object copy property list");
+    check(H5Pset_copy_object(copy_plist.get(), H5O_COPY_WITHOUT_ATTR_FLAG) >= 0,
+          "cannot set the object copy options");
+    check(H5Ocopy(source.get(), source_path.c_str(), parent_group.get(), leaf.c_str(),
+                  copy_plist.get(), H5P_DEFAULT) >= 0,
+          "cannot copy '" + source_path + "' of '" + source_file.string() + "' to '" +
+              group_path + "'");
+    Hid copied = detail::group_hid(H5Gopen2(parent_group.get(), leaf.c_str(), H5P_DEFAULT));
+    check(copied.valid() && copy_attributes_below(source_group.get(), copied.get()),
+          "cannot copy the attributes of '" + source_path + "' of '" + source_file.string() +
+              "'");
+    for (const ScaleAttachment& a : attachments) {
+        Hid dataset = detail::dataset_hid(H5Dopen2(copied.get(), a.dataset.c_str(), H5P_DEFAULT));
+        Hid scale = detail::dataset_hid(H5Dopen2(copied.get(), a.scale.c_str(), H5P_DEFAULT));
+        check(dataset.valid() && scale.valid() &&
+                  H5DSattach_scale(dataset.get(), scale.get(), a.dimension) >= 0,
+              "cannot attach dimension '" + a.scale + "' to '" + group_path + "/" + a.dataset +
+                  "'");
+    }
+}
+
+void ResultsWriter::Impl::link_group(const std::string& existing_path,
+                                     const std::string& new_path) {
+    std::string parent;
+    Hid parent_group = open_group(detail::parent_path(new_path), parent);
+    const std::string leaf = detail::leaf_name(new_path);
+    require_new_name(parent_group.get(), parent, leaf);
+    check(H5Lcreate_hard(file_.get(), existing_path.c_str(), parent_group.get(), leaf.c_str(),
+                         H5P_DEFAULT, H5P_DEFAULT) >= 0,
+          "cannot link '" + new_path + "' to '" + existing_path + "'");
+}
+
 void ResultsWriter::Impl::commit() {
     if (!file_.valid()) {
         throw std::logic_error(where() + ": commit() called twice");
@@ -682,6 +859,17 @@ void ResultsWriter::write_table(const std::string& group_path, const std::string
                                 const Table& table) {
     const detail::Hdf5ErrorSilencer silence;
     live_impl().write_table(group_path, name, table);
+}
+
+void ResultsWriter::copy_group(const std::filesystem::path& source_file,
+                               const std::string& source_path, const std::string& group_path) {
+    const detail::Hdf5ErrorSilencer silence;
+    live_impl().copy_group(source_file, source_path, group_path);
+}
+
+void ResultsWriter::link_group(const std::string& existing_path, const std::string& new_path) {
+    const detail::Hdf5ErrorSilencer silence;
+    live_impl().link_group(existing_path, new_path);
 }
 
 void ResultsWriter::commit() {

@@ -315,66 +315,158 @@ StudyArea prepare_study_area(const Scenario& s) {
     return area;
 }
 
-void run_scenario(const Scenario& s, const std::filesystem::path& output) {
-    // The writer is opened first, so that an unwritable output path fails before any work; if the
-    // run fails later, its temporary file is removed and nothing appears under `output`.
-    RootAttributes root;
-    root.lauter_version = version_string;
-    root.git_hash = git_hash;
-    root.created_utc = utc_now_iso8601();
-    root.title = "lauter results: " + s.name;
-    root.attribution = s.inputs.osm ? osm_attribution : "";
-    root.extra.emplace_back("resolved_scenario", s.resolved_yaml);
-    WriteOptions options;
-    options.deflate_level = s.output.deflate_level;
-    options.chunk_rows = static_cast<std::size_t>(s.output.chunk_size);
-    options.chunk_cols = static_cast<std::size_t>(s.output.chunk_size);
-    ResultsWriter out(output, root, options);
-
-    // The storm is read first, so that a bad time series fails before any long work.
-    std::optional<kernels::runoff::Hyetograph> storm;
-    if (s.models.runoff.enabled) {
-        storm = make_storm(s.models.runoff.storm);
+std::string_view model_name(ModelKind model) noexcept {
+    switch (model) {
+    case ModelKind::terrain:
+        return "terrain";
+    case ModelKind::landcover:
+        return "landcover";
+    case ModelKind::runoff:
+        return "runoff";
+    case ModelKind::mobility:
+        return "mobility";
+    case ModelKind::thermal:
+        return "thermal";
     }
+    return "unknown";
+}
 
-    const StudyArea area = prepare_study_area(s);
+std::vector<ModelKind> models_to_run(const Scenario& s, const StudyArea& area) {
+    std::vector<ModelKind> models;
+    if (area.elevation_m && s.models.terrain.enabled) {
+        models.push_back(ModelKind::terrain);
+    }
+    if (area.land_cover) {
+        models.push_back(ModelKind::landcover);
+    }
+    if (s.models.runoff.enabled) {
+        models.push_back(ModelKind::runoff);
+    }
+    if (s.models.mobility.enabled) {
+        models.push_back(ModelKind::mobility);
+    }
+    if (s.models.thermal.enabled) {
+        models.push_back(ModelKind::thermal);
+    }
+    return models;
+}
 
-    const StepTimer timer;
+const MobilityNetwork& ModelCache::network(const Scenario& s, const StudyArea& area,
+                                           double& build_seconds) {
+    // The network reads only these files and settings (build_scenario_network).
+    const auto checksum_of = [&area](const std::filesystem::path& path) {
+        for (const InputRecord& input : area.inputs) {
+            if (input.path == path) {
+                return input.sha256_hex;
+            }
+        }
+        return sha256_file_hex(path);
+    };
+    Sha256 key;
+    key.update(s.inputs.osm ? checksum_of(*s.inputs.osm) : std::string("-"));
+    key.update(s.inputs.dem ? checksum_of(*s.inputs.dem) : std::string("-"));
+    key.update(s.inputs.dem_crs);
+    key.update(s.study_area.crs_wkt);
+    const std::string key_hex = key.finish_hex();
+    build_seconds = 0.0;
+    if (!network_ || key_hex != network_key_) {
+        const StepTimer timer;
+        network_ = std::make_unique<MobilityNetwork>(build_scenario_network(s));
+        network_key_ = key_hex;
+        build_seconds = timer.seconds();
+    } else {
+        log_info("mobility: street network reused from an earlier run of this batch");
+    }
+    return *network_;
+}
+
+void run_model(ModelKind model, const Scenario& s, const StudyArea& area, ResultsWriter& out,
+               const std::string& group, ModelCache* cache) {
+    switch (model) {
+    case ModelKind::terrain:
+        write_terrain_layers(out, group, s, area);
+        return;
+    case ModelKind::landcover:
+        write_landcover_layers(out, group, area);
+        out.set_group_attribute(group, "source",
+                                "derived from OpenStreetMap (" + s.inputs.osm->filename().string() +
+                                    "), " + std::string(osm_attribution));
+        out.set_group_attribute(group, "osm_building_footprint_area_m2",
+                                std::to_string(area.land_cover->summary.building_footprint_area_m2));
+        out.set_group_attribute(group, "osm_buildings",
+                                std::to_string(area.land_cover->summary.counts.buildings));
+        return;
+    case ModelKind::runoff:
+        write_runoff_model(out, group, s, area, make_storm(s.models.runoff.storm));
+        return;
+    case ModelKind::mobility:
+        if (cache != nullptr && area.land_cover) {
+            double build_seconds = 0.0;
+            const MobilityNetwork& network = cache->network(s, area, build_seconds);
+            write_mobility_results(out, group, run_mobility(s, area, network, build_seconds));
+        } else {
+            write_mobility_results(out, group, run_mobility(s, area));
+        }
+        return;
+    case ModelKind::thermal:
+        write_thermal_results(out, group, run_thermal(area, s.models.thermal), s.models.thermal,
+                              area.mask);
+        return;
+    }
+}
+
+std::string input_checksums_text(const StudyArea& area) {
     std::ostringstream checksums;
     for (const InputRecord& input : area.inputs) {
         checksums << input.role << " " << input.path.string() << " sha256:" << input.sha256_hex
                   << "\n";
     }
-    out.set_group_attribute("/", "input_sha256", checksums.str());
+    return checksums.str();
+}
+
+RootAttributes results_root_attributes(const Scenario& s, std::string title) {
+    RootAttributes root;
+    root.lauter_version = version_string;
+    root.git_hash = git_hash;
+    root.created_utc = utc_now_iso8601();
+    root.title = std::move(title);
+    root.attribution = s.inputs.osm ? osm_attribution : "";
+    return root;
+}
+
+WriteOptions results_write_options(const Scenario& s) {
+    WriteOptions options;
+    options.deflate_level = s.output.deflate_level;
+    options.chunk_rows = static_cast<std::size_t>(s.output.chunk_size);
+    options.chunk_cols = static_cast<std::size_t>(s.output.chunk_size);
+    return options;
+}
+
+void run_scenario(const Scenario& s, const std::filesystem::path& output) {
+    // The writer is opened first, so that an unwritable output path fails before any work; if the
+    // run fails later, its temporary file is removed and nothing appears under `output`.
+    RootAttributes root = results_root_attributes(s, "lauter results: " + s.name);
+    root.extra.emplace_back("resolved_scenario", s.resolved_yaml);
+    ResultsWriter out(output, root, results_write_options(s));
+
+    // The storm is read first, so that a bad time series fails before any long work.
+    if (s.models.runoff.enabled) {
+        static_cast<void>(make_storm(s.models.runoff.storm));
+    }
+
+    const StudyArea area = prepare_study_area(s);
+
+    const StepTimer timer;
+    const std::string checksums = input_checksums_text(area);
+    out.set_group_attribute("/", "input_sha256", checksums);
     if (!area.terrain_note.empty()) {
         out.set_group_attribute("/", "terrain", area.terrain_note);
     }
     const std::string group = "/" + s.name;
     out.set_group_attribute(group, "resolved_scenario", s.resolved_yaml);
-    out.set_group_attribute(group, "input_sha256", checksums.str());
-    if (area.elevation_m && s.models.terrain.enabled) {
-        write_terrain_layers(out, group + "/terrain", s, area);
-    }
-    if (area.land_cover) {
-        const std::string lc_group = group + "/landcover";
-        write_landcover_layers(out, lc_group, area);
-        out.set_group_attribute(lc_group, "source",
-                                "derived from OpenStreetMap (" + s.inputs.osm->filename().string() +
-                                    "), " + std::string(osm_attribution));
-        out.set_group_attribute(lc_group, "osm_building_footprint_area_m2",
-                                std::to_string(area.land_cover->summary.building_footprint_area_m2));
-        out.set_group_attribute(lc_group, "osm_buildings",
-                                std::to_string(area.land_cover->summary.counts.buildings));
-    }
-    if (storm) {
-        write_runoff_model(out, group + "/runoff", s, area, *storm);
-    }
-    if (s.models.mobility.enabled) {
-        write_mobility_results(out, group + "/mobility", run_mobility(s, area));
-    }
-    if (s.models.thermal.enabled) {
-        write_thermal_results(out, group + "/thermal", run_thermal(area, s.models.thermal),
-                              s.models.thermal, area.mask);
+    out.set_group_attribute(group, "input_sha256", checksums);
+    for (const ModelKind model : models_to_run(s, area)) {
+        run_model(model, s, area, out, group + "/" + std::string(model_name(model)));
     }
     out.commit();
     log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");

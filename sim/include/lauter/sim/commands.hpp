@@ -13,6 +13,8 @@ namespace lauter::sim {
 using CommandAction = std::function<int()>;
 
 void add_run_command(CLI::App& app, CommandAction& action);
+/// `lauter batch` (sim/src/command_batch.cpp).
+void add_batch_command(CLI::App& app, CommandAction& action);
 void add_info_command(CLI::App& app, CommandAction& action);
 void add_export_command(CLI::App& app, CommandAction& action);
 void add_tool_command(CLI::App& app, CommandAction& action);

@@ -29,6 +29,7 @@
 ///      (20 min walk), city-wide and per zone.
 
 #include <lauter/kernels/mobility/mode_choice.hpp>
+#include <lauter/sim/osm_network.hpp>
 #include <lauter/sim/results.hpp>
 #include <lauter/sim/scenario.hpp>
 #include <lauter/sim/study_area.hpp>
@@ -88,6 +89,13 @@ struct MobilityRun {
 /// Runs the mobility model of scenario `s` on `area` (which must hold the OSM land cover).
 /// InputError / ConfigError naming the file or key on bad input (see the file comment).
 [[nodiscard]] MobilityRun run_mobility(const Scenario& s, const StudyArea& area);
+/// The same on a street network built before (build_scenario_network), which depends only on
+/// inputs.osm, inputs.dem and the study CRS: a batch builds it once for every member that shares
+/// these. `network_seconds` is the time its building took (reported with the run).
+[[nodiscard]] MobilityRun run_mobility(const Scenario& s, const StudyArea& area,
+                                       const MobilityNetwork& network, double network_seconds);
+/// The street network of scenario `s`: inputs.osm with elevation from inputs.dem, in the study CRS.
+[[nodiscard]] MobilityNetwork build_scenario_network(const Scenario& s);
 
 /// Writes a run's tables and numbers under `group` (e.g. "/baseline/mobility").
 void write_mobility_results(ResultsWriter& out, const std::string& group, const MobilityRun& run);

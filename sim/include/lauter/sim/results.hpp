@@ -139,6 +139,15 @@ public:
     /// attributes, plus its row dimension `<name>_row`.
     void write_table(const std::string& group_path, const std::string& name, const Table& table);
 
+    /// Copies the group `source_path` of another results file, with everything below it
+    /// (attributes, layers with their dimension scales, tables), to `group_path` (which must not
+    /// exist yet; its parents are created). Used to assemble a batch from its part files.
+    void copy_group(const std::filesystem::path& source_file, const std::string& source_path,
+                    const std::string& group_path);
+    /// Makes `new_path` a second name (HDF5 hard link) of the existing group `existing_path`:
+    /// the content is stored once and reads the same under both names.
+    void link_group(const std::string& existing_path, const std::string& new_path);
+
     /// Closes the file, flushes it to disk (fsync) and renames it onto final_path (atomic on
     /// POSIX). Throws RuntimeFailure if that fails (the temporary file is then removed).
     void commit();
