@@ -3,6 +3,7 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/osm_landcover.hpp>
 #include <lauter/sim/mobility_model.hpp>
+#include <lauter/sim/modifications.hpp>
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/results.hpp>
@@ -331,13 +332,24 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
     options.chunk_cols = static_cast<std::size_t>(s.output.chunk_size);
     ResultsWriter out(output, root, options);
 
-    // The storm is read first, so that a bad time series fails before any long work.
+    // The storms are read first, so that a bad time series fails before any long work.
     std::optional<kernels::runoff::Hyetograph> storm;
     if (s.models.runoff.enabled) {
         storm = make_storm(s.models.runoff.storm);
+        for (const Modification& m : s.modifications) {
+            if (m.type == ModificationType::heavy_rain) {
+                static_cast<void>(make_storm(m.storm));
+            }
+        }
     }
 
-    const StudyArea area = prepare_study_area(s);
+    // Measures edit the prepared inputs and the model settings of a copy of the scenario.
+    StudyArea area = prepare_study_area(s);
+    Scenario modified = s;
+    apply_modifications(s.modifications, modified, area);
+    if (storm && !(modified.models.runoff.storm == s.models.runoff.storm)) {
+        storm = make_storm(modified.models.runoff.storm);
+    }
 
     const StepTimer timer;
     std::ostringstream checksums;
@@ -352,8 +364,15 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
     const std::string group = "/" + s.name;
     out.set_group_attribute(group, "resolved_scenario", s.resolved_yaml);
     out.set_group_attribute(group, "input_sha256", checksums.str());
+    if (!s.modifications.empty()) {
+        std::string lines;
+        for (const Modification& m : s.modifications) {
+            lines += describe(m) + "\n";
+        }
+        out.set_group_attribute(group, "modifications", lines);
+    }
     if (area.elevation_m && s.models.terrain.enabled) {
-        write_terrain_layers(out, group + "/terrain", s, area);
+        write_terrain_layers(out, group + "/terrain", modified, area);
     }
     if (area.land_cover) {
         const std::string lc_group = group + "/landcover";
@@ -367,14 +386,15 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
                                 std::to_string(area.land_cover->summary.counts.buildings));
     }
     if (storm) {
-        write_runoff_model(out, group + "/runoff", s, area, *storm);
+        write_runoff_model(out, group + "/runoff", modified, area, *storm);
     }
-    if (s.models.mobility.enabled) {
-        write_mobility_results(out, group + "/mobility", run_mobility(s, area));
+    if (modified.models.mobility.enabled) {
+        write_mobility_results(out, group + "/mobility", run_mobility(modified, area));
     }
-    if (s.models.thermal.enabled) {
-        write_thermal_results(out, group + "/thermal", run_thermal(area, s.models.thermal),
-                              s.models.thermal, area.mask);
+    if (modified.models.thermal.enabled) {
+        write_thermal_results(out, group + "/thermal",
+                              run_thermal(area, modified.models.thermal),
+                              modified.models.thermal, area.mask);
     }
     out.commit();
     log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");
