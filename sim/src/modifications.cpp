@@ -855,7 +855,7 @@ void check_modification_keys(const schema::ValidationResult& result,
         const auto t = static_cast<ModificationType>(it - type_names.begin());
         const auto need = [&](const char* model, const char* what) {
             if (!enabled(model)) {
-                diagnostics.add(result.location_of(path),
+                diagnostics.add(result.location_of(path + ".type"),
                                 path + ": a " + type + " modification edits " + what +
                                     ", but models." + model + ".enabled is false; enable it or "
                                     "remove the modification");
@@ -885,9 +885,15 @@ void check_modification_keys(const schema::ValidationResult& result,
                                     std::string(wkt ? " (both are given)" : ""));
             }
         }
+        if (t == ModificationType::green_roofs &&
+            scalar_or_empty(child(m, "all_buildings")) == "false") {
+            diagnostics.add(result.location_of(path + ".all_buildings"),
+                            path + ".all_buildings: false selects no building; give `area` "
+                                   "instead, or all_buildings: true");
+        }
         if (t == ModificationType::bike_lanes && !result.is_given(path + ".way_ids") &&
             !result.is_given(path + ".along")) {
-            diagnostics.add(result.location_of(path),
+            diagnostics.add(result.location_of(path + ".type"),
                             path + ": a bike_lanes modification needs way_ids, along or both");
         }
     }

@@ -84,7 +84,7 @@ StudyArea synthetic_area(const Scenario& s) {
     area.grid = lauter::test::make_grid(10, 10, 10.0, 10.0, x0, y_top, s.study_area.crs_wkt);
     area.mask = lauter::kernels::CellMask(area.grid);
     OsmLandCover lc;
-    lc.mask = area.mask;
+    lc.mask = lauter::kernels::CellMask(area.grid);
     lc.dominant = Raster<LandCover>(area.grid, LandCover::open_land);
     for (auto& f : lc.fractions) {
         f = Raster<float>(area.grid, 0.0F);
@@ -255,7 +255,7 @@ TEST_CASE("new_development replaces the land cover and adds buildings", "[modifi
     CHECK(added.cells == 4);
     CHECK(added.height_m == 12.0F); // 4 storeys x 3 m (landcover.storey_height_m)
     CHECK(added.building_type == "apartments");
-    for (const auto [row, col] : {std::pair{7, 1}, {7, 2}, {8, 1}, {8, 2}}) {
+    for (const auto& [row, col] : {std::pair{7, 1}, {7, 2}, {8, 1}, {8, 2}}) {
         const auto i = static_cast<std::size_t>(row * 10 + col);
         CHECK(frac(area, LandCover::building, i / 10, i % 10) == 1.0F);
         CHECK(lc.building_id[i] == static_cast<std::int32_t>(before + 1));
