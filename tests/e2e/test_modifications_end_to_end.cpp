@@ -1,6 +1,6 @@
 // `lauter run` with modifications on the Kaiserslautern city-centre extract: the land-cover
-// layers show the unsealing and the development, the mobility model the traffic calming and the
-// denser bus service, against a run of the same scenario without modifications.
+// layers show the unsealing, the mobility model the traffic calming, the denser bus service and a
+// bike track along a line, against a run of the same scenario without modifications.
 #include <catch2/catch.hpp>
 
 #include <lauter/sim/results.hpp>
@@ -96,7 +96,12 @@ TEST_CASE("lauter run applies modifications to the land cover and the mobility m
                             "    area: {wkt: \"" + centre + "\"}\n"
                             "    car_max_speed_kmh: 20\n"
                             "  - type: bus_headway\n"
-                            "    headway_min: 10\n"));
+                            "    headway_min: 10\n"
+                            "  - type: bike_lanes\n" // along Fruchthallstraße (OSM geometry)
+                            "    along: {wkt: \"LINESTRING(7.76871 49.44528, 7.77008 49.44552, "
+                            "7.77141 49.44554)\"}\n"
+                            "    buffer_m: 8\n"
+                            "    facility: track\n"));
     INFO(mods.result.err);
     REQUIRE(mods.result.exit_code == 0);
     CHECK_THAT(mods.result.err, Catch::Contains("modifications[0] (unseal):"));
@@ -117,6 +122,8 @@ TEST_CASE("lauter run applies modifications to the land cover and the mobility m
 
     // Calming the centre slows cars there, a 10 min headway (baseline 20) helps the bus.
     CHECK(mods.number("calmed_car_edges") > 0.0);
+    CHECK(mods.number("bike_lane_edges") > 0.0);
+    CHECK(base.number("bike_lane_edges") == 0.0);
     CHECK(base.number("calmed_car_edges") == 0.0);
     const Table base_split = read_table(base.dir / "out.h5", "/mods/mobility/modal_split");
     const Table mods_split = read_table(mods.dir / "out.h5", "/mods/mobility/modal_split");
