@@ -1,6 +1,8 @@
 // Batch tasks: fingerprints, part files, resume, and the serial driver.
 #include <lauter/sim/batch.hpp>
 #include <lauter/sim/error.hpp>
+#include <lauter/sim/modifications.hpp>
+#include <lauter/sim/study_area.hpp>
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/results.hpp>
 #include <lauter/sim/sha256.hpp>
@@ -89,6 +91,7 @@ void hash_buildings(Sha256& h, const std::vector<OsmBuilding>& buildings) {
         hash_number(h, b.footprint_area_m2);
         hash_number(h, static_cast<double>(b.height_m));
         hash_number(h, static_cast<double>(b.cells));
+        hash_number(h, static_cast<double>(b.roof_runoff_coefficient));
     }
 }
 
@@ -122,6 +125,27 @@ std::string checksum_of(const StudyArea& area, const std::optional<fs::path>& pa
     return sha256_file_hex(*path);
 }
 
+/// The model whose settings a modification edits (nullopt: it edits the study area's inputs).
+std::optional<ModelKind> settings_model_of(ModificationType type) {
+    switch (type) {
+    case ModificationType::bike_lanes:
+    case ModificationType::traffic_calming:
+    case ModificationType::bus_headway:
+        return ModelKind::mobility;
+    case ModificationType::heavy_rain:
+        return ModelKind::runoff;
+    case ModificationType::hot_day:
+        return ModelKind::thermal;
+    case ModificationType::unseal:
+    case ModificationType::green_roofs:
+    case ModificationType::plant_trees:
+    case ModificationType::new_development:
+    case ModificationType::keep_free:
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
 /// Fingerprint of one task: everything its result depends on (see batch.hpp).
 std::string task_fingerprint(ModelKind model, const Scenario& s, const StudyArea& area,
                              const YAML::Node& resolved) {
@@ -138,14 +162,14 @@ std::string task_fingerprint(ModelKind model, const Scenario& s, const StudyArea
     hash_mask(h, area.mask);
     // Modifications that edit land cover, buildings or terrain reach every model through the
     // in-memory inputs hashed below. Those that edit model settings (bike lanes, calming, bus
-    // headway, weather) change the Scenario after its resolved YAML was written, so the list
-    // itself is part of the fingerprint of the models whose settings they can edit.
+    // headway, weather) change the Scenario after its resolved YAML was written, so each of them
+    // is part of the fingerprint of the one model whose settings it edits, and of no other: a
+    // bike-lane member reuses the baseline's runoff and thermal results.
     const YAML::Node modifications = resolved["modifications"];
-    if (model == ModelKind::runoff || model == ModelKind::mobility ||
-        model == ModelKind::thermal) {
-        if (modifications && !modifications.IsNull()) {
-            hash_node(h, "modifications", modifications);
-            hash_named_files(h, modifications);
+    for (std::size_t i = 0; i < s.modifications.size(); ++i) {
+        if (settings_model_of(s.modifications[i].type) == model) {
+            hash_node(h, "modification", modifications[i]);
+            hash_named_files(h, modifications[i]);
         }
     }
     switch (model) {
@@ -296,7 +320,14 @@ MemberReport BatchSession::run_member(const BatchMember& member) {
         } else {
             log_info("batch: " + member.name + ": study area reused from an earlier member");
         }
-        const StudyArea& area = *im.area;
+        // Measures edit a copy of the shared study area and of the member's scenario.
+        std::optional<StudyArea> modified_area;
+        Scenario modified = s;
+        if (!s.modifications.empty()) {
+            modified_area.emplace(clone_study_area(*im.area));
+            apply_modifications(s.modifications, modified, *modified_area);
+        }
+        const StudyArea& area = modified_area ? *modified_area : *im.area;
         report.prepare_seconds = prepare_timer.seconds();
 
         RootAttributes manifest_root = results_root_attributes(s, "lauter batch member manifest");
@@ -310,14 +341,14 @@ MemberReport BatchSession::run_member(const BatchMember& member) {
         manifest_root.extra.emplace_back("resolved_scenario", s.resolved_yaml);
         manifest_root.extra.emplace_back("input_sha256", input_checksums_text(area));
         std::string models_text;
-        for (const ModelKind model : models_to_run(s, area)) {
+        for (const ModelKind model : models_to_run(modified, area)) {
             const std::string name(model_name(model));
             current_model = name;
             TaskReport task;
             task.member = member.name;
             task.model = name;
             const StepTimer timer;
-            task.fingerprint = task_fingerprint(model, s, area, resolved);
+            task.fingerprint = task_fingerprint(model, modified, area, resolved);
             const std::string part = (im.reuse ? name : member.name + "-" + name) + "-" +
                                      task.fingerprint + ".h5";
             const fs::path part_path = im.parts_dir / part;
@@ -334,7 +365,7 @@ MemberReport BatchSession::run_member(const BatchMember& member) {
                 root.extra.emplace_back("fingerprint", task.fingerprint);
                 root.extra.emplace_back("model", name);
                 ResultsWriter out(part_path, root, results_write_options(s));
-                run_model(model, s, area, out, "/" + name, &im.cache);
+                run_model(model, modified, area, out, "/" + name, &im.cache);
                 out.commit();
                 task.state = TaskState::computed;
                 im.produced[part] = member.name;

@@ -1,5 +1,6 @@
 // Batch files: validation with file:line:column messages and the member scenarios they define.
 #include <lauter/sim/batch.hpp>
+#include <lauter/sim/modifications.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/schema.hpp>
 
@@ -55,12 +56,6 @@ std::string name_safe(const std::string& text) {
         }
     }
     return out;
-}
-
-std::string one_line(const YAML::Node& node) {
-    YAML::Emitter e;
-    e << YAML::Flow << node;
-    return e.c_str();
 }
 
 std::vector<std::string> split_dots(const std::string& path) {
@@ -264,17 +259,6 @@ private:
         return doc;
     }
 
-    static std::vector<std::string> modification_lines(const schema::Document& doc) {
-        std::vector<std::string> lines;
-        const YAML::Node list = schema::child(doc.root, "modifications");
-        if (list && list.IsSequence()) {
-            for (const auto& m : list) {
-                lines.push_back(one_line(m));
-            }
-        }
-        return lines;
-    }
-
     fs::path file_;
     std::string source_;
     schema::Diagnostics diagnostics_;
@@ -384,7 +368,9 @@ Batch Loader::load() {
         BatchMember member;
         member.name = name;
         member.description = description.empty() ? scenario->description : description;
-        member.modification_lines = modification_lines(doc);
+        for (const Modification& m : scenario->modifications) {
+            member.modification_lines.push_back(describe(m));
+        }
         member.scenario = std::move(*scenario);
         batch.members.push_back(std::move(member));
         docs.push_back(std::move(doc));

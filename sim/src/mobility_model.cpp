@@ -247,14 +247,52 @@ BikeSkim bike_skim(const mob::Graph& g, std::span<const float> time_s,
     return b;
 }
 
+/// LTS of every edge with the scenario's facilities and speed limits (maxspeed_kmh: the
+/// graph's tags, capped by traffic calming; 0 = untagged).
 std::vector<std::uint8_t> lts_with(const mob::Graph& g,
-                                   std::span<const mob::CycleFacility> facility) {
+                                   std::span<const mob::CycleFacility> facility,
+                                   std::span<const float> maxspeed_kmh) {
     std::vector<std::uint8_t> lts(g.edge_count());
     for (std::size_t e = 0; e < g.edge_count(); ++e) {
         lts[e] = mob::edge_lts(g.highway()[e], g.modes()[e], facility[e],
-                               static_cast<double>(g.maxspeed_kmh()[e]), g.lanes()[e]);
+                               static_cast<double>(maxspeed_kmh[e]), g.lanes()[e]);
     }
     return lts;
+}
+
+/// Distance (m) from p to the polyline `line` (study CRS).
+double distance_to_line_m(double px, double py, const std::vector<MapPoint>& line) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k + 1 < line.size(); ++k) {
+        const double ax = line[k][0];
+        const double ay = line[k][1];
+        const double dx = line[k + 1][0] - ax;
+        const double dy = line[k + 1][1] - ay;
+        const double length2 = dx * dx + dy * dy;
+        const double t =
+            length2 > 0.0 ? std::clamp(((px - ax) * dx + (py - ay) * dy) / length2, 0.0, 1.0) : 0.0;
+        best = std::min(best, std::hypot(px - (ax + t * dx), py - (ay + t * dy)));
+    }
+    if (line.size() == 1) {
+        best = std::hypot(px - line[0][0], py - line[0][1]);
+    }
+    return best;
+}
+
+/// Even-odd point-in-polygon test over every ring of a calming area.
+bool inside_rings(double px, double py, const std::vector<std::vector<MapPoint>>& rings) {
+    bool inside = false;
+    for (const std::vector<MapPoint>& ring : rings) {
+        for (std::size_t k = 0, j = ring.size() - 1; k < ring.size(); j = k++) {
+            const bool crosses = (ring[k][1] > py) != (ring[j][1] > py);
+            if (crosses && px < (ring[j][0] - ring[k][0]) * (py - ring[k][1]) /
+                                         (ring[j][1] - ring[k][1]) +
+                                     ring[k][0]) {
+                inside = !inside;
+            }
+        }
+    }
+    return inside;
 }
 
 std::string number_text(double v) {
@@ -670,33 +708,103 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
 
     // Measures: bike lanes as a facility change on the edges of the named ways.
     std::vector<mob::CycleFacility> scenario_facility = base_facility;
+    const auto node_x = g.node_x_m();
+    const auto node_y = g.node_y_m();
     for (const BikeLaneMeasure& lane : ms.bike_lanes) {
         std::size_t matched = 0;
         for (std::size_t e = 0; e < g.edge_count(); ++e) {
-            if (g.osm_way_id(static_cast<mob::EdgeId>(e)) == lane.way_id &&
-                (g.modes()[e] & mob::usable_bits(mob::Mode::bike)) != 0) {
+            if ((g.modes()[e] & mob::usable_bits(mob::Mode::bike)) == 0) {
+                continue;
+            }
+            const mob::NodeId a = g.tail()[e];
+            const mob::NodeId b = g.head()[e];
+            const bool on_lane =
+                lane.way_id != 0
+                    ? g.osm_way_id(static_cast<mob::EdgeId>(e)) == lane.way_id
+                    : distance_to_line_m(node_x[a], node_y[a], lane.along) <= lane.buffer_m &&
+                          distance_to_line_m(node_x[b], node_y[b], lane.along) <= lane.buffer_m;
+            if (on_lane) {
                 scenario_facility[e] = std::max(scenario_facility[e], lane.facility);
                 ++matched;
             }
         }
         if (matched == 0) {
-            throw InputError(s.source_file.string() + ": models.mobility.measures.bike_lanes: "
-                             "way " + std::to_string(lane.way_id) + " has no cyclable edge in "
-                             "the street network of " + osm_file + "; check the way id");
+            throw InputError(s.source_file.string() + ": bike lane " +
+                             (lane.way_id != 0
+                                  ? "on way " + std::to_string(lane.way_id)
+                                  : "along a line within " + number_text(lane.buffer_m) + " m") +
+                             " has no cyclable edge in the street network of " + osm_file +
+                             "; check the way id or the line and its buffer_m");
         }
         run.bike_lane_edges += matched;
     }
-    run.has_measures = !ms.bike_lanes.empty();
+    // Traffic calming: the speed limit of car edges whose midpoint lies in an area is capped;
+    // the car time follows car_speed_kmh with the capped limit (never faster than before), and
+    // the cycling stress uses the capped limit as well (LTS depends on the speed limit).
+    std::vector<float> scenario_maxspeed(g.maxspeed_kmh().begin(), g.maxspeed_kmh().end());
+    std::vector<float> scenario_car_s = car_s;
+    for (const TrafficCalmingMeasure& calming : ms.traffic_calming) {
+        std::size_t matched = 0;
+        for (std::size_t e = 0; e < g.edge_count(); ++e) {
+            const mob::NodeId a = g.tail()[e];
+            const mob::NodeId b = g.head()[e];
+            if (!inside_rings(0.5 * (node_x[a] + node_x[b]), 0.5 * (node_y[a] + node_y[b]),
+                              calming.rings)) {
+                continue;
+            }
+            const auto cap = static_cast<float>(calming.car_max_speed_kmh);
+            if (scenario_maxspeed[e] == 0.0F || scenario_maxspeed[e] > cap) {
+                scenario_maxspeed[e] = cap;
+            }
+            if (std::isfinite(car_s[e])) {
+                const double v_kmh = mob::car_speed_kmh(
+                    g.highway()[e], static_cast<double>(scenario_maxspeed[e]), car_profile.car);
+                if (v_kmh > 0.0) {
+                    scenario_car_s[e] = std::max(
+                        car_s[e], static_cast<float>(static_cast<double>(g.length_m()[e]) * 3.6 /
+                                                     v_kmh));
+                }
+                ++matched;
+            }
+        }
+        if (matched == 0) {
+            log_warning("mobility: a traffic-calming area (" +
+                        number_text(calming.car_max_speed_kmh) +
+                        " km/h) contains no car edge of the street network; it changes nothing");
+        }
+        run.calmed_edges += matched;
+    }
+    const bool calming = !ms.traffic_calming.empty();
+    const bool new_headway = ms.scenario_bus_headway_min.has_value();
+    run.has_measures = !ms.bike_lanes.empty() || calming || new_headway;
     std::vector<float> bike_cost = bike.cost_s;
     std::vector<float> ebike_cost = ebike.cost_s;
     if (run.has_measures) {
-        const std::vector<std::uint8_t> lts = lts_with(g, scenario_facility);
+        const std::vector<std::uint8_t> lts = lts_with(g, scenario_facility, scenario_maxspeed);
         const BikeSkim bike2 = bike_skim(g, bike_s, lts, scenario_facility, bike_node, n);
         const BikeSkim ebike2 = bike_skim(g, ebike_s, lts, scenario_facility, bike_node, n);
+        mob::ModeSkims scenario_skims = skims_for(bike2, ebike2);
+        std::vector<double> car_min2;
+        std::vector<double> car_km2;
+        if (calming) {
+            mob::PathSums car2 = mob::path_sums(g, car_node, car_node, scenario_car_s,
+                                                length_values);
+            car_min2 = scaled(std::move(car2.cost), 1.0 / 60.0);
+            car_km2 = scaled(std::move(car2.sums[0]), 1e-3);
+            set_intrazonal(car_min2, n);
+            set_intrazonal(car_km2, n);
+            scenario_skims.car_time_min = car_min2;
+            scenario_skims.car_distance_km = car_km2;
+        }
+        std::vector<double> headway2;
+        if (new_headway) {
+            headway2.assign(n * n, *ms.scenario_bus_headway_min);
+            scenario_skims.bus_headway_min = headway2;
+        }
         const std::vector<double> v0 = mob::mode_utilities(base_skims, choice);
-        const std::vector<double> v1 = mob::mode_utilities(skims_for(bike2, ebike2), choice);
+        const std::vector<double> v1 = mob::mode_utilities(scenario_skims, choice);
         run.scenario = mob::pivot_split(run.baseline.split, mob::utility_change(v0, v1),
-                                        trips.trips, car_km);
+                                        trips.trips, scenario_skims.car_distance_km);
         run.car_change = mob::car_change(run.baseline.split, run.scenario);
         bike_cost = bike2.cost_s;
         ebike_cost = ebike2.cost_s;
@@ -794,7 +902,8 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         mob::accessibility_tables(walk_reversed.by_metres(), walk_reversed.by_minutes(), grocery,
                                   green, centre, set, thresholds);
     const mob::StopCatchmentParams stop_params;
-    const std::vector<double> headways(stop_walk.size(), ms.bus_headway_min);
+    const std::vector<double> headways(stop_walk.size(),
+                                       ms.scenario_bus_headway_min.value_or(ms.bus_headway_min));
     const mob::StopCatchmentTable stops =
         mob::stop_catchments(walk_reversed.by_metres(), stop_walk, headways, set, stop_params);
     const auto add_indicator = [&](std::string name, double threshold, std::string units,
@@ -965,6 +1074,7 @@ void write_mobility_results(ResultsWriter& out, const std::string& group, const 
     out.set_group_number(group, "network_nodes", static_cast<double>(run.node_count));
     out.set_group_number(group, "bus_stops", static_cast<double>(run.bus_stops_used));
     out.set_group_number(group, "bike_lane_edges", static_cast<double>(run.bike_lane_edges));
+    out.set_group_number(group, "calmed_car_edges", static_cast<double>(run.calmed_edges));
     out.set_group_number(group, "car_person_km_change", run.car_change.car_person_km);
     out.set_group_number(group, "car_vehicle_km_change", run.car_change.car_vehicle_km);
     out.set_group_number(group, "co2_change_kg", run.car_change.co2_kg);

@@ -223,6 +223,10 @@ void check_mobility_keys(const schema::ValidationResult& result,
     }
 }
 
+kernels::mobility::CycleFacility bike_lane_facility_from_name(const std::string& name) {
+    return facility_values[schema::index_of(facility_names, name)];
+}
+
 MobilityModelSettings mobility_settings_from(const YAML::Node& m) {
     MobilityModelSettings s;
     const auto number = [&m](std::initializer_list<const char*> path) {

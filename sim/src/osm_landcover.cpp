@@ -626,6 +626,26 @@ void validate(const OsmLandCoverParams& p) {
     }
 }
 
+void update_cell_classes(OsmLandCover& lc, std::size_t i, const OsmLandCoverParams& params) {
+    const auto& f = lc.fractions;
+    LandCover best = params.unmapped_class;
+    float best_fraction = -1.0F;
+    for (const LandCover c : kernels::all_land_cover_classes) {
+        const float v = f[kernels::land_cover_index(c)][i];
+        if (v > best_fraction || (v == best_fraction && priority_of(c) > priority_of(best))) {
+            best = c;
+            best_fraction = v;
+        }
+    }
+    lc.dominant[i] = best;
+    const auto railway_share = static_cast<float>(params.railway_impervious_share);
+    const float impervious = f[kernels::land_cover_index(LandCover::building)][i] +
+                             f[kernels::land_cover_index(LandCover::road)][i] +
+                             f[kernels::land_cover_index(LandCover::sealed_other)][i] +
+                             railway_share * f[kernels::land_cover_index(LandCover::railway)][i];
+    lc.impervious_fraction[i] = std::clamp(impervious, 0.0F, 1.0F);
+}
+
 OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const GridSpec& grid,
                                   const OsmLandCoverParams& params) {
     validate(params);
@@ -937,7 +957,6 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
     out.dominant = Raster<LandCover>(grid, params.unmapped_class);
     out.impervious_fraction = Raster<float>(grid, 0.0F);
     const auto& f = out.fractions;
-    const auto railway_share = static_cast<float>(params.railway_impervious_share);
     double building_fraction_sum = 0.0;
     for (std::size_t i = 0; i < grid.cell_count(); ++i) {
         building_fraction_sum +=
@@ -952,21 +971,7 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
             out.unmapped_fraction[i] = kernels::no_data_value<float>;
             continue;
         }
-        LandCover best = params.unmapped_class;
-        float best_fraction = -1.0F;
-        for (const LandCover c : kernels::all_land_cover_classes) {
-            const float v = f[kernels::land_cover_index(c)][i];
-            if (v > best_fraction || (v == best_fraction && priority_of(c) > priority_of(best))) {
-                best = c;
-                best_fraction = v;
-            }
-        }
-        out.dominant[i] = best;
-        const float impervious = f[kernels::land_cover_index(LandCover::building)][i] +
-                                 f[kernels::land_cover_index(LandCover::road)][i] +
-                                 f[kernels::land_cover_index(LandCover::sealed_other)][i] +
-                                 railway_share * f[kernels::land_cover_index(LandCover::railway)][i];
-        out.impervious_fraction[i] = std::clamp(impervious, 0.0F, 1.0F);
+        update_cell_classes(out, i, params);
     }
     out.summary.building_class_area_m2 = building_fraction_sum * grid.cell_area_m2();
     out.summary.seconds = timer.seconds();

@@ -3,6 +3,7 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/osm_landcover.hpp>
 #include <lauter/sim/mobility_model.hpp>
+#include <lauter/sim/modifications.hpp>
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/results.hpp>
@@ -449,12 +450,20 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
     root.extra.emplace_back("resolved_scenario", s.resolved_yaml);
     ResultsWriter out(output, root, results_write_options(s));
 
-    // The storm is read first, so that a bad time series fails before any long work.
+    // The storms are read first, so that a bad time series fails before any long work.
     if (s.models.runoff.enabled) {
         static_cast<void>(make_storm(s.models.runoff.storm));
+        for (const Modification& m : s.modifications) {
+            if (m.type == ModificationType::heavy_rain) {
+                static_cast<void>(make_storm(m.storm));
+            }
+        }
     }
 
-    const StudyArea area = prepare_study_area(s);
+    // Measures edit the prepared inputs and the model settings of a copy of the scenario.
+    StudyArea area = prepare_study_area(s);
+    Scenario modified = s;
+    apply_modifications(s.modifications, modified, area);
 
     const StepTimer timer;
     const std::string checksums = input_checksums_text(area);
@@ -465,8 +474,15 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
     const std::string group = "/" + s.name;
     out.set_group_attribute(group, "resolved_scenario", s.resolved_yaml);
     out.set_group_attribute(group, "input_sha256", checksums);
-    for (const ModelKind model : models_to_run(s, area)) {
-        run_model(model, s, area, out, group + "/" + std::string(model_name(model)));
+    if (!s.modifications.empty()) {
+        std::string lines;
+        for (const Modification& m : s.modifications) {
+            lines += describe(m) + "\n";
+        }
+        out.set_group_attribute(group, "modifications", lines);
+    }
+    for (const ModelKind model : models_to_run(modified, area)) {
+        run_model(model, modified, area, out, group + "/" + std::string(model_name(model)));
     }
     out.commit();
     log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");

@@ -141,6 +141,19 @@ RunoffSurface surface_from_land_cover(const OsmLandCover& lc, const CellMask& ma
     if (s.buildings != BuildingMode::none && lc.building_id.size() == grid.cell_count()) {
         surface.building_id = lc.building_id.clone();
     }
+    const bool green_roofs =
+        std::any_of(lc.buildings.begin(), lc.buildings.end(),
+                    [](const OsmBuilding& b) { return b.roof_runoff_coefficient < 1.0F; });
+    if (green_roofs && lc.building_id.size() == grid.cell_count()) {
+        surface.roof_runoff_coefficient = Raster<float>(grid, 1.0F);
+        for (std::size_t i = 0; i < grid.cell_count(); ++i) {
+            const std::int32_t id = lc.building_id[i];
+            if (id > 0 && static_cast<std::size_t>(id) <= lc.buildings.size()) {
+                surface.roof_runoff_coefficient[i] =
+                    lc.buildings[static_cast<std::size_t>(id) - 1U].roof_runoff_coefficient;
+            }
+        }
+    }
     return surface;
 }
 
@@ -183,6 +196,18 @@ RunoffRun run_runoff(const Raster<float>& elevation_m, const CellMask& mask,
                             kernels::RasterView<const float>(), obstacle, bed.view());
         if (s.buildings == BuildingMode::roof) {
             rain_multiplier = rk::roof_rain_multiplier(surface.building_id.view(), mask);
+        }
+    }
+    if (surface.roof_runoff_coefficient.size() == grid.cell_count()) {
+        // Green roofs: the rain a roof cell keeps or passes on (roof mode: the edge cells carry
+        // the rain of their whole building) is scaled by the building's runoff coefficient.
+        if (rain_multiplier.size() != grid.cell_count()) {
+            rain_multiplier = Raster<float>(grid, 1.0F);
+        }
+        for (std::size_t i = 0; i < grid.cell_count(); ++i) {
+            if (mask.has_data(i)) {
+                rain_multiplier[i] *= surface.roof_runoff_coefficient[i];
+            }
         }
     }
     bool flat = true;

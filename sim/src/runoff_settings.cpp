@@ -315,31 +315,19 @@ schema::KeySpec runoff_model_schema() {
         "(issue 3)");
 }
 
-void check_runoff_keys(const schema::ValidationResult& result, schema::Diagnostics& diagnostics) {
-    const YAML::Node runoff = at_path(result.resolved, {"models", "runoff"});
-    if (scalar_or_empty(child(runoff, "enabled")) != "true") {
-        return;
-    }
-    const std::string prefix = "models.runoff.";
-    if (!result.is_given("inputs.dem")) {
-        diagnostics.add(result.location_of(prefix + "enabled"),
-                        "models.runoff.enabled: the runoff model needs a terrain model, but "
-                        "inputs.dem is not set; set inputs.dem to a DEM raster or "
-                        "models.runoff.enabled: false");
-    }
-
-    // Storm fields of its type.
-    const std::string type = scalar_or_empty(at_path(runoff, {"storm", "type"}));
+void check_storm_keys(const schema::ValidationResult& result, schema::Diagnostics& diagnostics,
+                      const YAML::Node& storm, const std::string& storm_path) {
+    const std::string type = scalar_or_empty(child(storm, "type"));
     const auto needs = [&](const char* key) {
-        const std::string path = prefix + "storm." + key;
+        const std::string path = storm_path + "." + key;
         if (!result.is_given(path)) {
-            diagnostics.add(result.location_of(prefix + "storm.type"),
-                            prefix + "storm.type: a storm of type " + type + " needs " + path +
+            diagnostics.add(result.location_of(storm_path + ".type"),
+                            storm_path + ".type: a storm of type " + type + " needs " + path +
                                 "; add it");
         }
     };
     const auto unused = [&](const char* key, const char* used_by) {
-        const std::string path = prefix + "storm." + key;
+        const std::string path = storm_path + "." + key;
         if (result.is_given(path)) {
             diagnostics.add(result.location_of(path),
                             path + ": is only used by a storm of type " + used_by +
@@ -358,6 +346,22 @@ void check_runoff_keys(const schema::ValidationResult& result, schema::Diagnosti
     } else {
         unused("csv", "csv");
     }
+}
+
+void check_runoff_keys(const schema::ValidationResult& result, schema::Diagnostics& diagnostics) {
+    const YAML::Node runoff = at_path(result.resolved, {"models", "runoff"});
+    if (scalar_or_empty(child(runoff, "enabled")) != "true") {
+        return;
+    }
+    const std::string prefix = "models.runoff.";
+    if (!result.is_given("inputs.dem")) {
+        diagnostics.add(result.location_of(prefix + "enabled"),
+                        "models.runoff.enabled: the runoff model needs a terrain model, but "
+                        "inputs.dem is not set; set inputs.dem to a DEM raster or "
+                        "models.runoff.enabled: false");
+    }
+
+    check_storm_keys(result, diagnostics, child(runoff, "storm"), prefix + "storm");
 
     // A Manning table that is given must list every class.
     for (const char* table : {"manning_n", "losses.curve_numbers"}) {
@@ -405,6 +409,28 @@ void check_runoff_keys(const schema::ValidationResult& result, schema::Diagnosti
     }
 }
 
+StormSettings storm_settings_from(const YAML::Node& storm_node) {
+    StormSettings storm;
+    const auto text = [&storm_node](const char* key) {
+        return scalar_or_empty(child(storm_node, key));
+    };
+    storm.kind = static_cast<StormKind>(index_of(storm_kind_names, text("type")));
+    if (const auto preset = kernels::runoff::storm_preset_from_name(text("preset"))) {
+        storm.preset = *preset;
+    }
+    if (const YAML::Node v = child(storm_node, "intensity_mm_per_h"); v.IsScalar()) {
+        storm.intensity_mm_per_h = schema::to_number(v);
+    }
+    storm.start_min = schema::to_number(child(storm_node, "start_min"));
+    if (const YAML::Node v = child(storm_node, "duration_min"); v.IsScalar()) {
+        storm.duration_min = schema::to_number(v);
+    }
+    if (const YAML::Node v = child(storm_node, "csv"); v.IsScalar()) {
+        storm.csv = std::filesystem::path(v.Scalar());
+    }
+    return storm;
+}
+
 RunoffModelSettings runoff_settings_from(const YAML::Node& r) {
     RunoffModelSettings s;
     const auto number = [&r](std::initializer_list<const char*> path) {
@@ -418,21 +444,7 @@ RunoffModelSettings runoff_settings_from(const YAML::Node& r) {
     };
     s.enabled = boolean({"enabled"});
 
-    StormSettings& storm = s.storm;
-    storm.kind = static_cast<StormKind>(index_of(storm_kind_names, text({"storm", "type"})));
-    if (const auto preset = kernels::runoff::storm_preset_from_name(text({"storm", "preset"}))) {
-        storm.preset = *preset;
-    }
-    if (const YAML::Node v = at_path(r, {"storm", "intensity_mm_per_h"}); v.IsScalar()) {
-        storm.intensity_mm_per_h = schema::to_number(v);
-    }
-    storm.start_min = number({"storm", "start_min"});
-    if (const YAML::Node v = at_path(r, {"storm", "duration_min"}); v.IsScalar()) {
-        storm.duration_min = schema::to_number(v);
-    }
-    if (const YAML::Node v = at_path(r, {"storm", "csv"}); v.IsScalar()) {
-        storm.csv = std::filesystem::path(v.Scalar());
-    }
+    s.storm = storm_settings_from(child(r, "storm"));
     s.drainage_time_min = number({"drainage_time_min"});
 
     LossSettings& losses = s.losses;

@@ -235,6 +235,7 @@ KeySpec build_schema() {
             std::move(inputs),
             std::move(landcover),
             std::move(models),
+            modifications_schema(),
             std::move(output),
         },
         "lauter scenario");
@@ -317,6 +318,7 @@ void check_cross_keys(const schema::ValidationResult& result, schema::Diagnostic
     check_runoff_keys(result, diagnostics);
     check_mobility_keys(result, diagnostics);
     check_thermal_keys(result, diagnostics);
+    check_modification_keys(result, diagnostics);
 }
 
 std::optional<std::filesystem::path> optional_path(const YAML::Node& node) {
@@ -377,6 +379,7 @@ Scenario to_scenario(const YAML::Node& r) {
     s.models.runoff = runoff_settings_from(lookup(r, {"models", "runoff"}));
     s.models.mobility = mobility_settings_from(lookup(r, {"models", "mobility"}));
     s.models.thermal = thermal_settings_from(lookup(r, {"models", "thermal"}));
+    s.modifications = modifications_from(lookup(r, {"modifications"}));
 
     s.output.deflate_level =
         static_cast<int>(schema::to_number(lookup(r, {"output", "deflate_level"})));
@@ -396,7 +399,8 @@ std::string_view dem_kind_name(DemKind kind) noexcept {
 bool Scenario::same_settings(const Scenario& other) const {
     return name == other.name && description == other.description &&
            study_area == other.study_area && inputs == other.inputs &&
-           landcover == other.landcover && models == other.models && output == other.output &&
+           landcover == other.landcover && models == other.models &&
+           modifications == other.modifications && output == other.output &&
            resolved_yaml == other.resolved_yaml;
 }
 
@@ -430,6 +434,11 @@ std::string schema_markdown() {
             "`models.runoff.losses.initial_moisture` must not exceed the effective porosity of "
             "`losses.soil_texture` (Rawls et al. 1983) when the method is `green_ampt`.",
             "`study_area.crs` must be a projected CRS with metre units.",
+            "`modifications`: every geometry mapping (`area`, `trees`, `along`) needs exactly one "
+            "of `wkt` and `file`; unseal, green_roofs, plant_trees, new_development and keep_free "
+            "need `models.landcover.enabled: true`, bike_lanes, traffic_calming and bus_headway "
+            "`models.mobility.enabled: true`, heavy_rain the runoff model and hot_day the thermal "
+            "model; bike_lanes needs `way_ids`, `along` or both. Measures: docs/measures.md.",
             "Optional keys without a default may be left out or set to `null` (`~`); the "
             "resolved scenario lists them as `~`.",
         });

@@ -652,13 +652,19 @@ private:
 
     std::optional<YAML::Node> check_number_list(const KeySpec& spec, const YAML::Node& value,
                                                 const std::string& path, const SourceLocation& at) {
-        if (!value.IsSequence() || value.size() != spec.element_names.size()) {
+        // Without element names the list has any length of at least one.
+        const bool any_length = spec.element_names.empty();
+        if (!value.IsSequence() || (!any_length && value.size() != spec.element_names.size()) ||
+            (any_length && value.size() == 0)) {
             std::string got = describe(value);
             if (value.IsSequence()) {
                 got = "a list of " + std::to_string(value.size());
             }
-            error(at, path + ": expected a list of " + std::to_string(spec.element_names.size()) +
-                          " numbers [" + plain_list(spec.element_names) + "]" +
+            const std::string expected =
+                any_length ? std::string("a list of one or more numbers")
+                           : "a list of " + std::to_string(spec.element_names.size()) +
+                                 " numbers [" + plain_list(spec.element_names) + "]";
+            error(at, path + ": expected " + expected +
                           (spec.unit.empty() ? std::string() : " (" + spec.unit + ")") + ", got " +
                           got);
             return std::nullopt;
@@ -1069,7 +1075,9 @@ std::string markdown_escape(std::string_view text) {
 
 std::string markdown_type(const KeySpec& spec) {
     if (spec.type == ValueType::number_list) {
-        return "list of " + std::to_string(spec.element_names.size()) + " numbers";
+        return spec.element_names.empty()
+                   ? std::string("list of numbers")
+                   : "list of " + std::to_string(spec.element_names.size()) + " numbers";
     }
     if (spec.type == ValueType::enumeration) {
         return "name";
@@ -1079,7 +1087,7 @@ std::string markdown_type(const KeySpec& spec) {
 
 std::string markdown_allowed(const KeySpec& spec) {
     std::vector<std::string> parts;
-    if (spec.type == ValueType::number_list) {
+    if (spec.type == ValueType::number_list && !spec.element_names.empty()) {
         parts.push_back("[" + plain_list(spec.element_names) + "]");
     }
     if (spec.range) {

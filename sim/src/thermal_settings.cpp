@@ -279,6 +279,25 @@ schema::KeySpec thermal_model_schema() {
                        "(heat island), thermal-load classes and residents (issue 5)");
 }
 
+void check_weather_keys(const schema::ValidationResult& result, schema::Diagnostics& diagnostics,
+                        const YAML::Node& weather, const std::string& weather_path) {
+    const YAML::Node ta = child(weather, "air_temperature_c");
+    const YAML::Node lo = child(weather, "daily_min_temperature_c");
+    const YAML::Node hi = child(weather, "daily_max_temperature_c");
+    if (ta.IsScalar() && lo.IsScalar() && hi.IsScalar()) {
+        const double t = schema::to_number(ta);
+        const double t_min = schema::to_number(lo);
+        const double t_max = schema::to_number(hi);
+        if (!(t_min <= t && t <= t_max)) {
+            diagnostics.add(result.location_of(weather_path + ".air_temperature_c"),
+                            weather_path + ": the air temperature " + ta.Scalar() +
+                                " °C must lie between daily_min_temperature_c (" + lo.Scalar() +
+                                ") and daily_max_temperature_c (" + hi.Scalar() +
+                                "); set the daily minimum and maximum of the day");
+        }
+    }
+}
+
 void check_thermal_keys(const schema::ValidationResult& result, schema::Diagnostics& diagnostics) {
     const YAML::Node thermal = at_path(result.resolved, {"models", "thermal"});
     if (scalar_or_empty(child(thermal, "enabled")) != "true") {
@@ -296,21 +315,24 @@ void check_thermal_keys(const schema::ValidationResult& result, schema::Diagnost
                         prefix + "enabled: the thermal model needs buildings and trees from the "
                                  "land-cover model; set models.landcover.enabled: true");
     }
-    const YAML::Node ta = at_path(thermal, {"weather", "air_temperature_c"});
-    const YAML::Node lo = at_path(thermal, {"weather", "daily_min_temperature_c"});
-    const YAML::Node hi = at_path(thermal, {"weather", "daily_max_temperature_c"});
-    if (ta.IsScalar() && lo.IsScalar() && hi.IsScalar()) {
-        const double t = schema::to_number(ta);
-        const double t_min = schema::to_number(lo);
-        const double t_max = schema::to_number(hi);
-        if (!(t_min <= t && t <= t_max)) {
-            diagnostics.add(result.location_of(prefix + "weather.air_temperature_c"),
-                            prefix + "weather: the air temperature " + ta.Scalar() +
-                                " °C must lie between daily_min_temperature_c (" + lo.Scalar() +
-                                ") and daily_max_temperature_c (" + hi.Scalar() +
-                                "); set the daily minimum and maximum of the day");
-        }
-    }
+    check_weather_keys(result, diagnostics, child(thermal, "weather"), prefix + "weather");
+}
+
+ThermalWeather thermal_weather_from(const YAML::Node& weather) {
+    ThermalWeather w;
+    const auto number = [&weather](const char* key) {
+        return schema::to_number(child(weather, key));
+    };
+    static_cast<void>(parse_local_date(scalar_or_empty(child(weather, "date")), w.moment));
+    static_cast<void>(parse_local_time(scalar_or_empty(child(weather, "local_time")), w.moment));
+    w.moment.utc_offset_h = number("utc_offset_h");
+    w.air_temperature_c = number("air_temperature_c");
+    w.relative_humidity_pct = number("relative_humidity_pct");
+    w.wind_10m_m_per_s = number("wind_10m_m_per_s");
+    w.daily_max_temperature_c = number("daily_max_temperature_c");
+    w.daily_min_temperature_c = number("daily_min_temperature_c");
+    w.mean_global_radiation_w_m2 = number("mean_global_radiation_w_m2");
+    return w;
 }
 
 ThermalModelSettings thermal_settings_from(const YAML::Node& t) {
@@ -323,17 +345,7 @@ ThermalModelSettings thermal_settings_from(const YAML::Node& t) {
         return v.IsScalar() ? std::optional<std::filesystem::path>(v.Scalar()) : std::nullopt;
     };
     s.enabled = schema::to_boolean(at_path(t, {"enabled"}));
-    ThermalWeather& w = s.weather;
-    static_cast<void>(parse_local_date(scalar_or_empty(at_path(t, {"weather", "date"})), w.moment));
-    static_cast<void>(
-        parse_local_time(scalar_or_empty(at_path(t, {"weather", "local_time"})), w.moment));
-    w.moment.utc_offset_h = number({"weather", "utc_offset_h"});
-    w.air_temperature_c = number({"weather", "air_temperature_c"});
-    w.relative_humidity_pct = number({"weather", "relative_humidity_pct"});
-    w.wind_10m_m_per_s = number({"weather", "wind_10m_m_per_s"});
-    w.daily_max_temperature_c = number({"weather", "daily_max_temperature_c"});
-    w.daily_min_temperature_c = number({"weather", "daily_min_temperature_c"});
-    w.mean_global_radiation_w_m2 = number({"weather", "mean_global_radiation_w_m2"});
+    s.weather = thermal_weather_from(child(t, "weather"));
     s.svf_directions = static_cast<std::size_t>(number({"sky_view_factor", "directions"}));
     s.svf_search_radius_m = number({"sky_view_factor", "search_radius_m"});
     s.tree_height_m = number({"trees", "height_m"});

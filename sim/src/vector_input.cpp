@@ -12,6 +12,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <sstream>
 
 namespace lauter::sim {
@@ -85,6 +86,63 @@ void append_polygons(const OGRGeometry* g, std::vector<Polygon>& out) {
     }
     default:
         return;
+    }
+}
+
+/// Appends the polygons, lines and points of `g` (collections recursively).
+void append_geometries(const OGRGeometry* g, VectorGeometries& out) {
+    if (g == nullptr) {
+        return;
+    }
+    switch (wkbFlatten(g->getGeometryType())) {
+    case wkbPolygon:
+        append_polygons(g, out.polygons);
+        return;
+    case wkbLineString: {
+        const auto* l = g->toLineString();
+        std::vector<Point2> line;
+        line.reserve(static_cast<std::size_t>(l->getNumPoints()));
+        for (int i = 0; i < l->getNumPoints(); ++i) {
+            line.push_back({l->getX(i), l->getY(i)});
+        }
+        if (line.size() >= 2) {
+            out.lines.push_back(std::move(line));
+        }
+        return;
+    }
+    case wkbPoint: {
+        const auto* p = g->toPoint();
+        if (!p->IsEmpty()) {
+            out.points.push_back({p->getX(), p->getY()});
+        }
+        return;
+    }
+    case wkbMultiPolygon:
+    case wkbMultiLineString:
+    case wkbMultiPoint:
+    case wkbGeometryCollection: {
+        const auto* c = g->toGeometryCollection();
+        for (int i = 0; i < c->getNumGeometries(); ++i) {
+            append_geometries(c->getGeometryRef(i), out);
+        }
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+/// Transforms `g` in place from `source` to `target` (both with x = easting/longitude).
+void transform_geometry(OGRGeometry& g, const OGRSpatialReference& source,
+                        const OGRSpatialReference& target, const std::string& what) {
+    if (source.IsSame(&target)) {
+        return;
+    }
+    std::unique_ptr<OGRCoordinateTransformation> ct(
+        OGRCreateCoordinateTransformation(&source, &target));
+    if (!ct || g.transform(ct.get()) != OGRERR_NONE) {
+        throw InputError(what + ": the geometry cannot be transformed into the study CRS" +
+                         detail::last_gdal_error());
     }
 }
 
@@ -308,6 +366,106 @@ GridSpec extent_of(const PolygonLayer& layer, double cell_size_m) {
 GridSpec extent_of(const std::filesystem::path& path, const std::string& target_crs,
                    double cell_size_m, const std::optional<std::string>& layer) {
     return extent_of(read_polygons(path, target_crs, layer), cell_size_m);
+}
+
+} // namespace lauter::sim
+
+namespace lauter::sim {
+
+std::string wkt_geometry_kind(std::string_view wkt, std::string& problem) {
+    detail::ensure_gdal_registered();
+    detail::QuietGdalErrors quiet;
+    OGRGeometry* raw = nullptr;
+    const std::string text(wkt);
+    if (OGRGeometryFactory::createFromWkt(text.c_str(), nullptr, &raw) != OGRERR_NONE ||
+        raw == nullptr) {
+        problem = "GDAL cannot parse it as WKT" + detail::last_gdal_error();
+        return {};
+    }
+    const std::unique_ptr<OGRGeometry> g(raw);
+    switch (wkbFlatten(g->getGeometryType())) {
+    case wkbPolygon:
+    case wkbMultiPolygon: return "polygon";
+    case wkbLineString:
+    case wkbMultiLineString: return "line";
+    case wkbPoint:
+    case wkbMultiPoint: return "point";
+    default: return "mixed";
+    }
+}
+
+VectorGeometries geometries_from_wkt(std::string_view wkt, const std::string& wkt_crs,
+                                     const std::string& target_crs, const std::string& what) {
+    detail::ensure_gdal_registered();
+    const std::string target_wkt = normalize_crs(target_crs, what);
+    const OGRSpatialReference source = detail::srs_from_wkt(normalize_crs(wkt_crs, what), what);
+    const OGRSpatialReference target = detail::srs_from_wkt(target_wkt, what);
+    detail::QuietGdalErrors quiet;
+    OGRGeometry* raw = nullptr;
+    const std::string text(wkt);
+    if (OGRGeometryFactory::createFromWkt(text.c_str(), nullptr, &raw) != OGRERR_NONE ||
+        raw == nullptr) {
+        throw InputError(what + ": '" + text.substr(0, 60) + "' is not WKT GDAL can parse" +
+                         detail::last_gdal_error());
+    }
+    const std::unique_ptr<OGRGeometry> g(raw);
+    transform_geometry(*g, source, target, what);
+    VectorGeometries out;
+    out.crs_wkt = target_wkt;
+    append_geometries(g.get(), out);
+    return out;
+}
+
+VectorGeometries read_geometries(const std::filesystem::path& path, const std::string& target_crs,
+                                 const std::optional<std::string>& layer,
+                                 const std::optional<std::string>& where,
+                                 const std::string& what) {
+    detail::ensure_gdal_registered();
+    detail::require_file(path, what + " file");
+    const std::string target_wkt = normalize_crs(target_crs, what);
+    const OGRSpatialReference target = detail::srs_from_wkt(target_wkt, what);
+    detail::QuietGdalErrors quiet;
+    const std::string name = detail::gdal_path(path);
+    detail::DatasetPtr ds(GDALDataset::Open(name.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!ds || ds->GetLayerCount() == 0) {
+        throw InputError(what + ": " + quoted(path) + " is not a vector file GDAL can read" +
+                         detail::last_gdal_error() + "; give a GeoPackage, GeoJSON or Shapefile");
+    }
+    OGRLayer* l = layer ? ds->GetLayerByName(layer->c_str()) : ds->GetLayer(0);
+    if (l == nullptr) {
+        throw InputError(what + ": " + quoted(path) + " has no layer named '" + *layer +
+                         "'; its first layer is '" + ds->GetLayer(0)->GetName() + "'");
+    }
+    const OGRSpatialReference* srs = l->GetSpatialRef();
+    if (srs == nullptr) {
+        throw InputError(what + ": " + quoted(path) + " (layer '" + l->GetName() +
+                         "') has no coordinate reference system; save it with one");
+    }
+    OGRSpatialReference source(*srs);
+    source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (where && l->SetAttributeFilter(where->c_str()) != OGRERR_NONE) {
+        throw InputError(what + ": the filter where: \"" + *where + "\" is not valid for " +
+                         quoted(path) + detail::last_gdal_error() +
+                         "; use OGR SQL, e.g. name = 'Pfaff'");
+    }
+    VectorGeometries out;
+    out.crs_wkt = target_wkt;
+    l->ResetReading();
+    for (auto& feature : *l) {
+        const OGRGeometry* g = feature->GetGeometryRef();
+        if (g == nullptr) {
+            continue;
+        }
+        const std::unique_ptr<OGRGeometry> copy(g->clone());
+        transform_geometry(*copy, source, target, what);
+        append_geometries(copy.get(), out);
+    }
+    if (out.empty()) {
+        throw InputError(what + ": " + quoted(path) + " (layer '" + l->GetName() + "'" +
+                         (where ? ", where: \"" + *where + "\"" : std::string()) +
+                         ") has no geometry; check the file and the filter");
+    }
+    return out;
 }
 
 } // namespace lauter::sim

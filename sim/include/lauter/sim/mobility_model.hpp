@@ -66,6 +66,7 @@ struct MobilityRun {
     bool has_measures = false;
     kernels::mobility::CarChange car_change;
     std::size_t bike_lane_edges = 0;
+    std::size_t calmed_edges = 0; ///< car edges inside traffic-calming areas
     /// Per mode (walk, bike, e-bike, bus, car): trip-weighted mean time (min) and distance
     /// (km) over the pairs the mode serves, and the number of zone pairs it serves.
     kernels::mobility::ModeArray mean_time_min{};

@@ -22,12 +22,27 @@
 
 namespace lauter::sim {
 
-/// A new or upgraded cycle facility on every edge of one OSM way (both directions).
+/// A point of the study CRS (m), in a form that compares with ==.
+using MapPoint = std::array<double, 2>;
+
+/// A new or upgraded cycle facility (both directions) on every edge of one OSM way, or, when
+/// way_id is 0, on every cyclable edge whose two end nodes lie within buffer_m of the polyline
+/// `along` (study CRS), e.g. a bike_lanes modification's `along:` line.
 struct BikeLaneMeasure {
     std::int64_t way_id = 0;
     kernels::mobility::CycleFacility facility = kernels::mobility::CycleFacility::lane;
+    std::vector<MapPoint> along;
+    double buffer_m = 0.0;
 
     bool operator==(const BikeLaneMeasure&) const = default;
+};
+
+/// A car speed cap inside a polygon (rings in the study CRS, even-odd rule).
+struct TrafficCalmingMeasure {
+    std::vector<std::vector<MapPoint>> rings;
+    double car_max_speed_kmh = 30.0;
+
+    bool operator==(const TrafficCalmingMeasure&) const = default;
 };
 
 struct MobilityModelSettings {
@@ -100,6 +115,12 @@ struct MobilityModelSettings {
     std::array<double, 2> centre_lonlat = {7.7689, 49.4447};
 
     std::vector<BikeLaneMeasure> bike_lanes;
+    /// Traffic-calming areas (traffic_calming modifications): car speeds are capped on edges
+    /// whose midpoint lies inside one; the scenario split pivots against the baseline.
+    std::vector<TrafficCalmingMeasure> traffic_calming;
+    /// Headway of every bus stop in the scenario (a bus_headway modification), pivoting against
+    /// the calibrated baseline with bus_headway_min; unset: unchanged.
+    std::optional<double> scenario_bus_headway_min;
 
     bool operator==(const MobilityModelSettings&) const = default;
 };
@@ -110,6 +131,9 @@ struct MobilityModelSettings {
 /// Cross-key checks: mobility needs inputs.osm and inputs.dem and a mean trip length.
 void check_mobility_keys(const schema::ValidationResult& result,
                          schema::Diagnostics& diagnostics);
+
+/// The facility a bike-lane measure's `facility:` value names (lane, boulevard, track, path).
+[[nodiscard]] kernels::mobility::CycleFacility bike_lane_facility_from_name(const std::string& name);
 
 /// Typed settings from the resolved `models.mobility` node of a scenario without errors.
 [[nodiscard]] MobilityModelSettings mobility_settings_from(const YAML::Node& mobility);

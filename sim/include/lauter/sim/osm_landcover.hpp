@@ -147,6 +147,10 @@ struct OsmBuilding {
     double footprint_area_m2 = 0.0; ///< area of its sub-samples on the grid (m^2)
     float height_m = 0.0F;       ///< height as used for building_height_m
     std::int32_t cells = 0;      ///< cells whose building_id is this building
+    /// Share of the roof's rain that runs off during an event (1: a conventional roof). Green
+    /// roofs (a green_roofs modification) lower it; the runoff model multiplies the rain of the
+    /// building's cells by it.
+    float roof_runoff_coefficient = 1.0F;
 };
 
 /// Outputs on the study grid; every raster has the grid's spec.
@@ -179,6 +183,12 @@ struct OsmLandCover {
 [[nodiscard]] OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path,
                                                 const kernels::GridSpec& grid,
                                                 const OsmLandCoverParams& params = {});
+
+/// Recomputes the dominant class (largest fraction, ties to the higher painting priority) and
+/// the impervious fraction of active cell `i` from its class fractions, as the derivation does;
+/// scenario modifications call it after editing the fractions of a cell.
+void update_cell_classes(OsmLandCover& land_cover, std::size_t i,
+                         const OsmLandCoverParams& params);
 
 /// The bounds of an OSM extract (its <bounds> element, else the extent of its nodes) in `crs_wkt`,
 /// snapped outward to `cell_size_m`: the study grid of `extent_from: osm`.

@@ -45,6 +45,10 @@ struct RunoffSurface {
     kernels::Raster<float> curve_number;        ///< pervious share, 1..100
     /// Building id per cell (0: none); an empty raster (no cells) when there are no buildings.
     kernels::Raster<std::int32_t> building_id;
+    /// Share of the rain on each building cell that runs off (OsmBuilding::
+    /// roof_runoff_coefficient of its building, 1 elsewhere); an empty raster when every roof is
+    /// conventional. The retained rain never enters the event (nor its volume balance).
+    kernels::Raster<float> roof_runoff_coefficient;
 };
 
 /// The surface of a study area from its land cover (see the file comment).

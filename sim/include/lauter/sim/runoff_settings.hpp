@@ -138,6 +138,15 @@ struct RunoffModelSettings {
 /// diagnostic per problem.
 void check_runoff_keys(const schema::ValidationResult& result, schema::Diagnostics& diagnostics);
 
+/// Storm cross-key checks (fields of the storm's type given, others absent) of the resolved
+/// `storm` mapping at key path `storm_path` ("models.runoff.storm", or a heavy_rain
+/// modification's "modifications[2].storm").
+void check_storm_keys(const schema::ValidationResult& result, schema::Diagnostics& diagnostics,
+                      const YAML::Node& storm, const std::string& storm_path);
+
+/// Typed storm from a resolved `storm` mapping without errors.
+[[nodiscard]] StormSettings storm_settings_from(const YAML::Node& storm);
+
 /// Typed settings from the resolved `models.runoff` node of a scenario without errors.
 [[nodiscard]] RunoffModelSettings runoff_settings_from(const YAML::Node& runoff);
 

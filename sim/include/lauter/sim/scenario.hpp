@@ -16,10 +16,11 @@
 ///
 /// Every key, its default and its range are listed in docs/scenario-reference.md, which is
 /// generated from the schema by schema_markdown(). Later models (runoff, cold air, thermal,
-/// mobility) and the `modifications:` list are added as KeySpec entries in scenario.cpp.
+/// mobility) and the `modifications:` list (modifications.hpp) are KeySpec entries of scenario.cpp.
 
 #include <lauter/kernels/landcover.hpp>
 #include <lauter/sim/mobility_settings.hpp>
+#include <lauter/sim/modifications.hpp>
 #include <lauter/sim/osm_landcover.hpp>
 #include <lauter/sim/raster_input.hpp>
 #include <lauter/sim/runoff_settings.hpp>
@@ -126,6 +127,8 @@ struct Scenario {
     InputSettings inputs;
     OsmLandCoverParams landcover; ///< how land cover is derived from OSM (scenario key landcover)
     ModelSettings models;
+    /// Measures applied in order after the study area is prepared (scenario key modifications).
+    std::vector<Modification> modifications;
     OutputSettings output;
 
     /// The resolved scenario as YAML: every key in schema order, defaults filled, paths absolute.

@@ -40,7 +40,7 @@ enum class ValueType : std::uint8_t {
     enumeration, ///< one of a fixed list of names
     path,        ///< a file that must exist and be readable; made absolute
     crs,         ///< a coordinate reference system accepted by OGRSpatialReference
-    number_list, ///< a list of a fixed number of numbers, e.g. an extent
+    number_list, ///< a list of numbers: a fixed number (an extent) or, unnamed, any number
     mapping,     ///< a mapping with its own keys (children)
     sequence,    ///< a list of mappings, optionally tagged by a discriminator key (variants)
 };
@@ -70,7 +70,8 @@ struct KeySpec {
     std::optional<ValueRange> range; ///< integer, number and number_list elements
     std::string unit;                ///< unit of a number ("m", "deg"); empty if dimensionless
     std::vector<std::string> allowed_values;  ///< enumeration
-    std::vector<std::string> element_names;   ///< number_list: names of the elements, fixes length
+    /// number_list: names of the elements, fixes the length; empty: one or more numbers
+    std::vector<std::string> element_names;
     std::vector<std::string> path_extensions; ///< path: accepted file name endings (any if empty)
     std::vector<KeySpec> children;            ///< mapping keys; keys common to sequence elements
     std::vector<std::vector<std::string>> exactly_one_of; ///< mapping: groups of child names

@@ -1,7 +1,7 @@
 #pragma once
 /// @file study_area.hpp
 /// The prepared study area: one grid, its mask, and every input layer warped or rasterized onto it.
-/// Models read from a StudyArea; scenario modifications (later issues) edit a copy of it.
+/// Models read from a StudyArea; scenario modifications edit a copy of it (clone_study_area).
 
 #include <lauter/kernels/grid.hpp>
 #include <lauter/sim/osm_landcover.hpp>
@@ -30,5 +30,11 @@ struct StudyArea {
     /// Human-readable provenance of the terrain ("illustrative terrain ..." or "measured ...").
     std::string terrain_note;
 };
+
+/// A deep copy of a land cover (its rasters are move-only, so copies are explicit).
+[[nodiscard]] OsmLandCover clone_land_cover(const OsmLandCover& land_cover);
+/// A deep copy of a study area, for measures that edit one member's inputs in a batch whose
+/// members share one prepared study area.
+[[nodiscard]] StudyArea clone_study_area(const StudyArea& area);
 
 } // namespace lauter::sim

@@ -126,6 +126,15 @@ struct ThermalModelSettings {
 /// one diagnostic per problem.
 void check_thermal_keys(const schema::ValidationResult& result, schema::Diagnostics& diagnostics);
 
+/// Weather cross-key check (air temperature between the daily minimum and maximum) of the
+/// resolved `weather` mapping at key path `weather_path`.
+void check_weather_keys(const schema::ValidationResult& result, schema::Diagnostics& diagnostics,
+                        const YAML::Node& weather, const std::string& weather_path);
+
+/// Typed weather from a resolved `weather` mapping (models.thermal.weather or a hot_day
+/// modification) without errors.
+[[nodiscard]] ThermalWeather thermal_weather_from(const YAML::Node& weather);
+
 /// Typed settings from the resolved `models.thermal` node of a scenario without errors.
 [[nodiscard]] ThermalModelSettings thermal_settings_from(const YAML::Node& thermal);
 

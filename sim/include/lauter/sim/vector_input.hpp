@@ -61,4 +61,39 @@ struct PolygonLayer {
                                           const std::string& target_crs, double cell_size_m,
                                           const std::optional<std::string>& layer = {});
 
+/// Polygons, lines and points in map coordinates of one CRS (e.g. a scenario modification's
+/// geometry: an area, tree rows, a bike-lane axis).
+struct VectorGeometries {
+    std::vector<kernels::Polygon> polygons;
+    std::vector<std::vector<kernels::Point2>> lines; ///< polylines, vertices in order
+    std::vector<kernels::Point2> points;
+    std::string crs_wkt;
+
+    [[nodiscard]] bool empty() const noexcept {
+        return polygons.empty() && lines.empty() && points.empty();
+    }
+};
+
+/// The kind of a WKT text's geometry without reading it further: "polygon" (Polygon,
+/// MultiPolygon), "line" (LineString, MultiLineString), "point" (Point, MultiPoint), "mixed"
+/// (a GeometryCollection) or "" when GDAL cannot parse the text; `problem` then holds why.
+[[nodiscard]] std::string wkt_geometry_kind(std::string_view wkt, std::string& problem);
+
+/// Parses `wkt` (coordinates in `wkt_crs`, any CRS input GDAL understands; for EPSG:4326 x is
+/// the longitude) and reprojects it to `target_crs`. InputError naming `what` if it cannot be
+/// parsed or transformed.
+[[nodiscard]] VectorGeometries geometries_from_wkt(std::string_view wkt, const std::string& wkt_crs,
+                                                   const std::string& target_crs,
+                                                   const std::string& what);
+
+/// Every geometry of a layer of a vector file (any OGR format; default: the first layer),
+/// optionally only the features matching the OGR SQL attribute filter `where`, reprojected to
+/// `target_crs`. InputError naming `what` for an unreadable file, a missing layer, a bad filter,
+/// a layer without CRS, or no geometry at all.
+[[nodiscard]] VectorGeometries read_geometries(const std::filesystem::path& path,
+                                               const std::string& target_crs,
+                                               const std::optional<std::string>& layer,
+                                               const std::optional<std::string>& where,
+                                               const std::string& what);
+
 } // namespace lauter::sim
