@@ -144,6 +144,9 @@ CLASS_COLOURS = {
     # flood hazard classes H1..H6 (runoff/hazard_class): light to dark, dry nearly white
     "dry": "#f7f7f7", "H1": "#ffffb2", "H2": "#fed976", "H3": "#feb24c", "H4": "#fd8d3c",
     "H5": "#f03b20", "H6": "#bd0026",
+    # thermal-load classes (thermal/thermal_load_class): green to red
+    "very_low": "#1a9850", "low": "#91cf60", "moderate": "#fee08b", "high": "#fc8d59",
+    "very_high": "#d73027",
 }
 
 # The ten UTCI stress categories (Broede et al. 2012, Table 1) in the colours of the usual UTCI
@@ -184,6 +187,10 @@ def palette(model, layer, units):
     name = layer.lower()
     if "hillshade" in name:
         return "gray", False
+    if name == "aspect":
+        return "twilight", False  # a cyclic palette: 0 and 360 degrees are the same direction
+    if name == "slope":
+        return "YlOrBr", False
     if "elevation" in name or name.startswith("dsm") or "height" in name and model == "terrain":
         return "gist_earth", False
     if "depth" in name and units == "m" or "volume" in name and model == "runoff":
@@ -192,6 +199,8 @@ def palette(model, layer, units):
         return "PuBu", True
     if model == "coldair":
         return "PuBu", False
+    if "residents" in name or "population" in name:
+        return "YlGnBu", True  # cells without residents are not coloured
     if "heat_mitigation" in name or "canopy" in name or "green" in name:
         return "YlGn", False
     if any(k in name for k in ("tmrt", "uhi", "heat", "temperature", "thermal")) or \
@@ -356,8 +365,11 @@ def render_map(task):
              "units": units, "long_name": long_name}
     alpha = LAYER_ALPHA
     if hillshade is not None and "hillshade" not in task["layer"]:
-        ax.imshow(hillshade[0], extent=hillshade[1], cmap="gray", interpolation="nearest",
-                  zorder=1)
+        # Fixed limits (0..1 or 0..255, as stored): flat land stays one grey, not stretched noise.
+        finite = hillshade[0][np.isfinite(hillshade[0])]
+        top = 1.0 if finite.size == 0 or finite.max() <= 1.0 else 255.0
+        ax.imshow(hillshade[0], extent=hillshade[1], cmap="gray", vmin=0.0, vmax=top,
+                  interpolation="nearest", zorder=1)
     else:
         alpha = 1.0
     valid = np.isfinite(values)
@@ -425,12 +437,16 @@ def render_map(task):
             entry.update(vmin=bounds[0], vmax=bounds[-1], cmap="utci_stress", legend=None)
         else:
             cmap, mask_zero = palette(task["model"], task["layer"], units)
+            if mask_zero:
+                # without its near-white end: the smallest non-zero values must show over grey
+                base = plt.get_cmap(cmap)
+                cmap = ListedColormap(base(np.linspace(0.25, 1.0, 192)), name=f"{cmap}_from25")
             shown_mask = ~valid | (values <= 0.0) if mask_zero else ~valid
             lo, hi = robust_limits(values[~shown_mask] if (~shown_mask).any() else values)
             im = ax.imshow(np.ma.masked_where(shown_mask, values), extent=extent, cmap=cmap,
                            vmin=lo, vmax=hi, alpha=alpha, interpolation="nearest", zorder=2)
             bar = fig.colorbar(im, cax=cax, extend="both")
-            entry.update(vmin=lo, vmax=hi, cmap=cmap, legend=None)
+            entry.update(vmin=lo, vmax=hi, cmap=getattr(cmap, "name", cmap), legend=None)
             if mask_zero:
                 entry["note"] = "cells with 0 are not coloured"
         bar.set_label(unit_text(units) or "dimensionless")
@@ -462,6 +478,29 @@ def render_map(task):
     return entry
 
 
+def constant_value(ds):
+    """The value of a layer whose valid cells all hold the same value (a map would show one flat
+    colour: the page says "<value> everywhere" instead), else None."""
+    values = ds[()].astype("f8")
+    fill = ds.attrs.get("_FillValue")
+    if fill is not None:
+        values[values == float(np.asarray(fill).ravel()[0])] = np.nan
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return float("nan")
+    return float(finite[0]) if np.all(finite == finite[0]) else None
+
+
+def flag_meaning(ds, value):
+    """The class name of `value` in a categorical layer, else ""."""
+    codes = np.atleast_1d(ds.attrs.get("flag_values", []))
+    meanings = attr(ds, "flag_meanings").split()
+    for code, meaning in zip(codes, meanings):
+        if math.isfinite(value) and int(code) == int(value):
+            return meaning.replace("_", " ")
+    return ""
+
+
 def layer_digest(f, path):
     """Digest of a layer's values and attributes: identical layers are drawn once."""
     ds = f[path]
@@ -477,6 +516,7 @@ def plan_maps(results, options):
     """Every map to draw, and for layers identical to one already planned, the map to reuse."""
     f = results.file
     tasks = []
+    skipped = set()
     sections = {}  # model -> layer -> {"maps": {member: png}, "diffs": {member: png or note}}
     seen = {}
     attribution = results.root.get("attribution", "")
@@ -489,12 +529,20 @@ def plan_maps(results, options):
             crs = crs_name(f, group)
             for layer in results.layers(group):
                 path = f"{group}/{layer}"
+                if layer.endswith("_id"):
+                    skipped.add(f"{model}/{layer} (identifiers, not a quantity)")
+                    continue
                 entry = sections.setdefault(model, {}).setdefault(
                     layer, {"maps": {}, "diffs": {}, "units": attr(f[path], "units"),
                             "long_name": attr(f[path], "long_name", layer)})
                 digest = (model, layer, layer_digest(f, path))
                 if digest in seen:
                     entry["maps"][member] = {"png": seen[digest][0], "same_as": seen[digest][1]}
+                    continue
+                constant = constant_value(f[path])
+                if constant is not None:
+                    entry["maps"][member] = {"constant": constant,
+                                             "meaning": flag_meaning(f[path], constant)}
                     continue
                 png = f"maps/{member}__{model}__{layer}.png"
                 seen[digest] = (png, member)
@@ -538,7 +586,7 @@ def plan_maps(results, options):
                           title="districts of the indicator table", crs="",
                           district_names=district_names(f),
                           attribution=attribution, dpi=options.dpi))
-    return tasks, sections, district_map
+    return tasks, sections, district_map, sorted(skipped)
 
 
 def district_names(f):
@@ -635,8 +683,12 @@ def indicator_tables(results, district_map=None):
         return ("<p>This file holds one scenario run (<code>lauter run</code>): there is no "
                 "baseline comparison and no indicator table. Run <code>lauter batch</code> for "
                 "indicators and differences.</p>")
-    rows = list(zip(*(table[c] for c in ("scenario", "district", "indicator", "unit", "value",
-                                         "baseline", "difference"))))
+    wanted = ("scenario", "district", "indicator", "unit", "value", "baseline", "difference")
+    missing = [c for c in wanted if c not in table]
+    if missing:
+        raise BadInput(f"{results.path}: /comparison/indicators lacks the columns "
+                       f"{', '.join(missing)} (it has {', '.join(table)})")
+    rows = list(zip(*(table[c] for c in wanted)))
     districts = []
     for r in rows:
         if r[1] not in districts:
@@ -760,6 +812,18 @@ def figure(png, caption, note=""):
             + "</figcaption></figure>")
 
 
+def map_figure(item, caption, units):
+    if "constant" in item:
+        value = item["constant"]
+        what = ("no data" if not math.isfinite(value)
+                else item.get("meaning") or f"{format_number(value)} {unit_text(units)}".strip())
+        what += " everywhere" if math.isfinite(value) else ""
+        return (f'<figure class="nochange"><div>{esc(what)}</div>'
+                f"<figcaption>{esc(caption)}</figcaption></figure>")
+    note = f"identical to {item['same_as']}" if "same_as" in item else ""
+    return figure(item["png"], caption, note)
+
+
 def maps_html(results, sections):
     parts = []
     base = results.baseline
@@ -771,7 +835,7 @@ def maps_html(results, sections):
                          + f" <span class=sub>{esc(layer)}</span></h4>")
             row = []
             if base in entry["maps"]:
-                row.append(figure(entry["maps"][base]["png"], base))
+                row.append(map_figure(entry["maps"][base], base, entry["units"]))
             for member in results.members:
                 d = entry["diffs"].get(member)
                 if d is None:
@@ -787,9 +851,7 @@ def maps_html(results, sections):
             if others:
                 figs = []
                 for m in others:
-                    item = entry["maps"][m]
-                    note = f"identical to {item['same_as']}" if "same_as" in item else ""
-                    figs.append(figure(item["png"], m, note))
+                    figs.append(map_figure(entry["maps"][m], m, entry["units"]))
                 parts.append(f"<details><summary>maps of the scenarios ({len(others)})"
                              f'</summary><div class="maps">{"".join(figs)}</div></details>')
     return "\n".join(parts)
@@ -820,7 +882,7 @@ figcaption { font-size: 0.85em; }
 """
 
 
-def write_html(results, sections, district_map, options):
+def write_html(results, sections, district_map, options, skipped):
     f = results.file
     root = results.root
     title = root.get("batch_name") or root.get("title") or os.path.basename(results.path)
@@ -856,6 +918,8 @@ def write_html(results, sections, district_map, options):
     if not results.is_batch:
         summary = ("<h2 id=summary>Layer summary</h2>" + layer_summary(results, results.baseline)
                    + stored_tables(results, results.baseline))
+    skipped_html = ("<p class=sub>Not drawn: " + esc("; ".join(skipped)) + ".</p>"
+                    if skipped else "")
     kind = (f"batch of {len(results.members)} scenarios, compared with "
             f"<b>{esc(results.baseline)}</b>" if results.is_batch else "single scenario run")
     page = f"""<!DOCTYPE html>
@@ -876,14 +940,15 @@ created {esc(root.get('created', '?'))} · lauter {esc(root.get('lauter_version'
 <p class=sub>Each scenario cell shows the value and, below it, the change against
 {esc(results.baseline)} (red: increase, blue: decrease).</p>
 {indicator_tables(results, district_map)}
-{summary}
 <h2 id=maps>Maps</h2>
 <p class=sub>Maps over the hillshade; difference maps are scenario minus {esc(results.baseline)}
 on a diverging scale centred on zero (limits: the 98th percentile of the absolute change), cells
 without change are not coloured. A layer identical to an earlier scenario's is drawn once, a
 difference that is zero everywhere not at all; rasters over {MAX_PIXELS} cells a side are drawn
 from every n-th cell (said in the map's footer). Click a map for the full size.</p>
+{skipped_html}
 {maps_html(results, sections)}
+{summary}
 <h2 id=provenance>Provenance</h2>
 <table>{provenance_rows}</table>
 {''.join(resolved)}
@@ -916,9 +981,9 @@ def main(argv=None):
     try:
         results = Results(options.results)
         os.makedirs(os.path.join(options.output, "maps"), exist_ok=True)
-        tasks, sections, district_map = plan_maps(results, options)
+        tasks, sections, district_map, skipped = plan_maps(results, options)
         manifest = render_all(tasks, max(1, options.jobs))
-        write_html(results, sections, district_map, options)
+        write_html(results, sections, district_map, options, skipped)
     except BadInput as e:
         sys.stderr.write(f"lauter report: {e}\n")
         return 2
