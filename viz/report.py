@@ -696,7 +696,8 @@ def indicator_tables(results, district_map=None):
     districts.sort(key=lambda d: (d != "all", d))
     members = [m for m in results.members if any(r[0] == m for r in rows)]
     others = [m for m in members if m != results.baseline]
-    parts = []
+    parts = [f"<p class=sub>Each scenario cell shows the value and, below it, the change "
+             f"against {esc(results.baseline)} (red: increase, blue: decrease).</p>"]
     for district in districts:
         by_key = {}
         order = []
@@ -743,7 +744,7 @@ def indicator_tables(results, district_map=None):
         else:
             parts.append(f"<details><summary>District {esc(district)}</summary>{tbl}</details>")
     if any(d != "all" for d in districts):
-        parts.insert(1, "<h3>Per district</h3>" +
+        parts.insert(2, "<h3>Per district</h3>" +
                      (figure(district_map, "districts of the indicator table")
                       if district_map else ""))
     return "\n".join(parts)
@@ -827,6 +828,17 @@ def map_figure(item, caption, units):
 def maps_html(results, sections):
     parts = []
     base = results.baseline
+    if not results.is_batch:
+        # one scenario: every layer of a model side by side, captioned with its long name
+        for model in sorted(sections, key=model_sort_key):
+            figs = []
+            for layer, entry in sections[model].items():
+                units = unit_text(entry["units"])
+                caption = entry["long_name"] + (f" [{units}]" if units else "")
+                figs.append(map_figure(entry["maps"][base], caption, entry["units"]))
+            parts.append(f'<h3 id="maps-{esc(model)}">{esc(model)}</h3>'
+                         f'<div class="maps">{"".join(figs)}</div>')
+        return "\n".join(parts)
     for model in sorted(sections, key=model_sort_key):
         parts.append(f'<h3 id="maps-{esc(model)}">{esc(model)}</h3>')
         for layer, entry in sections[model].items():
@@ -937,8 +949,6 @@ created {esc(root.get('created', '?'))} · lauter {esc(root.get('lauter_version'
 <table><thead><tr><th>scenario</th><th>description</th><th>modifications</th>
 <th>models</th></tr></thead><tbody>{''.join(member_rows)}</tbody></table>
 <h2 id=indicators>Indicators</h2>
-<p class=sub>Each scenario cell shows the value and, below it, the change against
-{esc(results.baseline)} (red: increase, blue: decrease).</p>
 {indicator_tables(results, district_map)}
 <h2 id=maps>Maps</h2>
 <p class=sub>Maps over the hillshade; difference maps are scenario minus {esc(results.baseline)}
