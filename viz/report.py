@@ -468,11 +468,14 @@ def render_map(task):
                                       task.get("attribution", "")) if p)
     fig.text(left_in / width_in, 0.1 / height_in, footer, fontsize=6.5, color="#444444")
     fig.savefig(task["png_path"], dpi=task["dpi"])
-    # The map's pixel box (origin top left), for checks of what the map area shows.
-    width_px, height_px = fig.canvas.get_width_height()
-    box = ax.get_window_extent()
-    entry["map_box_px"] = [int(box.x0), int(height_px - box.y1), int(box.x1),
-                           int(height_px - box.y0)]
+    # The map's pixel box in the PNG (origin top left), for checks of what the map area shows:
+    # the axes position after the equal-aspect adjustment of the draw, at the saved dpi.
+    width_px = fig.get_figwidth() * task["dpi"]
+    height_px = fig.get_figheight() * task["dpi"]
+    box = ax.get_position(original=False)
+    entry["map_box_px"] = [int(math.ceil(box.x0 * width_px)),
+                           int(math.ceil((1.0 - box.y1) * height_px)),
+                           int(box.x1 * width_px), int((1.0 - box.y0) * height_px)]
     entry["stride"] = stride
     plt.close(fig)
     return entry

@@ -6,7 +6,8 @@ Three members on a 60 x 80 grid of 10 m cells (EPSG:25832):
              impervious_fraction), thermal (utci_c, utci_stress_class), runoff (max_depth_m,
              hazard_class stored as float with flag values, as the runoff model writes it);
 - greening:  UTCI 3 K lower in a park in the west, 2 K higher on a new development in the east;
-             water depth 0.2 m lower in the park, 0.1 m higher on the development;
+             water depth 0.2 m lower in the park, 0.1 m higher on the development; night heat
+             island 0.8 K lower in the park only (a one-signed difference);
 - no_op:     identical to the baseline (every difference zero; the thermal model reused).
 Difference groups carry no x/y of their own (the reader falls back to the model group).
 Indicators per member x district ("all", "west", "east") in /comparison/indicators.
@@ -87,6 +88,9 @@ def member_layers(kind):
     if kind == "greening":
         utci = utci - 3.0 * park + 2.0 * development
         depth = np.clip(depth - 0.2 * park, 0.0, None) + 0.1 * development
+    uhi_night = 1.5 + 0.02 * xx
+    if kind == "greening":
+        uhi_night = uhi_night - 0.8 * park  # a one-signed change: the park only cools
     stress = (np.searchsorted(UTCI_BOUNDS, utci) + 1).astype(np.uint8)
     hazard = np.digitize(depth, [0.01, 0.1, 0.2, 0.3, 0.5, 1.0]).astype("f4")
     edge = np.zeros((ROWS, COLS), dtype=bool)
@@ -96,6 +100,7 @@ def member_layers(kind):
         ("terrain", "hillshade"): (hillshade, "1", "hillshade (sun 315 deg, 45 deg)"),
         ("landcover", "impervious_fraction"): (impervious, "1", "impervious fraction"),
         ("thermal", "utci_c"): (utci, "degC", "UTCI at 15:00"),
+        ("thermal", "uhi_night_k"): (uhi_night, "K", "night heat island"),
         ("runoff", "max_depth_m"): (depth, "m", "maximum water depth"),
     }
     layers = []

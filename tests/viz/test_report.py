@@ -71,15 +71,18 @@ def check_pngs(manifest, out_dir):
 
 
 def palette_halves(area):
-    """Pixels clearly on the red/brown/orange side and on the blue/green/purple side."""
-    warm = (area[..., 0] - area[..., 2] > 40).mean()
-    cool = (area[..., 2] - area[..., 0] > 40).mean()
+    """Shares of pixels clearly on the red/brown/orange side and on the blue/teal/purple side of
+    the diverging palettes (the grey hillshade is on neither)."""
+    r, g, b = area[..., 0], area[..., 1], area[..., 2]
+    warm = (r - b > 30).mean()
+    cool = ((b - r > 25) | ((g - r > 30) & (b > r))).mean()
     return warm, cool
 
 
 def check_difference_halves(manifest, out_dir, results, expect_both):
     """A difference map of a change with both signs shows both halves of the diverging palette;
     a one-signed change shows one half only."""
+    one_signed = []
     with h5py.File(results, "r") as f:
         for entry in manifest:
             if entry["kind"] != "difference":
@@ -93,10 +96,12 @@ def check_difference_halves(manifest, out_dir, results, expect_both):
             if has_neg and has_pos and (values < 0).mean() > 0.02 and (values > 0).mean() > 0.02:
                 assert warm > 0.005 and cool > 0.005, \
                     f"{entry['png']}: warm {warm:.3f}, cool {cool:.3f} of the map"
-            if has_pos and not has_neg:
+            if has_pos != has_neg:
                 # one-signed: only one half (RdBu_r and PuOr_r/BrBG differ in which side is warm)
-                assert min(warm, cool) < 0.001, f"{entry['png']}: both halves, only increases"
+                assert min(warm, cool) < 0.001, f"{entry['png']}: both halves, one sign"
+                one_signed.append(entry["layer"])
             assert entry["vmin"] == -entry["vmax"], f"{entry['png']}: not centred on zero"
+    return one_signed
 
 
 def check_categorical_legends(manifest, out_dir, results):
@@ -221,11 +226,15 @@ def check_chromium(index_html):
     assert img.shape[0] >= 1900 and img.shape[1] >= 1200, img.shape
     white = np.all(img >= 250, axis=-1).mean()
     assert white < 0.97, f"screenshot {white:.1%} white"
-    # text is black/grey: saturated pixels come from the maps (and the coloured changes)
+    # Text is black or grey, links and changes one colour each: many distinct saturated colours
+    # come only from the maps (a page of coloured text alone gives under 100).
     spread = img.max(axis=-1) - img.min(axis=-1)
-    coloured = (spread > 80).mean()
-    assert coloured > 0.01, f"screenshot shows no maps ({coloured:.2%} coloured pixels)"
-    print(f"chromium screenshot: {white:.1%} white, {coloured:.1%} coloured pixels")
+    coloured = (spread > 60).mean()
+    hues = len(np.unique(img[spread > 60], axis=0))
+    assert coloured > 0.003 and hues >= 500, \
+        f"screenshot shows no maps ({coloured:.2%} coloured pixels, {hues} colours)"
+    print(f"chromium screenshot: {white:.1%} white, {coloured:.1%} coloured pixels in {hues} "
+          "colours")
     return True
 
 
@@ -256,8 +265,9 @@ def main():
             assert f'src="{entry["png"]}"' in page, f"{entry['png']} not in index.html"
         assert "http://" not in page and "https://" not in page, "index.html refers to the web"
         if args.results is None:
-            check_difference_halves(manifest, out_dir, results, expect_both={"utci_c",
-                                                                          "max_depth_m"})
+            one_signed = check_difference_halves(manifest, out_dir, results,
+                                                 expect_both={"utci_c", "max_depth_m"})
+            assert one_signed == ["uhi_night_k"], one_signed
             assert numbers == 3 * 6 * 3 + 2 * 3 * 6, numbers
             assert "no change anywhere" in page, "the no-op member's zero difference"
             assert not any(e["member"] == "no_op" and e["kind"] == "difference"
