@@ -1,4 +1,5 @@
-// The lauter command line: one executable with the subcommands run, info, export, tool and schema.
+// The lauter command line: one executable with the subcommands run, info, export, tool, schema
+// and report.
 #include <lauter/sim/commands.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/progress.hpp>
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
         "  lauter run scenarios/kaiserslautern/baseline.yaml -o results/kl.h5\n"
         "  lauter info results/kl.h5\n"
         "  lauter export results/kl.h5 baseline/terrain/elevation -o elevation.tif\n"
+        "  lauter report results/kl.h5 -o report/\n"
         "  lauter tool --list\n"
         "\n"
         "Exit codes: 0 success, 1 runtime failure, 2 bad input (scenario, option or file)."};
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
     add_export_command(app, action);
     add_tool_command(app, action);
     add_schema_command(app, action);
+    add_report_command(app, action);
 
     try {
         app.parse(argc, argv);

@@ -19,6 +19,8 @@ void add_info_command(CLI::App& app, CommandAction& action);
 void add_export_command(CLI::App& app, CommandAction& action);
 void add_tool_command(CLI::App& app, CommandAction& action);
 void add_schema_command(CLI::App& app, CommandAction& action);
+/// `lauter report`: runs viz/report.py (sim/src/command_report.cpp).
+void add_report_command(CLI::App& app, CommandAction& action);
 
 /// `lauter tool svf` and `lauter tool shadow` (sim/src/tool_thermal_geometry.cpp).
 void add_thermal_geometry_tools(CLI::App& tool, CommandAction& action);
