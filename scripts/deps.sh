@@ -10,6 +10,8 @@ LAUTER_DEBIAN_PACKAGES=(
   # Debian's Python (/usr/bin/python3) reads results in the tests and draws the maps in viz/
   python3 python3-numpy python3-gdal python3-h5py python3-xarray python3-netcdf4 python3-h5netcdf
   python3-matplotlib python3-networkx
+  # MPI for batches across ranks (issue 8; optional at build time, used by the tests)
+  openmpi-bin libopenmpi-dev
 )
 
 lauter_missing_packages() {
