@@ -12,6 +12,8 @@ LAUTER_DEBIAN_PACKAGES=(
   python3-matplotlib python3-networkx
   # the report test renders index.html in headless Chromium
   chromium
+  # MPI for batches across ranks (issue 8; optional at build time, used by the tests)
+  openmpi-bin libopenmpi-dev
 )
 
 lauter_missing_packages() {
