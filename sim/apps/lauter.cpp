@@ -3,6 +3,7 @@
 #include <lauter/sim/commands.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/progress.hpp>
+#include <lauter/sim/task_farm.hpp>
 #include <lauter/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -26,7 +27,8 @@ int main(int argc, char** argv) {
         "\n"
         "Exit codes: 0 success, 1 runtime failure, 2 bad input (scenario, option or file)."};
     app.set_version_flag("--version",
-                         std::string(lauter::version_string) + " (git " + lauter::git_hash + ")");
+                         std::string(lauter::version_string) + " (git " + lauter::git_hash +
+                             ", " + mpi_build_description() + ")");
     app.require_subcommand(1);
     bool quiet = false;
     app.add_flag("-q,--quiet", quiet, "Print only warnings and errors (no progress)");
@@ -48,6 +50,8 @@ int main(int argc, char** argv) {
     }
     set_quiet(quiet);
     try {
+        // Under mpirun/srun, MPI lives as long as the command (batches spread over the ranks).
+        const MpiSession mpi;
         return action ? action() : exit_ok;
     } catch (const ConfigError& e) {
         std::cerr << "lauter: error: " << e.what() << '\n';

@@ -3,6 +3,7 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/modifications.hpp>
 #include <lauter/sim/study_area.hpp>
+#include <lauter/sim/task_farm.hpp>
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/results.hpp>
 #include <lauter/sim/sha256.hpp>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <span>
+#include <sstream>
 
 namespace lauter::sim {
 
@@ -271,12 +273,15 @@ struct BatchSession::Impl {
     std::unique_ptr<StudyArea> area;
     /// Part file name -> the member that first used it in this session.
     std::map<std::string, std::string> produced;
+    std::function<bool(const std::string&)> claim_part;
 };
 
-BatchSession::BatchSession(std::filesystem::path parts_dir, bool reuse)
+BatchSession::BatchSession(std::filesystem::path parts_dir, bool reuse,
+                           std::function<bool(const std::string& part_file)> claim_part)
     : impl_(std::make_unique<Impl>()) {
     impl_->parts_dir = std::move(parts_dir);
     impl_->reuse = reuse;
+    impl_->claim_part = std::move(claim_part);
     std::error_code ec;
     fs::create_directories(impl_->parts_dir, ec);
     if (ec || !fs::is_directory(impl_->parts_dir)) {
@@ -360,6 +365,10 @@ MemberReport BatchSession::run_member(const BatchMember& member) {
                     task.state = TaskState::resumed;
                     im.produced[part] = member.name;
                 }
+            } else if (im.claim_part && !im.claim_part(part)) {
+                // Another rank computes this result; the assembly takes its part file.
+                task.state = TaskState::reused;
+                task.reused_from = "another rank";
             } else {
                 RootAttributes root = results_root_attributes(s, "lauter batch part");
                 root.extra.emplace_back("fingerprint", task.fingerprint);
@@ -397,23 +406,124 @@ MemberReport BatchSession::run_member(const BatchMember& member) {
     return report;
 }
 
+namespace {
+
+/// A member report as text, for the trip from an MPI rank to rank 0: one line of prepare
+/// seconds, then one line per task (model, state, reused_from, seconds, fingerprint), tab-separated.
+std::string serialise_member_report(const MemberReport& report) {
+    std::ostringstream text;
+    text.precision(17);
+    text << report.prepare_seconds << "\n";
+    for (const TaskReport& t : report.tasks) {
+        text << t.model << '\t' << task_state_name(t.state) << '\t' << t.reused_from << '\t'
+             << t.seconds << '\t' << t.fingerprint << "\n";
+    }
+    return text.str();
+}
+
+MemberReport deserialise_member_report(const std::string& text) {
+    MemberReport report;
+    std::istringstream lines(text);
+    std::string line;
+    if (std::getline(lines, line)) {
+        report.prepare_seconds = std::stod(line);
+    }
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        TaskReport t;
+        std::string state;
+        std::string seconds;
+        std::getline(fields, t.model, '\t');
+        std::getline(fields, state, '\t');
+        std::getline(fields, t.reused_from, '\t');
+        std::getline(fields, seconds, '\t');
+        std::getline(fields, t.fingerprint, '\t');
+        t.seconds = seconds.empty() ? 0.0 : std::stod(seconds);
+        for (const TaskState candidate :
+             {TaskState::computed, TaskState::reused, TaskState::resumed, TaskState::failed}) {
+            if (task_state_name(candidate) == state) {
+                t.state = candidate;
+            }
+        }
+        report.tasks.push_back(std::move(t));
+    }
+    return report;
+}
+
+/// With MPI a member may refer to a part another rank was to compute; if that rank's member
+/// failed, the part is missing and this member cannot be assembled either: it fails too, with
+/// the reason, and loses its manifest (the rerun computes it).
+void mark_members_missing_parts(std::vector<MemberReport>& reports, const fs::path& parts_dir) {
+    for (MemberReport& r : reports) {
+        if (!r.ok) {
+            continue;
+        }
+        const fs::path manifest = parts_dir / ("member-" + r.name + ".h5");
+        std::error_code ec;
+        if (!fs::is_regular_file(manifest, ec)) {
+            continue;
+        }
+        for (TaskReport& t : r.tasks) {
+            const std::optional<std::string> part = read_attribute(manifest, "/", "part_" + t.model);
+            if (part && !fs::exists(parts_dir / *part, ec)) {
+                r.ok = false;
+                r.error = t.model + ": its result was to come from another member that failed";
+                t.state = TaskState::failed;
+                fs::remove(manifest, ec);
+                break;
+            }
+        }
+    }
+}
+
+} // namespace
+
 std::vector<MemberReport> run_batch(const Batch& batch, const BatchOptions& options) {
     const StepTimer timer;
     const fs::path parts_dir = batch_parts_dir(options.results);
-    std::vector<MemberReport> reports;
-    remove_unfinished_parts(parts_dir);
+    if (MpiSession::world_rank() == 0) {
+        remove_unfinished_parts(parts_dir);
+    }
+    MpiSession::barrier();
+    // Members are handed out one at a time (dynamic load balancing over MPI ranks; in order in
+    // one process). A result two members share is computed by whoever claims it first.
+    const std::unique_ptr<TaskFarm> farm = make_task_farm(batch.members.size());
+    if (farm->size() > 1) {
+        log_info("batch: rank " + std::to_string(farm->rank()) + " of " +
+                 std::to_string(farm->size()) + " MPI ranks");
+    }
     {
-        BatchSession session(parts_dir, options.reuse);
-        for (const BatchMember& member : batch.members) {
+        BatchSession session(parts_dir, options.reuse,
+                             [&farm](const std::string& part) { return farm->claim(part); });
+        while (const std::optional<std::size_t> index = farm->next_task()) {
+            const BatchMember& member = batch.members[*index];
             // Members that lost their manifest are rewritten from the parts; nothing else.
             std::error_code ec;
             fs::remove(parts_dir / ("member-" + member.name + ".h5"), ec);
-            log_info("batch: member " + member.name + " (" +
-                     std::to_string(reports.size() + 1) + " of " +
+            log_info("batch: member " + member.name + " (" + std::to_string(*index + 1) + " of " +
                      std::to_string(batch.members.size()) + ")");
-            reports.push_back(session.run_member(member));
+            const MemberReport report = session.run_member(member);
+            FarmReport outcome;
+            outcome.task = *index;
+            outcome.ok = report.ok;
+            outcome.message = report.error;
+            outcome.payload = serialise_member_report(report);
+            farm->report(outcome);
         }
     }
+    const std::vector<FarmReport> outcomes = farm->finish();
+    if (farm->rank() != 0) {
+        return {};
+    }
+    std::vector<MemberReport> reports;
+    for (const FarmReport& outcome : outcomes) {
+        MemberReport report = deserialise_member_report(outcome.payload);
+        report.name = batch.members[outcome.task].name;
+        report.ok = outcome.ok;
+        report.error = outcome.message;
+        reports.push_back(std::move(report));
+    }
+    mark_members_missing_parts(reports, parts_dir);
     const std::vector<std::string> written = assemble_batch(batch, parts_dir, options.results);
 
     // Summary: seconds per member and model.

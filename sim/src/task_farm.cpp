@@ -98,11 +98,17 @@ enum FarmTag : int {
 
 constexpr char field_separator = '\x1f';
 
+std::string without_separator(std::string text) {
+    std::replace(text.begin(), text.end(), field_separator, ' ');
+    return text;
+}
+
 std::string serialise(const FarmReport& r) {
     std::ostringstream text;
     text.precision(17);
     text << r.task << field_separator << (r.ok ? 1 : 0) << field_separator << r.seconds
-         << field_separator << r.rank << field_separator << r.message;
+         << field_separator << r.rank << field_separator << without_separator(r.message)
+         << field_separator << r.payload;
     return text.str();
 }
 
@@ -118,7 +124,8 @@ FarmReport deserialise(const std::string& text) {
     r.seconds = std::stod(field);
     std::getline(in, field, field_separator);
     r.rank = std::stoi(field);
-    std::getline(in, r.message, '\0');
+    std::getline(in, r.message, field_separator);
+    std::getline(in, r.payload, '\0');
     return r;
 }
 

@@ -420,3 +420,57 @@ TEST_CASE("lauter batch: bad batch files name file, line and key; nothing is wri
     CHECK_FALSE(fs::exists(dir / "out.h5"));
     CHECK_FALSE(fs::exists(dir / "out.h5.parts"));
 }
+
+TEST_CASE("mpiexec -np 2 lauter batch: the same content as the serial run", "[batch][mpi]") {
+    const std::string mpiexec = mpiexec_prefix(2);
+    if (mpiexec.empty()) {
+        WARN("lauter was built without MPI (libopenmpi-dev not found): MPI batch test skipped");
+        return;
+    }
+    const TinyRun& run = tiny();
+    REQUIRE(run.result.exit_code == 0);
+    const fs::path dir = run.project.dir.path();
+    const CommandResult mpi =
+        run_command(mpiexec + lauter_cmd() + " batch " + shell_quote((dir / "batch.yaml").string()) +
+                    " -o " + shell_quote((dir / "mpi.h5").string()) + " --threads 1");
+    INFO(mpi.err);
+    REQUIRE(mpi.exit_code == 0);
+    CHECK(mpi.err.find("rank 1 of 2 MPI ranks") != std::string::npos);
+    const CommandResult a = digest(run.file());
+    const CommandResult b = digest(dir / "mpi.h5");
+    REQUIRE(a.exit_code == 0);
+    REQUIRE(b.exit_code == 0);
+    CHECK(a.out.size() > 1000);
+    CHECK(a.out == b.out);
+    CHECK_FALSE(fs::exists(dir / "mpi.h5.parts"));
+}
+
+TEST_CASE("mpiexec -np 2 lauter batch: a broken member is named, the others complete",
+          "[batch][mpi]") {
+    const std::string mpiexec = mpiexec_prefix(2);
+    if (mpiexec.empty()) {
+        WARN("lauter was built without MPI (libopenmpi-dev not found): MPI batch test skipped");
+        return;
+    }
+    BatchProject project("batch: broken\n"
+                         "base: base.yaml\n"
+                         "set: [\"models.runoff.enabled=false\", \"models.thermal.enabled=false\", "
+                         "\"models.mobility.enabled=false\"]\n"
+                         "scenarios:\n"
+                         "  - name: bad_dem\n"
+                         "    set: [\"inputs.dem=not_a_raster.tif\"]\n"
+                         "  - name: fine\n"
+                         "  - name: also_fine\n"
+                         "    set: [\"models.terrain.hillshade_altitude_deg=30\"]\n",
+                         base_scenario());
+    project.dir.write("not_a_raster.tif", "this is not a GeoTIFF");
+    const CommandResult r = run_command("cd " + shell_quote(project.dir.path().string()) + " && " +
+                                        mpiexec + lauter_cmd() + " batch batch.yaml -o out.h5");
+    INFO(r.err);
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("member 'bad_dem' failed") != std::string::npos);
+    const fs::path file = project.dir / "out.h5";
+    REQUIRE(fs::exists(file));
+    CHECK(attribute(file, "/", "scenario_names") == "baseline,fine,also_fine");
+    CHECK(fs::exists(project.dir / "out.h5.parts"));
+}

@@ -90,7 +90,7 @@ TEST_CASE("task farm child process (started by the MPI test under mpiexec)",
 
 TEST_CASE("MPI task farm over 3 ranks: dynamic, each task and key once, reports on rank 0",
           "[task_farm][mpi]") {
-    const std::string mpiexec = LAUTER_MPIEXEC;
+    const std::string mpiexec = lauter::test::mpiexec_prefix(3);
     if (mpiexec.empty()) {
         WARN("lauter was built without MPI (libopenmpi-dev not found): MPI farm test skipped");
         return;
@@ -98,9 +98,7 @@ TEST_CASE("MPI task farm over 3 ranks: dynamic, each task and key once, reports 
     const lauter::test::TempDir dir("task-farm");
     const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
     const lauter::test::CommandResult run = lauter::test::run_command(
-        "LAUTER_FARM_TEST_DIR=" + lauter::test::shell_quote(dir.path().string()) + " " +
-        lauter::test::shell_quote(mpiexec) +
-        " --allow-run-as-root --oversubscribe --mca btl_vader_single_copy_mechanism none -np 3 " +
+        "LAUTER_FARM_TEST_DIR=" + lauter::test::shell_quote(dir.path().string()) + " " + mpiexec +
         lauter::test::shell_quote(self) + " '[.mpi_farm_child]'");
     INFO(run.out << run.err);
     REQUIRE(run.exit_code == 0);

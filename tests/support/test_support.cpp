@@ -140,4 +140,14 @@ kernels::GridSpec make_grid(std::size_t rows, std::size_t cols, double cell_size
     return g;
 }
 
+std::string mpiexec_prefix(int ranks) {
+    const std::string mpiexec = LAUTER_MPIEXEC;
+    if (mpiexec.empty()) {
+        return {};
+    }
+    return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+           "OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none " +
+           shell_quote(mpiexec) + " -np " + std::to_string(ranks) + " ";
+}
+
 } // namespace lauter::test

@@ -64,6 +64,11 @@ std::filesystem::path source_dir();
 /// The built `lauter` executable.
 std::filesystem::path lauter_executable();
 
+/// "mpiexec -np N" with the environment OpenMPI needs in a container run as root on a small
+/// machine (root allowed, oversubscription allowed, no CMA single-copy), or "" when lauter was
+/// built without MPI.
+std::string mpiexec_prefix(int ranks);
+
 /// Writes `content` to `path` (creating parent directories); throws std::runtime_error naming
 /// the file if it cannot be written.
 void write_text_file(const std::filesystem::path& path, const std::string& content);

@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -88,7 +89,10 @@ struct MemberReport {
 /// street network and which fingerprints this process has already produced.
 class BatchSession {
 public:
-    BatchSession(std::filesystem::path parts_dir, bool reuse);
+    /// `claim_part` (optional) is asked before a part file is computed; false means another
+    /// process of the job computes it (issue 8), so this member only refers to it.
+    BatchSession(std::filesystem::path parts_dir, bool reuse,
+                 std::function<bool(const std::string& part_file)> claim_part = {});
     BatchSession(const BatchSession&) = delete;
     BatchSession& operator=(const BatchSession&) = delete;
     ~BatchSession();
@@ -125,8 +129,10 @@ struct BatchOptions {
     bool keep_parts = false;
 };
 
-/// Runs and assembles a whole batch serially; prints a line per task and a summary table.
-/// Returns the member reports (failed members included).
+/// Runs and assembles a whole batch; prints a line per task and a summary table. Under an MPI
+/// launcher (MpiSession active) the members are spread over the ranks (task_farm.hpp) and rank 0
+/// assembles; the other ranks return an empty list. Returns the member reports (failed members
+/// included) in batch order.
 [[nodiscard]] std::vector<MemberReport> run_batch(const Batch& batch, const BatchOptions& options);
 
 } // namespace lauter::sim

@@ -32,6 +32,7 @@ struct FarmReport {
     std::string message; ///< the failure (empty when ok)
     double seconds = 0.0;
     int rank = 0; ///< filled in by the farm
+    std::string payload; ///< what the caller needs on rank 0 (e.g. a serialised member report)
 };
 
 class TaskFarm {
