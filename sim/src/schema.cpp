@@ -221,6 +221,14 @@ std::string plain_list(const std::vector<std::string>& items) {
     return text;
 }
 
+std::string number_list_expectation(const KeySpec& spec) {
+    if (spec.element_names.empty()) {
+        return "a list of one or more numbers";
+    }
+    return "a list of " + std::to_string(spec.element_names.size()) + " numbers [" +
+           plain_list(spec.element_names) + "]";
+}
+
 std::string describe(const YAML::Node& node) {
     switch (node.Type()) {
     case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
@@ -535,10 +543,7 @@ private:
         case ValueType::enumeration: expected = "one of " + plain_list(spec.allowed_values); break;
         case ValueType::path: expected = "a file path"; break;
         case ValueType::crs: expected = "a CRS such as 'EPSG:25832'"; break;
-        case ValueType::number_list:
-            expected = "a list of " + std::to_string(spec.element_names.size()) + " numbers [" +
-                       plain_list(spec.element_names) + "]";
-            break;
+        case ValueType::number_list: expected = number_list_expectation(spec); break;
         case ValueType::mapping: expected = "a mapping of keys"; break;
         case ValueType::sequence: expected = "a list of mappings"; break;
         }
@@ -652,13 +657,15 @@ private:
 
     std::optional<YAML::Node> check_number_list(const KeySpec& spec, const YAML::Node& value,
                                                 const std::string& path, const SourceLocation& at) {
-        if (!value.IsSequence() || value.size() != spec.element_names.size()) {
+        // Without element names the list has any length of at least one.
+        const bool any_length = spec.element_names.empty();
+        if (!value.IsSequence() ||
+            (any_length ? value.size() == 0 : value.size() != spec.element_names.size())) {
             std::string got = describe(value);
             if (value.IsSequence()) {
                 got = "a list of " + std::to_string(value.size());
             }
-            error(at, path + ": expected a list of " + std::to_string(spec.element_names.size()) +
-                          " numbers [" + plain_list(spec.element_names) + "]" +
+            error(at, path + ": expected " + number_list_expectation(spec) +
                           (spec.unit.empty() ? std::string() : " (" + spec.unit + ")") + ", got " +
                           got);
             return std::nullopt;
@@ -1069,7 +1076,9 @@ std::string markdown_escape(std::string_view text) {
 
 std::string markdown_type(const KeySpec& spec) {
     if (spec.type == ValueType::number_list) {
-        return "list of " + std::to_string(spec.element_names.size()) + " numbers";
+        return spec.element_names.empty()
+                   ? "list of numbers"
+                   : "list of " + std::to_string(spec.element_names.size()) + " numbers";
     }
     if (spec.type == ValueType::enumeration) {
         return "name";
@@ -1079,7 +1088,7 @@ std::string markdown_type(const KeySpec& spec) {
 
 std::string markdown_allowed(const KeySpec& spec) {
     std::vector<std::string> parts;
-    if (spec.type == ValueType::number_list) {
+    if (spec.type == ValueType::number_list && !spec.element_names.empty()) {
         parts.push_back("[" + plain_list(spec.element_names) + "]");
     }
     if (spec.range) {

@@ -19,6 +19,7 @@
 /// mobility) and the `modifications:` list are added as KeySpec entries in scenario.cpp.
 
 #include <lauter/kernels/landcover.hpp>
+#include <lauter/sim/coldair_settings.hpp>
 #include <lauter/sim/mobility_settings.hpp>
 #include <lauter/sim/osm_landcover.hpp>
 #include <lauter/sim/raster_input.hpp>
@@ -102,6 +103,7 @@ struct ModelSettings {
     RunoffModelSettings runoff;
     MobilityModelSettings mobility;
     ThermalModelSettings thermal;
+    ColdAirModelSettings coldair;
 
     bool operator==(const ModelSettings&) const = default;
 };

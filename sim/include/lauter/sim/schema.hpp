@@ -40,7 +40,7 @@ enum class ValueType : std::uint8_t {
     enumeration, ///< one of a fixed list of names
     path,        ///< a file that must exist and be readable; made absolute
     crs,         ///< a coordinate reference system accepted by OGRSpatialReference
-    number_list, ///< a list of a fixed number of numbers, e.g. an extent
+    number_list, ///< a list of a fixed number of numbers (an extent), any number without names
     mapping,     ///< a mapping with its own keys (children)
     sequence,    ///< a list of mappings, optionally tagged by a discriminator key (variants)
 };
