@@ -1,4 +1,5 @@
 #include <lauter/kernels/terrain/slope.hpp>
+#include <lauter/sim/coldair_model.hpp>
 #include <lauter/sim/crs.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/osm_landcover.hpp>
@@ -270,10 +271,12 @@ StudyArea prepare_study_area(const Scenario& s) {
                              " does not overlap the study extent; check the extent and the file");
         }
     }
-    if (s.models.terrain.enabled || s.models.runoff.enabled || s.models.thermal.enabled) {
+    if (s.models.terrain.enabled || s.models.runoff.enabled || s.models.thermal.enabled ||
+        s.models.coldair.enabled) {
         if (!s.inputs.dem) {
             const char* model = s.models.runoff.enabled    ? "runoff"
                                 : s.models.thermal.enabled ? "thermal"
+                                : s.models.coldair.enabled ? "coldair"
                                                            : "terrain";
             throw ConfigError(s.source_file.string() + ": models." + model + ".enabled: the " +
                               model + " model needs inputs.dem; set inputs.dem to a DEM raster");
@@ -375,6 +378,12 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
     if (s.models.thermal.enabled) {
         write_thermal_results(out, group + "/thermal", run_thermal(area, s.models.thermal),
                               s.models.thermal, area.mask);
+    }
+    if (s.models.coldair.enabled) {
+        const ColdAirSurface surface =
+            coldair_surface_from_study_area(area, s.models.coldair.resolution_m);
+        write_coldair_results(out, group + "/coldair", run_coldair(surface, s.models.coldair),
+                              surface, s.models.coldair);
     }
     out.commit();
     log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");
