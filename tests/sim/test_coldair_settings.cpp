@@ -101,7 +101,7 @@ TEST_CASE("coldair settings: bad keys, ranges and cross-checks give one message 
         project.error_for("    corridors: {flux_breaks_m2_per_s: [5, 1, 10]}\n");
     CHECK(contains(breaks, "b1 < b2 < b3"));
 
-    const std::string fine = project.error_for("    resolution_m: 5\n");
+    const std::string fine = project.error_for("    enabled: true\n    resolution_m: 5\n");
     CHECK(contains(fine, "cannot be finer than the study grid"));
 
     const std::string no_dem = project.error_for("    enabled: true\n", false);

@@ -562,7 +562,7 @@ TEST_CASE("schema_markdown documents every key and the committed reference is cu
             }
         };
     collect(scenario_schema(), "");
-    CHECK(paths.size() == 161); // 84 + 43 models.mobility + 34 models.thermal
+    CHECK(paths.size() == 200); // 84 + 43 mobility + 34 thermal + 39 models.coldair
     for (const std::string& path : paths) {
         INFO(path);
         CHECK(md.find("| `" + path + "` |") != std::string::npos);

@@ -150,8 +150,14 @@ TEST_CASE("aggregation onto a coarser grid: area-weighted means of the cells wit
     }
     CHECK(static_cast<double>(out(0, 0)) == Approx(expected).epsilon(1e-6));
     CHECK(coverage(0, 0) == Approx(1.0F));
-    // Coarse cell (1,1) covers fine 2 (half), 3, 4 and 0.5 fine cells beyond the grid.
-    CHECK(coverage(1, 1) == Approx(0.8F * 0.8F));
+    // Coarse cell (1,1) covers fine 2 (half), 3 and 4: the 50 m of both grids coincide.
+    CHECK(coverage(1, 1) == Approx(1.0F));
+    // 5 x 5 cells of 10 m onto 30 m: the second coarse cell reaches 10 m beyond the grid.
+    const GridSpec wide = coarsened_grid(fine, 30.0);
+    Raster<float> wide_out(wide);
+    Raster<float> wide_coverage(wide);
+    aggregate_mean(values.view(), mask, wide_out.view(), wide_coverage.view());
+    CHECK(static_cast<double>(wide_coverage(1, 1)) == Approx(4.0 / 9.0).epsilon(1e-6));
     // A fine cell without data drops out of the mean.
     mask.set(0, 0, CellStatus::no_data);
     aggregate_mean(values.view(), mask, out.view(), coverage.view());
