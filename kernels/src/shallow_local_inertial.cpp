@@ -43,6 +43,8 @@ struct FaceContext {
     FrictionLaw law = FrictionLaw::manning;
     double theta = 1.0;
     double depth_threshold_m = 0.0;
+    /// Faces count towards the time step's velocity only where h_f exceeds this (m).
+    double velocity_depth_m = 0.0;
     double dt_s = 0.0;
     const BoundaryParams* boundary = nullptr;
 };
@@ -126,8 +128,9 @@ inline double interior_flux(const FaceContext& ctx, const FaceCoefficients& k, d
     if (ctx.theta < 1.0 && q_new * slope > 0.0) {
         q_new = (q_old - drive) * inv_denominator;
     }
-    diag.velocity_m_per_s = std::abs(q_new) * inv_h;
-    diag.froude_sq = diag.velocity_m_per_s * diag.velocity_m_per_s * inv_h * k.inv_g;
+    const double velocity = std::abs(q_new) * inv_h;
+    diag.velocity_m_per_s = h_f > ctx.velocity_depth_m ? velocity : 0.0;
+    diag.froude_sq = velocity * velocity * inv_h * k.inv_g;
     return q_new;
 }
 
@@ -149,8 +152,9 @@ double outflow_flux(const FaceContext& ctx, const CellRef& c, double q_out_old, 
         ctx.law, k.friction_scale, std::sqrt(q_out_old * q_out_old + q_t * q_t), inv_h,
         ctx.law == FrictionLaw::manning ? inverse_cube_root(c.h) : 0.0);
     const double q_out = std::max(0.0, (q_out_old + k.g_dt * c.h * slope) / denominator);
-    diag.velocity_m_per_s = q_out * inv_h;
-    diag.froude_sq = diag.velocity_m_per_s * diag.velocity_m_per_s * inv_h * k.inv_g;
+    const double velocity = q_out * inv_h;
+    diag.velocity_m_per_s = c.h > ctx.velocity_depth_m ? velocity : 0.0;
+    diag.froude_sq = velocity * velocity * inv_h * k.inv_g;
     return q_out;
 }
 
@@ -220,6 +224,7 @@ struct FaceConstants {
     T half_one_minus_theta = 0; ///< 0.5 (1 - theta), grouped as interior_flux multiplies it
     bool fallback = false;      ///< theta < 1: recompute up-slope fluxes with theta = 1
     T depth_threshold_m = 0;
+    T velocity_depth_m = 0; ///< faces count towards the step's velocity only above this h_f
     T inv_spacing = 0;
     T dt_s = 0;
     T gravity = 0;  ///< uniform g (when not PerCellG)
@@ -261,6 +266,7 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
     // The theta = 1 fallback applies where q slope > bound: 0, or never (infinity) for theta 1.
     const T fallback_bound = k.fallback ? T{0} : std::numeric_limits<T>::infinity();
     const T depth_threshold_m = k.depth_threshold_m;
+    const T velocity_depth_m = k.velocity_depth_m;
     const T inv_spacing = k.inv_spacing;
     const T dt_s = k.dt_s;
     const T gravity = k.gravity;
@@ -313,7 +319,8 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
         out[i] = static_cast<Real>(q_new);
         const T velocity = (q_new < T{0} ? -q_new : q_new) * inv_h;
         const T froude_sq = velocity * velocity * inv_h * inv_g;
-        velocity_max = velocity > velocity_max ? velocity : velocity_max;
+        const T step_velocity = h_f > velocity_depth_m ? velocity : T{0};
+        velocity_max = step_velocity > velocity_max ? step_velocity : velocity_max;
         froude_sq_max = froude_sq > froude_sq_max ? froude_sq : froude_sq_max;
     }
     max_velocity = velocity_max;
@@ -337,6 +344,7 @@ void interior_faces(const FaceContext& ctx, const FaceRun<Real>& run, double spa
     k.half_one_minus_theta = static_cast<T>(0.5 * (1.0 - ctx.theta));
     k.fallback = ctx.theta < 1.0;
     k.depth_threshold_m = static_cast<T>(ctx.depth_threshold_m);
+    k.velocity_depth_m = static_cast<T>(ctx.velocity_depth_m);
     k.inv_spacing = static_cast<T>(1.0 / spacing_m);
     k.dt_s = static_cast<T>(ctx.dt_s);
     k.gravity = static_cast<T>(ctx.gravity->constant);
@@ -1118,6 +1126,8 @@ void validate(const LocalInertialParams& p) {
     require(p.depth_threshold_m >= 0.0 && std::isfinite(p.depth_threshold_m),
             "depth_threshold_m must be >= 0");
     require(p.cfl > 0.0 && p.cfl <= 1.0, "cfl must be in (0, 1]");
+    require(p.time_step_velocity_depth_m >= 0.0 && std::isfinite(p.time_step_velocity_depth_m),
+            "time_step_velocity_depth_m must be >= 0");
     require(p.dt_max_s > 0.0 && std::isfinite(p.dt_max_s), "dt_max_s must be positive");
     require(p.boundary.boundary_slope >= 0.0 && std::isfinite(p.boundary.boundary_slope),
             "boundary.boundary_slope must be >= 0");
@@ -1171,6 +1181,7 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
     ctx.law = params.friction_law;
     ctx.theta = params.theta;
     ctx.depth_threshold_m = params.depth_threshold_m;
+    ctx.velocity_depth_m = params.time_step_velocity_depth_m;
     ctx.dt_s = stats.dt_s;
     ctx.boundary = &params.boundary;
     const double dx = spec.cell_size_x_m;

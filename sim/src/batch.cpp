@@ -205,6 +205,7 @@ std::string task_fingerprint(ModelKind model, const Scenario& s, const StudyArea
         }
         break;
     case ModelKind::thermal:
+    case ModelKind::coldair:
         hash_raster(h, *area.elevation_m);
         if (area.land_cover) {
             hash_land_cover(h, *area.land_cover, false);
@@ -221,7 +222,7 @@ std::string area_key(const Scenario& s, const YAML::Node& resolved) {
     hash_node(h, "inputs", resolved["inputs"]);
     hash_node(h, "landcover", resolved["landcover"]);
     const bool dem = s.models.terrain.enabled || s.models.runoff.enabled ||
-                     s.models.thermal.enabled;
+                     s.models.thermal.enabled || s.models.coldair.enabled;
     hash_text(h, "flags", std::string(dem ? "dem" : "-") +
                               (s.models.landcover.enabled ? "lc" : "-"));
     return h.finish_hex();

@@ -546,6 +546,7 @@ void add_tool_command(CLI::App& app, CommandAction& action) {
     add_thermal_geometry_tools(*tool, action);
     add_thermal_comfort_tools(*tool, action);
     add_mobility_tools(*tool, action);
+    add_coldair_tools(*tool, action);
     tool->require_subcommand(0, 1);
     tool->callback([tool, list, &action] {
         if (*list || tool->get_subcommands().empty()) {

@@ -1,4 +1,5 @@
 #include <lauter/kernels/terrain/slope.hpp>
+#include <lauter/sim/coldair_model.hpp>
 #include <lauter/sim/crs.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/osm_landcover.hpp>
@@ -271,10 +272,12 @@ StudyArea prepare_study_area(const Scenario& s) {
                              " does not overlap the study extent; check the extent and the file");
         }
     }
-    if (s.models.terrain.enabled || s.models.runoff.enabled || s.models.thermal.enabled) {
+    if (s.models.terrain.enabled || s.models.runoff.enabled || s.models.thermal.enabled ||
+        s.models.coldair.enabled) {
         if (!s.inputs.dem) {
             const char* model = s.models.runoff.enabled    ? "runoff"
                                 : s.models.thermal.enabled ? "thermal"
+                                : s.models.coldair.enabled ? "coldair"
                                                            : "terrain";
             throw ConfigError(s.source_file.string() + ": models." + model + ".enabled: the " +
                               model + " model needs inputs.dem; set inputs.dem to a DEM raster");
@@ -328,6 +331,8 @@ std::string_view model_name(ModelKind model) noexcept {
         return "mobility";
     case ModelKind::thermal:
         return "thermal";
+    case ModelKind::coldair:
+        return "coldair";
     }
     return "unknown";
 }
@@ -348,6 +353,9 @@ std::vector<ModelKind> models_to_run(const Scenario& s, const StudyArea& area) {
     }
     if (s.models.thermal.enabled) {
         models.push_back(ModelKind::thermal);
+    }
+    if (s.models.coldair.enabled) {
+        models.push_back(ModelKind::coldair);
     }
     return models;
 }
@@ -413,6 +421,13 @@ void run_model(ModelKind model, const Scenario& s, const StudyArea& area, Result
         write_thermal_results(out, group, run_thermal(area, s.models.thermal), s.models.thermal,
                               area.mask);
         return;
+    case ModelKind::coldair: {
+        const ColdAirSurface surface =
+            coldair_surface_from_study_area(area, s.models.coldair.resolution_m);
+        write_coldair_results(out, group, run_coldair(surface, s.models.coldair), surface,
+                              s.models.coldair);
+        return;
+    }
     }
 }
 

@@ -209,6 +209,7 @@ KeySpec build_schema() {
             runoff_model_schema(),
             mobility_model_schema(),
             thermal_model_schema(),
+            coldair_model_schema(),
         },
         "which models run, and their settings");
 
@@ -319,6 +320,7 @@ void check_cross_keys(const schema::ValidationResult& result, schema::Diagnostic
     check_mobility_keys(result, diagnostics);
     check_thermal_keys(result, diagnostics);
     check_modification_keys(result, diagnostics);
+    check_coldair_keys(result, diagnostics);
 }
 
 std::optional<std::filesystem::path> optional_path(const YAML::Node& node) {
@@ -380,6 +382,7 @@ Scenario to_scenario(const YAML::Node& r) {
     s.models.mobility = mobility_settings_from(lookup(r, {"models", "mobility"}));
     s.models.thermal = thermal_settings_from(lookup(r, {"models", "thermal"}));
     s.modifications = modifications_from(lookup(r, {"modifications"}));
+    s.models.coldair = coldair_settings_from(lookup(r, {"models", "coldair"}));
 
     s.output.deflate_level =
         static_cast<int>(schema::to_number(lookup(r, {"output", "deflate_level"})));
@@ -433,6 +436,11 @@ std::string schema_markdown() {
             "list every land-cover class.",
             "`models.runoff.losses.initial_moisture` must not exceed the effective porosity of "
             "`losses.soil_texture` (Rawls et al. 1983) when the method is `green_ampt`.",
+            "`models.coldair.enabled: true` needs `inputs.dem` and the land-cover model; "
+            "`models.coldair.output_times_h` must not exceed `duration_h`; "
+            "`models.coldair.resolution_m` must be at least `study_area.resolution_m`; "
+            "`models.coldair.production` and `drag.roughness_length_m`, when given, must list "
+            "every land-cover class.",
             "`study_area.crs` must be a projected CRS with metre units.",
             "`modifications`: every geometry mapping (`area`, `trees`, `along`) needs exactly one "
             "of `wkt` and `file`; unseal, green_roofs, plant_trees, new_development and keep_free "

@@ -221,6 +221,14 @@ std::string plain_list(const std::vector<std::string>& items) {
     return text;
 }
 
+std::string number_list_expectation(const KeySpec& spec) {
+    if (spec.element_names.empty()) {
+        return "a list of one or more numbers";
+    }
+    return "a list of " + std::to_string(spec.element_names.size()) + " numbers [" +
+           plain_list(spec.element_names) + "]";
+}
+
 std::string describe(const YAML::Node& node) {
     switch (node.Type()) {
     case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
@@ -535,10 +543,7 @@ private:
         case ValueType::enumeration: expected = "one of " + plain_list(spec.allowed_values); break;
         case ValueType::path: expected = "a file path"; break;
         case ValueType::crs: expected = "a CRS such as 'EPSG:25832'"; break;
-        case ValueType::number_list:
-            expected = "a list of " + std::to_string(spec.element_names.size()) + " numbers [" +
-                       plain_list(spec.element_names) + "]";
-            break;
+        case ValueType::number_list: expected = number_list_expectation(spec); break;
         case ValueType::mapping: expected = "a mapping of keys"; break;
         case ValueType::sequence: expected = "a list of mappings"; break;
         }
@@ -654,17 +659,13 @@ private:
                                                 const std::string& path, const SourceLocation& at) {
         // Without element names the list has any length of at least one.
         const bool any_length = spec.element_names.empty();
-        if (!value.IsSequence() || (!any_length && value.size() != spec.element_names.size()) ||
-            (any_length && value.size() == 0)) {
+        if (!value.IsSequence() ||
+            (any_length ? value.size() == 0 : value.size() != spec.element_names.size())) {
             std::string got = describe(value);
             if (value.IsSequence()) {
                 got = "a list of " + std::to_string(value.size());
             }
-            const std::string expected =
-                any_length ? std::string("a list of one or more numbers")
-                           : "a list of " + std::to_string(spec.element_names.size()) +
-                                 " numbers [" + plain_list(spec.element_names) + "]";
-            error(at, path + ": expected " + expected +
+            error(at, path + ": expected " + number_list_expectation(spec) +
                           (spec.unit.empty() ? std::string() : " (" + spec.unit + ")") + ", got " +
                           got);
             return std::nullopt;
@@ -1076,7 +1077,7 @@ std::string markdown_escape(std::string_view text) {
 std::string markdown_type(const KeySpec& spec) {
     if (spec.type == ValueType::number_list) {
         return spec.element_names.empty()
-                   ? std::string("list of numbers")
+                   ? "list of numbers"
                    : "list of " + std::to_string(spec.element_names.size()) + " numbers";
     }
     if (spec.type == ValueType::enumeration) {

@@ -19,6 +19,9 @@ shallow::LocalInertialParams default_cold_air_solver() {
     p.friction_law = shallow::FrictionLaw::quadratic_drag;
     p.friction_coefficient = shallow::CellField::uniform(0.01);
     p.gravity_m_per_s2 = shallow::CellField::uniform(reduced_gravity_m_per_s2(10.0, 288.15));
+    // Films under 5 cm (the output velocity threshold, far below the 1-50 m of a cold-air layer)
+    // do not bound the step: their |q| / h_f is not a resolved velocity (local_inertial.hpp).
+    p.time_step_velocity_depth_m = 0.05;
     return p;
 }
 

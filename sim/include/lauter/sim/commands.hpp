@@ -28,6 +28,8 @@ void add_thermal_geometry_tools(CLI::App& tool, CommandAction& action);
 void add_thermal_comfort_tools(CLI::App& tool, CommandAction& action);
 /// `lauter tool bike-speed` and `lauter tool route` (sim/src/tool_mobility.cpp).
 void add_mobility_tools(CLI::App& tool, CommandAction& action);
+/// `lauter tool coldair` (sim/src/tool_coldair.cpp).
+void add_coldair_tools(CLI::App& tool, CommandAction& action);
 
 /// Adds the --threads option (0 = OpenMP's default, all cores) to a command.
 void add_threads_option(CLI::App& cmd, int& threads);

@@ -24,10 +24,10 @@ namespace lauter::sim {
 [[nodiscard]] StudyArea prepare_study_area(const Scenario& scenario);
 
 /// The models of a scenario, in the order they run and appear in the results.
-enum class ModelKind { terrain, landcover, runoff, mobility, thermal };
-inline constexpr std::array<ModelKind, 5> all_model_kinds{
+enum class ModelKind { terrain, landcover, runoff, mobility, thermal, coldair };
+inline constexpr std::array<ModelKind, 6> all_model_kinds{
     ModelKind::terrain, ModelKind::landcover, ModelKind::runoff, ModelKind::mobility,
-    ModelKind::thermal};
+    ModelKind::thermal, ModelKind::coldair};
 
 /// The results group and scenario key name of a model ("terrain", "runoff", ...).
 [[nodiscard]] std::string_view model_name(ModelKind model) noexcept;

@@ -19,6 +19,7 @@
 /// mobility) and the `modifications:` list (modifications.hpp) are KeySpec entries of scenario.cpp.
 
 #include <lauter/kernels/landcover.hpp>
+#include <lauter/sim/coldair_settings.hpp>
 #include <lauter/sim/mobility_settings.hpp>
 #include <lauter/sim/modifications.hpp>
 #include <lauter/sim/osm_landcover.hpp>
@@ -103,6 +104,7 @@ struct ModelSettings {
     RunoffModelSettings runoff;
     MobilityModelSettings mobility;
     ThermalModelSettings thermal;
+    ColdAirModelSettings coldair;
 
     bool operator==(const ModelSettings&) const = default;
 };

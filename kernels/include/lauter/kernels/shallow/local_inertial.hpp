@@ -46,7 +46,7 @@
 /// Time step (Bates et al. 2010, eq. 12; dt_max 10 s as LISFLOOD-FP, cfl 0.5, see the parameter):
 ///     dt = min(dt_max, dt_limit, cfl * min(dx, dy) / sqrt(max_i(g_i h_i)))
 /// or, by default (TimeStepRule), with the largest face velocity of the previous step added to
-/// the wave speed.
+/// the wave speed, taken over faces deeper than time_step_velocity_depth_m (thin films excluded).
 ///
 /// Boundaries. The faces of a cell on the grid edge and the faces between a cell with data and a
 /// no-data cell are "outer faces". Each grid side and the no-data edge is either closed (q = 0) or
@@ -250,6 +250,16 @@ struct LocalInertialParams {
     /// Velocity-aware by default: issue 3 found LISFLOOD-FP's depth-only step creating water on
     /// steep terrain (a 6.5 degree DEM) unless dt was capped by hand.
     TimeStepRule time_step_rule = TimeStepRule::depth_and_velocity;
+    /// With depth_and_velocity, only faces whose flow depth h_f exceeds this (m, >= 0) count
+    /// towards the largest face velocity; thinner films are left to the wave-speed step of Bates
+    /// et al. (2010, eq. 12) and the positivity limiter. |q| / h_f of a film is not a resolved
+    /// velocity: a flux carried over from a deeper step divided by a shrunken h_f (9 mm films at
+    /// 8 m/s in the cold-air layer, docs/coldair.md), and it set the step of the whole grid.
+    /// Bates et al. (2010) and de Almeida et al. (2012) bound the step by sqrt(g h_max) alone and
+    /// let flow happen only above a depth threshold (LISFLOOD-FP's DepthThresh); this keeps the
+    /// velocity term for resolved flow. 0 (every flowing face, the rule of issue 3) keeps the
+    /// runoff results; the cold-air layer uses 0.05 m (coldair/layer.hpp).
+    double time_step_velocity_depth_m = 0.0;
     BoundaryParams boundary{};
 };
 
