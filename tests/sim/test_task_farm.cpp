@@ -1,7 +1,7 @@
 // The task farm that spreads batch members over processes (issue 8): serially in one process, and
 // over MPI ranks, where this test binary is started again under mpiexec to run the hidden child
 // test case "[.mpi_farm_child]" on every rank.
-#include "support/test_support.hpp"
+#include "../support/test_support.hpp"
 
 #include <lauter/sim/task_farm.hpp>
 
@@ -72,8 +72,8 @@ TEST_CASE("serial task farm: every task once, every key granted once, reports so
     CHECK(farm->claim("a"));
     CHECK_FALSE(farm->claim("a"));
     CHECK(farm->claim("b"));
-    farm->report({3, true, "", 0.5, 0});
-    farm->report({1, false, "broken", 0.1, 0});
+    farm->report({3, true, "", 0.5, 0, ""});
+    farm->report({1, false, "broken", 0.1, 0, ""});
     const std::vector<FarmReport> reports = farm->finish();
     REQUIRE(reports.size() == 2);
     CHECK(reports[0].task == 1);
