@@ -201,6 +201,9 @@ def check_indicators(index_html, results):
             exact, text = cells[key]
             assert exact == value or (math.isnan(exact) and math.isnan(value)), \
                 f"{key}: data {exact!r} != HDF5 {value!r}"
+            if math.isnan(value):
+                assert text.strip() == "\u2013", f"{key}: NaN shown as {text!r}, not a dash"
+                continue
             shown, tolerance = parse_shown(text)
             assert abs(shown - value) <= tolerance, f"{key}: shown {text} != HDF5 {value!r}"
     extra = set(cells) - expected
