@@ -441,7 +441,7 @@ void write_coldair_results(ResultsWriter& out, const std::string& group, const C
                                  "m3 per metre of cross-section and second", {}, {}},
                          s.volume_flux_m2_per_s, mask);
         out.write_raster(group, {"settlement_inflow_m3_per_s_" + t + "h", "m3 s-1",
-                                 "net cold-air inflow into the settlement cell from "
+                                 "cold-air inflow into the settlement cell from "
                                  "non-settlement neighbours" + when,
                                  "", "0 outside settlements", {}, {}},
                          s.settlement_inflow_m3_per_s, mask);

@@ -1,5 +1,6 @@
 #include <lauter/kernels/coldair/corridors.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <numbers>
@@ -29,10 +30,12 @@ void add_face(std::vector<double>& sums, const GridSpec& g, const CellMask& mask
     if (a == b) {
         return;
     }
+    // Only air entering the settlement counts (gross inflow): air leaving it across another
+    // face does not cancel what arrived, as it has already ventilated the cell it crossed.
     if (b) {
-        sums[g.index(rb, cb)] += flux_m3_per_s;
+        sums[g.index(rb, cb)] += std::max(flux_m3_per_s, 0.0);
     } else {
-        sums[g.index(ra, ca)] -= flux_m3_per_s;
+        sums[g.index(ra, ca)] += std::max(-flux_m3_per_s, 0.0);
     }
 }
 

@@ -3,13 +3,16 @@
 /// What the cold-air layer does for settlements (issue 4, item 3): the volume flux across the
 /// edges of settlement areas and the corridor map, the cells whose flow reaches a settlement.
 ///
-/// Settlement inflow. For each settlement cell, the net volume flux (m^3/s) entering it across
+/// Settlement inflow. For each settlement cell, the gross volume flux (m^3/s) entering it across
 /// the faces it shares with non-settlement cells that have data: sum over such faces of the
-/// unit-width discharge normal to the face (m^2/s, positive into the settlement cell) times the
-/// face length (dy for x-faces, dx for y-faces). Faces between two settlement cells move air
-/// within the settlement and faces to no-data cells or the grid edge are not shared with a
-/// non-settlement cell; neither counts. Negative values: the cell loses cold air to its
-/// surroundings. The sum over a settlement area is the net flux across its edge
+/// inflowing part max(q_n, 0) of the unit-width discharge normal to the face (m^2/s, positive
+/// into the settlement cell) times the face length (dy for x-faces, dx for y-faces). Faces
+/// between two settlement cells move air within the settlement and faces to no-data cells or
+/// the grid edge are not shared with a non-settlement cell; neither counts. Air leaving the
+/// settlement is not subtracted: a settlement on a slope that cold air crosses is ventilated
+/// by what enters it even when as much leaves downhill (the net balance would show 0 there,
+/// and below 0 while the settlement's own layer drains). The sum over a settlement area is the
+/// cold-air volume flux into it across its edge
 /// (Q = q B, physics.md A1). Face fluxes use the staggered convention of
 /// shallow/local_inertial.hpp (x-faces positive east, y-faces positive south).
 ///
@@ -51,7 +54,7 @@ struct CorridorParams {
 /// Throws std::invalid_argument unless the breaks are finite, positive and increasing.
 void validate(const CorridorParams& params);
 
-/// Net settlement inflow per settlement cell (m^3/s) into `inflow_m3_per_s` (see the file
+/// Gross settlement inflow per settlement cell (m^3/s) into `inflow_m3_per_s` (see the file
 /// comment): 0 at cells with data that are not settlement cells, NaN at no-data cells.
 /// `settlement` is 1 for settlement cells, 0 otherwise. Returns the total over all cells (double,
 /// summed in row order). Throws std::invalid_argument on differing shapes.
