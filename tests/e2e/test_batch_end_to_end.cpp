@@ -26,12 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
-
-fs::path input(const std::string& name) {
-    return source_dir() / "inputs" / "kaiserslautern" / name;
-}
-
 /// Every model, sized to run in about a second each at 50 m on the city-centre extract.
 std::string base_scenario() {
     return "name: base\n"
@@ -41,8 +35,8 @@ std::string base_scenario() {
            "  extent_from: osm\n"
            "  resolution_m: 50\n"
            "inputs:\n"
-           "  osm: " + input("kaiserslautern_cc.osm.gz").string() + "\n"
-           "  dem: " + input("terrain_illustrative.tif").string() + "\n"
+           "  osm: " + kaiserslautern_input("kaiserslautern_cc.osm.gz").string() + "\n"
+           "  dem: " + kaiserslautern_input("terrain_illustrative.tif").string() + "\n"
            "  dem_kind: illustrative\n"
            "models:\n"
            "  runoff:\n"
@@ -82,11 +76,25 @@ struct BatchProject {
         dir.write("batch.yaml", batch_text);
     }
     CommandResult run(const std::string& output, const std::string& options = "") const {
-        return run_command(lauter_cmd() + " batch " + shell_quote((dir / "batch.yaml").string()) +
+        return run_command(lauter_command() + " batch " + shell_quote((dir / "batch.yaml").string()) +
                            " -o " + shell_quote((dir / output).string()) + " --threads 2 " +
                            options);
     }
 };
+
+/// Terrain and land cover only; the member bad_dem names not_a_raster.tif as its DEM, the
+/// member fine and `extra_members` are sound.
+std::string broken_member_batch(const std::string& extra_members) {
+    return "batch: broken\n"
+           "base: base.yaml\n"
+           "set: [\"models.runoff.enabled=false\", \"models.thermal.enabled=false\", "
+           "\"models.mobility.enabled=false\"]\n"
+           "scenarios:\n"
+           "  - name: bad_dem\n"
+           "    set: [\"inputs.dem=not_a_raster.tif\"]\n"
+           "  - name: fine\n" +
+           extra_members;
+}
 
 /// The tiny batch run once without interruption, shared by the test cases.
 struct TinyRun {
@@ -333,14 +341,14 @@ TEST_CASE("lauter batch: killed and started again gives the same file as an unin
     const std::string parts = shell_quote((dir / "resumed.h5.parts").string());
     // Start, wait for the first finished part file, SIGKILL.
     const CommandResult killed = run_command(
-        lauter_cmd() + " batch " + batch + " -o " + out + " --threads 2 2>/dev/null & pid=$!; " +
+        lauter_command() + " batch " + batch + " -o " + out + " --threads 2 2>/dev/null & pid=$!; " +
         "for i in $(seq 1 3000); do ls " + parts + "/*.h5 >/dev/null 2>&1 && break; " +
         "sleep 0.01; done; kill -9 $pid; wait $pid; echo status=$?; ls " + parts);
     INFO(killed.out);
     CHECK(killed.out.find("status=137") != std::string::npos);
     REQUIRE_FALSE(fs::exists(dir / "resumed.h5"));
 
-    const CommandResult again = run_command(lauter_cmd() + " batch " + batch + " -o " + out +
+    const CommandResult again = run_command(lauter_command() + " batch " + batch + " -o " + out +
                                             " --threads 1");
     INFO(again.err);
     REQUIRE(again.exit_code == 0);
@@ -356,18 +364,10 @@ TEST_CASE("lauter batch: killed and started again gives the same file as an unin
 }
 
 TEST_CASE("lauter batch: a broken member is reported, the others complete", "[batch]") {
-    BatchProject project("batch: broken\n"
-                         "base: base.yaml\n"
-                         "set: [\"models.runoff.enabled=false\", \"models.thermal.enabled=false\", "
-                         "\"models.mobility.enabled=false\"]\n"
-                         "scenarios:\n"
-                         "  - name: bad_dem\n"
-                         "    set: [\"inputs.dem=not_a_raster.tif\"]\n"
-                         "  - name: fine\n",
-                         base_scenario());
+    const BatchProject project(broken_member_batch(""), base_scenario());
     project.dir.write("not_a_raster.tif", "this is not a GeoTIFF");
     const CommandResult r = run_command("cd " + shell_quote(project.dir.path().string()) + " && " +
-                                        lauter_cmd() + " batch batch.yaml -o out.h5");
+                                        lauter_command() + " batch batch.yaml -o out.h5");
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("member 'bad_dem' failed") != std::string::npos);
@@ -412,7 +412,7 @@ TEST_CASE("lauter batch: bad batch files name file, line and key; nothing is wri
 
     // On the command line: exit code 2, the message, no results and no parts.
     dir.write("b.yaml", head + "scenarios:\n  - name: a\n  - name: a\n");
-    const CommandResult r = run_command(lauter_cmd() + " batch " +
+    const CommandResult r = run_command(lauter_command() + " batch " +
                                         shell_quote((dir / "b.yaml").string()) + " -o " +
                                         shell_quote((dir / "out.h5").string()));
     CHECK(r.exit_code == 2);
@@ -431,7 +431,7 @@ TEST_CASE("mpiexec -np 2 lauter batch: the same content as the serial run", "[ba
     REQUIRE(run.result.exit_code == 0);
     const fs::path dir = run.project.dir.path();
     const CommandResult mpi =
-        run_command(mpiexec + lauter_cmd() + " batch " + shell_quote((dir / "batch.yaml").string()) +
+        run_command(mpiexec + lauter_command() + " batch " + shell_quote((dir / "batch.yaml").string()) +
                     " -o " + shell_quote((dir / "mpi.h5").string()) + " --threads 1");
     INFO(mpi.err);
     REQUIRE(mpi.exit_code == 0);
@@ -452,20 +452,13 @@ TEST_CASE("mpiexec -np 2 lauter batch: a broken member is named, the others comp
         WARN("lauter was built without MPI (libopenmpi-dev not found): MPI batch test skipped");
         return;
     }
-    BatchProject project("batch: broken\n"
-                         "base: base.yaml\n"
-                         "set: [\"models.runoff.enabled=false\", \"models.thermal.enabled=false\", "
-                         "\"models.mobility.enabled=false\"]\n"
-                         "scenarios:\n"
-                         "  - name: bad_dem\n"
-                         "    set: [\"inputs.dem=not_a_raster.tif\"]\n"
-                         "  - name: fine\n"
-                         "  - name: also_fine\n"
-                         "    set: [\"models.terrain.hillshade_altitude_deg=30\"]\n",
-                         base_scenario());
+    const BatchProject project(broken_member_batch("  - name: also_fine\n"
+                                                   "    set: [\"models.terrain.hillshade_altitude_deg"
+                                                   "=30\"]\n"),
+                               base_scenario());
     project.dir.write("not_a_raster.tif", "this is not a GeoTIFF");
     const CommandResult r = run_command("cd " + shell_quote(project.dir.path().string()) + " && " +
-                                        mpiexec + lauter_cmd() + " batch batch.yaml -o out.h5");
+                                        mpiexec + lauter_command() + " batch batch.yaml -o out.h5");
     INFO(r.err);
     CHECK(r.exit_code != 0);
     CHECK(r.err.find("member 'bad_dem' failed") != std::string::npos);

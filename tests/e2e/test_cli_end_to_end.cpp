@@ -13,7 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
 std::string baseline_scenario() {
     return shell_quote((source_dir() / "scenarios/kaiserslautern/baseline.yaml").string());
 }
@@ -24,7 +23,7 @@ const fs::path& baseline_results() {
     static const fs::path results = [] {
         const fs::path out = dir / "baseline.h5";
         const CommandResult r =
-            run_command(lauter_cmd() + " run " + baseline_scenario() + " -o " +
+            run_command(lauter_command() + " run " + baseline_scenario() + " -o " +
                         shell_quote(out.string()) +
                         " --set study_area.resolution_m=50 --threads 2");
         INFO(r.err);
@@ -37,20 +36,20 @@ const fs::path& baseline_results() {
 } // namespace
 
 TEST_CASE("lauter --help explains the commands", "[e2e]") {
-    const CommandResult r = run_command(lauter_cmd() + " --help");
+    const CommandResult r = run_command(lauter_command() + " --help");
     CHECK(r.exit_code == 0);
     for (const char* word : {"run", "info", "export", "tool", "schema", "Exit codes"}) {
         INFO(word);
         CHECK(r.out.find(word) != std::string::npos);
     }
-    const CommandResult run_help = run_command(lauter_cmd() + " run --help");
+    const CommandResult run_help = run_command(lauter_command() + " run --help");
     CHECK(run_help.exit_code == 0);
     CHECK(run_help.out.find("--set") != std::string::npos);
     CHECK(run_help.out.find("--threads") != std::string::npos);
 }
 
 TEST_CASE("lauter tool --list names every tool", "[e2e]") {
-    const CommandResult r = run_command(lauter_cmd() + " tool --list");
+    const CommandResult r = run_command(lauter_command() + " tool --list");
     CHECK(r.exit_code == 0);
     for (const char* tool : {"slope", "aspect", "hillshade", "fill", "flowacc", "sinks", "terrain-reconstruct"}) {
         INFO(tool);
@@ -104,7 +103,7 @@ print("ok")
 }
 
 TEST_CASE("lauter info lists layers and land-cover class areas", "[e2e]") {
-    const CommandResult r = run_command(lauter_cmd() + " info " + shell_quote(baseline_results().string()));
+    const CommandResult r = run_command(lauter_command() + " info " + shell_quote(baseline_results().string()));
     INFO(r.err);
     CHECK(r.exit_code == 0);
     for (const char* word : {"elevation", "impervious_fraction", "building", "trees", "open_land", "m2"}) {
@@ -117,7 +116,7 @@ TEST_CASE("lauter info lists layers and land-cover class areas", "[e2e]") {
 TEST_CASE("lauter export writes a Cloud-Optimized GeoTIFF", "[e2e]") {
     TempDir dir;
     const fs::path tif = dir / "elevation.tif";
-    const CommandResult r = run_command(lauter_cmd() + " export " +
+    const CommandResult r = run_command(lauter_command() + " export " +
                                         shell_quote(baseline_results().string()) +
                                         " baseline/terrain/elevation -o " + shell_quote(tif.string()));
     INFO(r.err);
@@ -126,7 +125,7 @@ TEST_CASE("lauter export writes a Cloud-Optimized GeoTIFF", "[e2e]") {
     CHECK(info.out.find("LAYOUT=COG") != std::string::npos);
     CHECK(info.out.find("UTM zone 32N") != std::string::npos);
 
-    const CommandResult missing = run_command(lauter_cmd() + " export " +
+    const CommandResult missing = run_command(lauter_command() + " export " +
                                               shell_quote(baseline_results().string()) +
                                               " baseline/terrain/no_such_layer -o " +
                                               shell_quote((dir / "x.tif").string()));
@@ -138,18 +137,18 @@ TEST_CASE("lauter export writes a Cloud-Optimized GeoTIFF", "[e2e]") {
 TEST_CASE("lauter tool slope and hillshade run on an exported GeoTIFF", "[e2e]") {
     TempDir dir;
     const fs::path dem = dir / "dem.tif";
-    REQUIRE(run_command(lauter_cmd() + " -q export " + shell_quote(baseline_results().string()) +
+    REQUIRE(run_command(lauter_command() + " -q export " + shell_quote(baseline_results().string()) +
                         " baseline/terrain/elevation -o " + shell_quote(dem.string()))
                 .exit_code == 0);
     for (const char* tool : {"slope", "aspect", "hillshade"}) {
         const fs::path out = dir / (std::string(tool) + ".tif");
-        const CommandResult r = run_command(lauter_cmd() + " tool " + tool + " " +
+        const CommandResult r = run_command(lauter_command() + " tool " + tool + " " +
                                             shell_quote(dem.string()) + " " + shell_quote(out.string()));
         INFO(tool << ": " << r.err);
         CHECK(r.exit_code == 0);
         CHECK(fs::exists(out));
     }
-    const CommandResult missing = run_command(lauter_cmd() + " tool slope " +
+    const CommandResult missing = run_command(lauter_command() + " tool slope " +
                                               shell_quote((dir / "nope.tif").string()) + " " +
                                               shell_quote((dir / "out.tif").string()));
     CHECK(missing.exit_code == 2);
@@ -180,7 +179,7 @@ TEST_CASE("Bad scenarios exit with code 2, name file, line and key, and write no
     for (const Case& c : cases) {
         const fs::path scenario = dir / "bad.yaml";
         write_text_file(scenario, c.yaml);
-        const CommandResult r = run_command(lauter_cmd() + " run " + shell_quote(scenario.string()) +
+        const CommandResult r = run_command(lauter_command() + " run " + shell_quote(scenario.string()) +
                                             " -o " + shell_quote(out.string()));
         INFO(c.what << ": " << r.err);
         CHECK(r.exit_code == 2);
@@ -189,7 +188,7 @@ TEST_CASE("Bad scenarios exit with code 2, name file, line and key, and write no
         CHECK_FALSE(fs::exists(out));
     }
 
-    const CommandResult bad_set = run_command(lauter_cmd() + " run " + baseline_scenario() + " -o " +
+    const CommandResult bad_set = run_command(lauter_command() + " run " + baseline_scenario() + " -o " +
                                               shell_quote(out.string()) +
                                               " --set study_area.resolution=5");
     INFO(bad_set.err);
@@ -211,7 +210,7 @@ TEST_CASE("A DEM without a CRS is rejected unless the scenario states one", "[e2
                              dem.string() + "\n";
     write_text_file(dir / "s.yaml", yaml);
     const fs::path out = dir / "out.h5";
-    const CommandResult r = run_command(lauter_cmd() + " run " + shell_quote((dir / "s.yaml").string()) +
+    const CommandResult r = run_command(lauter_command() + " run " + shell_quote((dir / "s.yaml").string()) +
                                         " -o " + shell_quote(out.string()));
     INFO(r.err);
     CHECK(r.exit_code == 2);
@@ -225,7 +224,7 @@ TEST_CASE("A DEM without a CRS is rejected unless the scenario states one", "[e2
     }
 
     write_text_file(dir / "s2.yaml", yaml + "  dem_crs: EPSG:25832\n");
-    const CommandResult ok = run_command(lauter_cmd() + " -q run " + shell_quote((dir / "s2.yaml").string()) +
+    const CommandResult ok = run_command(lauter_command() + " -q run " + shell_quote((dir / "s2.yaml").string()) +
                                          " -o " + shell_quote(out.string()));
     INFO(ok.err);
     CHECK(ok.exit_code == 0);

@@ -15,12 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
-
-fs::path input(const std::string& name) {
-    return source_dir() / "inputs" / "kaiserslautern" / name;
-}
-
 /// The city-centre extract at 50 m with every model that is cheap at that resolution: a
 /// 10 min block rain with 10 min of drainage and an 8-direction sky view factor.
 std::string scenario_text() {
@@ -31,8 +25,8 @@ std::string scenario_text() {
            "  extent_from: osm\n"
            "  resolution_m: 50\n"
            "inputs:\n"
-           "  osm: " + input("kaiserslautern_cc.osm.gz").string() + "\n"
-           "  dem: " + input("terrain_illustrative.tif").string() + "\n"
+           "  osm: " + kaiserslautern_input("kaiserslautern_cc.osm.gz").string() + "\n"
+           "  dem: " + kaiserslautern_input("terrain_illustrative.tif").string() + "\n"
            "  dem_kind: illustrative\n"
            "models:\n"
            "  terrain: {enabled: true}\n"
@@ -52,7 +46,7 @@ const fs::path& city_centre_results() {
     static const fs::path results = [] {
         dir.write("cc50.yaml", scenario_text());
         const CommandResult r =
-            run_command(lauter_cmd() + " -q run " + shell_quote((dir / "cc50.yaml").string()) +
+            run_command(lauter_command() + " -q run " + shell_quote((dir / "cc50.yaml").string()) +
                         " -o " + shell_quote((dir / "cc50.h5").string()) + " --threads 2");
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
@@ -78,7 +72,7 @@ TEST_CASE("lauter report: the report directory has the page, the style and the m
           "[report][e2e]") {
     const fs::path& results = city_centre_results();
     TempDir out("report-out");
-    const CommandResult r = run_command(lauter_cmd() + " report " +
+    const CommandResult r = run_command(lauter_command() + " report " +
                                         shell_quote(results.string()) + " -o " +
                                         shell_quote((out / "report").string()) + " --jobs 2");
     INFO(r.err);
@@ -100,7 +94,7 @@ TEST_CASE("lauter report: the report directory has the page, the style and the m
 TEST_CASE("lauter report: bad input and a missing Python stack", "[report][e2e]") {
     TempDir dir("report-bad");
     SECTION("missing results file: exit 2, nothing written") {
-        const CommandResult r = run_command(lauter_cmd() + " report " +
+        const CommandResult r = run_command(lauter_command() + " report " +
                                             shell_quote((dir / "nope.h5").string()) + " -o " +
                                             shell_quote((dir / "report").string()));
         CHECK(r.exit_code == 2);
@@ -109,7 +103,7 @@ TEST_CASE("lauter report: bad input and a missing Python stack", "[report][e2e]"
     }
     SECTION("not an HDF5 file: exit 2") {
         const fs::path fake = dir.write("fake.h5", "not hdf5");
-        const CommandResult r = run_command(lauter_cmd() + " report " +
+        const CommandResult r = run_command(lauter_command() + " report " +
                                             shell_quote(fake.string()) + " -o " +
                                             shell_quote((dir / "report").string()));
         CHECK(r.exit_code == 2);
@@ -120,13 +114,13 @@ TEST_CASE("lauter report: bad input and a missing Python stack", "[report][e2e]"
                                shell_quote((dir / "report").string());
     SECTION("LAUTER_VIZ_DIR without report.py: exit 1") {
         const CommandResult r = run_command("LAUTER_VIZ_DIR=" + shell_quote(dir.path().string()) +
-                                            " " + lauter_cmd() + report);
+                                            " " + lauter_command() + report);
         CHECK(r.exit_code == 1);
         CHECK(r.err.find("LAUTER_VIZ_DIR is set to") != std::string::npos);
     }
     SECTION("no Python interpreter: exit 1") {
         const CommandResult r = run_command("LAUTER_PYTHON=/nonexistent/python3 " +
-                                            lauter_cmd() + report);
+                                            lauter_command() + report);
         CHECK(r.exit_code == 1);
         CHECK(r.err.find("python3-h5py") != std::string::npos);
     }
@@ -135,7 +129,7 @@ TEST_CASE("lauter report: bad input and a missing Python stack", "[report][e2e]"
         dir.write("fake_modules/h5py.py",
                   "raise ModuleNotFoundError(\"No module named 'h5py'\", name='h5py')\n");
         const CommandResult r = run_command(
-            "PYTHONPATH=" + shell_quote((dir / "fake_modules").string()) + " " + lauter_cmd() +
+            "PYTHONPATH=" + shell_quote((dir / "fake_modules").string()) + " " + lauter_command() +
             report);
         CHECK(r.exit_code == 1);
         CHECK(r.err.find("Python module 'h5py' is missing") != std::string::npos);

@@ -30,8 +30,6 @@ constexpr int cols = 24;
 constexpr int rows = 16;
 constexpr double cell_m = 5.0;
 
-std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
-
 /// A DEM falling 2 % to the east with a 0.5 m deep bowl in the west half; `hole` puts a 2 x 2
 /// no-data hole in it, `flat` makes it level.
 TestRaster synthetic_dem(bool hole, bool flat) {
@@ -117,7 +115,7 @@ struct Project {
         dir.write("scenario.yaml", scenario);
     }
     [[nodiscard]] CommandResult run() const {
-        return run_command(lauter_cmd() + " run " + shell_quote((dir / "scenario.yaml").string()) +
+        return run_command(lauter_command() + " run " + shell_quote((dir / "scenario.yaml").string()) +
                            " -o " + shell_quote((dir / "out.h5").string()) + " --threads 2");
     }
 };
@@ -245,7 +243,7 @@ TEST_CASE("lauter tool runoff: GeoTIFFs that GDAL opens, a balance CSV, holes an
     TempDir dir("runoff-tool");
     const auto tool = [&](const std::string& dem, const std::string& outdir,
                           const std::string& extra) {
-        return run_command(lauter_cmd() + " tool runoff " + shell_quote((dir / dem).string()) +
+        return run_command(lauter_command() + " tool runoff " + shell_quote((dir / dem).string()) +
                            " " + shell_quote((dir / outdir).string()) +
                            " --storm constant:60:5 --drainage-min 5 --threads 2 " + extra);
     };
@@ -296,7 +294,7 @@ TEST_CASE("lauter tool runoff: GeoTIFFs that GDAL opens, a balance CSV, holes an
         write_test_raster(dir / "dem.tif", "GTiff", synthetic_dem(false, false));
         dir.write("rain.csv", "time_min,intensity_mm_per_h\n0,-3\n10,0\n");
         const CommandResult r =
-            run_command(lauter_cmd() + " tool runoff " + shell_quote((dir / "dem.tif").string()) +
+            run_command(lauter_command() + " tool runoff " + shell_quote((dir / "dem.tif").string()) +
                         " " + shell_quote((dir / "csv_out").string()) + " --storm csv:" +
                         shell_quote((dir / "rain.csv").string()));
         INFO(r.err);

@@ -20,12 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
-
-fs::path input(const std::string& name) {
-    return source_dir() / "inputs" / "kaiserslautern" / name;
-}
-
 std::string scenario_text(const std::string& thermal_block) {
     return "name: hd\n"
            "study_area:\n"
@@ -33,8 +27,8 @@ std::string scenario_text(const std::string& thermal_block) {
            "  extent_from: osm\n"
            "  resolution_m: 10\n"
            "inputs:\n"
-           "  osm: " + input("kaiserslautern_cc.osm.gz").string() + "\n"
-           "  dem: " + input("terrain_illustrative.tif").string() + "\n"
+           "  osm: " + kaiserslautern_input("kaiserslautern_cc.osm.gz").string() + "\n"
+           "  dem: " + kaiserslautern_input("terrain_illustrative.tif").string() + "\n"
            "  dem_kind: illustrative\n"
            "models:\n"
            "  thermal:\n" + thermal_block;
@@ -70,7 +64,7 @@ struct Run {
         dir.write("districts.geojson", districts_geojson);
         write_test_raster(dir / "residents.tif", "GTiff", residents_raster());
         dir.write("scenario.yaml", scenario_text(thermal_block));
-        result = run_command(lauter_cmd() + " run " +
+        result = run_command(lauter_command() + " run " +
                              shell_quote((dir / "scenario.yaml").string()) + " -o " +
                              shell_quote((dir / "out.h5").string()) + " --threads " +
                              std::to_string(threads));
@@ -269,7 +263,7 @@ TEST_CASE("thermal bad input: one message, exit code 2, no results file", "[ther
                       scenario_text("    enabled: true\n    sky_view_factor: {directions: 4, "
                                     "search_radius_m: 100}\n    residents: {raster: nocrs.tif}\n"));
         fs::remove(run.out());
-        run.result = run_command(lauter_cmd() + " run " +
+        run.result = run_command(lauter_command() + " run " +
                                  shell_quote((run.dir / "scenario.yaml").string()) + " -o " +
                                  shell_quote(run.out().string()));
         check_bad_input(run, "models.thermal.residents.raster_crs");

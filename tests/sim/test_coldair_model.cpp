@@ -80,8 +80,6 @@ bool same_bits(const Raster<float>& a, const Raster<float>& b) {
            std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
 
-std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
-
 } // namespace
 
 TEST_CASE("coldair model: closed basin holds production x area x time (scenario path)",
@@ -248,7 +246,7 @@ TEST_CASE("lauter tool coldair writes the layers; bad input exits with 2", "[col
     write_test_raster(dir / "lc.tif", "GTiff", lc);
     fs::create_directory(dir / "out");
     const CommandResult r = run_command(
-        lauter_cmd() + " tool coldair " + shell_quote((dir / "dem.tif").string()) + " " +
+        lauter_command() + " tool coldair " + shell_quote((dir / "dem.tif").string()) + " " +
         shell_quote((dir / "out").string()) + " --landcover " +
         shell_quote((dir / "lc.tif").string()) + " --hours 0.5 --outputs 0.25,0.5");
     INFO(r.err);
@@ -267,7 +265,7 @@ TEST_CASE("lauter tool coldair writes the layers; bad input exits with 2", "[col
     CHECK(h[static_cast<std::size_t>(10 * 30 + 20)] > 0.0F);
     CHECK(fs::exists(dir / "out" / "settlement_inflow.csv"));
 
-    const CommandResult missing = run_command(lauter_cmd() + " tool coldair " +
+    const CommandResult missing = run_command(lauter_command() + " tool coldair " +
                                               shell_quote((dir / "none.tif").string()) + " " +
                                               shell_quote((dir / "out").string()));
     CHECK(missing.exit_code == 2);
@@ -276,7 +274,7 @@ TEST_CASE("lauter tool coldair writes the layers; bad input exits with 2", "[col
     TestRaster no_crs = dem;
     no_crs.crs.clear();
     write_test_raster(dir / "nocrs.tif", "GTiff", no_crs);
-    const CommandResult crs = run_command(lauter_cmd() + " tool coldair " +
+    const CommandResult crs = run_command(lauter_command() + " tool coldair " +
                                           shell_quote((dir / "nocrs.tif").string()) + " " +
                                           shell_quote((dir / "out").string()));
     INFO(crs.err);
@@ -284,7 +282,7 @@ TEST_CASE("lauter tool coldair writes the layers; bad input exits with 2", "[col
     CHECK(crs.err.find("nocrs.tif") != std::string::npos);
 
     const CommandResult late = run_command(
-        lauter_cmd() + " tool coldair " + shell_quote((dir / "dem.tif").string()) + " " +
+        lauter_command() + " tool coldair " + shell_quote((dir / "dem.tif").string()) + " " +
         shell_quote((dir / "out").string()) + " --hours 2 --outputs 1,4");
     CHECK(late.exit_code == 2);
     CHECK(late.err.find("--outputs") != std::string::npos);

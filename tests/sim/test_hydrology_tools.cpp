@@ -21,8 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
-
 /// A 6 x 7 DEM in EPSG:25832 sloping west with a 2-cell pit (spill 9 m) and a no-data cell.
 fs::path write_pit_dem(const TempDir& dir) {
     TestRaster r;
@@ -66,7 +64,7 @@ TEST_CASE("lauter tool fill, flowacc and sinks run on a GeoTIFF", "[e2e][hydrolo
     const fs::path dem = write_pit_dem(dir);
 
     const fs::path filled = dir / "filled.tif";
-    CommandResult r = run_command(lauter_cmd() + " tool fill " + shell_quote(dem.string()) + " " +
+    CommandResult r = run_command(lauter_command() + " tool fill " + shell_quote(dem.string()) + " " +
                                   shell_quote(filled.string()));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
@@ -80,7 +78,7 @@ TEST_CASE("lauter tool fill, flowacc and sinks run on a GeoTIFF", "[e2e][hydrolo
     for (const char* method : {"d8", "mfd"}) {
         INFO(method);
         const fs::path acc = dir / (std::string("acc_") + method + ".tif");
-        r = run_command(lauter_cmd() + " tool flowacc " + shell_quote(dem.string()) + " " +
+        r = run_command(lauter_command() + " tool flowacc " + shell_quote(dem.string()) + " " +
                         shell_quote(acc.string()) + " --method " + method + " --unit m2");
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
@@ -97,7 +95,7 @@ TEST_CASE("lauter tool fill, flowacc and sinks run on a GeoTIFF", "[e2e][hydrolo
 
     const fs::path ids = dir / "sinks.tif";
     const fs::path table = dir / "sinks.csv";
-    r = run_command(lauter_cmd() + " tool sinks " + shell_quote(dem.string()) + " " +
+    r = run_command(lauter_command() + " tool sinks " + shell_quote(dem.string()) + " " +
                     shell_quote(ids.string()) + " --table " + shell_quote(table.string()));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
@@ -123,7 +121,7 @@ TEST_CASE("lauter tool fill/flowacc/sinks: bad input exits with code 2 and write
     for (const char* tool : {"fill", "flowacc", "sinks"}) {
         INFO(tool);
         const fs::path out = dir / (std::string(tool) + "_out.tif");
-        const CommandResult r = run_command(lauter_cmd() + " tool " + tool + " " +
+        const CommandResult r = run_command(lauter_command() + " tool " + tool + " " +
                                             shell_quote(not_a_raster.string()) + " " +
                                             shell_quote(out.string()));
         CHECK(r.exit_code == 2);
@@ -132,12 +130,12 @@ TEST_CASE("lauter tool fill/flowacc/sinks: bad input exits with code 2 and write
     }
     const fs::path dem = write_pit_dem(dir);
     const CommandResult bad_method =
-        run_command(lauter_cmd() + " tool flowacc " + shell_quote(dem.string()) + " " +
+        run_command(lauter_command() + " tool flowacc " + shell_quote(dem.string()) + " " +
                     shell_quote((dir / "x.tif").string()) + " --method dinf");
     CHECK(bad_method.exit_code == 2);
     CHECK_FALSE(fs::exists(dir / "x.tif"));
     const CommandResult bad_table = run_command(
-        lauter_cmd() + " tool sinks " + shell_quote(dem.string()) + " " +
+        lauter_command() + " tool sinks " + shell_quote(dem.string()) + " " +
         shell_quote((dir / "y.tif").string()) + " --table " +
         shell_quote((dir / "no_such_dir" / "t.csv").string()));
     CHECK(bad_table.exit_code == 2);

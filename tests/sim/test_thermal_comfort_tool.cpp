@@ -18,10 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
-
 CommandResult utci(const std::string& arguments) {
-    return run_command(lauter_cmd() + " tool utci " + arguments);
+    return run_command(lauter_command() + " tool utci " + arguments);
 }
 
 } // namespace

@@ -18,8 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lauter_cmd() { return shell_quote(lauter_executable().string()); }
-
 /// 40 x 40 cells of 2 m in EPSG:25832 (about 49.45 N, 7.77 E), flat at 240 m with a 20 m
 /// block on rows 16-23, columns 16-23; `crs` empty writes a file without CRS. With `trees`:
 /// instead a tree-height raster, 0 except one 12 m tree at row 30, column 30; `x0` shifts it.
@@ -50,7 +48,7 @@ std::vector<float> band_of(const fs::path& path) {
     return read_band<float>(*ds);
 }
 
-CommandResult run_tool(const std::string& args) { return run_command(lauter_cmd() + " " + args); }
+CommandResult run_tool(const std::string& args) { return run_command(lauter_command() + " " + args); }
 
 } // namespace
 

@@ -140,6 +140,12 @@ kernels::GridSpec make_grid(std::size_t rows, std::size_t cols, double cell_size
     return g;
 }
 
+std::string lauter_command() { return shell_quote(lauter_executable().string()); }
+
+std::filesystem::path kaiserslautern_input(const std::string& name) {
+    return source_dir() / "inputs" / "kaiserslautern" / name;
+}
+
 std::string mpiexec_prefix(int ranks) {
     const std::string mpiexec = LAUTER_MPIEXEC;
     if (mpiexec.empty()) {

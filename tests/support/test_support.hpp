@@ -63,6 +63,10 @@ std::string shell_quote(const std::string& text);
 std::filesystem::path source_dir();
 /// The built `lauter` executable.
 std::filesystem::path lauter_executable();
+/// The same, quoted for /bin/sh, to start a command line with.
+std::string lauter_command();
+/// A file of the embedded Kaiserslautern inputs (inputs/kaiserslautern/<name>).
+std::filesystem::path kaiserslautern_input(const std::string& name);
 
 /// "mpiexec -np N" with the environment OpenMPI needs in a container run as root on a small
 /// machine (root allowed, oversubscription allowed, no CMA single-copy), or "" when lauter was
