@@ -987,6 +987,31 @@ ContinuityRow continuity_row(const CellMask& mask, const CellField& source,
     return sums;
 }
 
+} // namespace
+
+void require_non_negative(const CellField& field, const CellMask& mask, const std::string& owner,
+                          const std::string& what) {
+    if (!field.is_raster()) {
+        if (!std::isfinite(field.constant) || field.constant < 0.0) {
+            throw std::invalid_argument(owner + ": " + what + " must be finite and >= 0");
+        }
+        return;
+    }
+    require_same_shape(mask.spec(), field.per_cell.spec(), owner.c_str());
+    for (std::size_t r = 0; r < mask.spec().rows; ++r) {
+        for (std::size_t c = 0; c < mask.spec().cols; ++c) {
+            const float v = field.per_cell(r, c);
+            if (mask.has_data(r, c) && (!std::isfinite(v) || v < 0.0F)) {
+                throw std::invalid_argument(owner + ": " + what + " at row " + std::to_string(r) +
+                                            ", column " + std::to_string(c) +
+                                            " is negative or not finite");
+            }
+        }
+    }
+}
+
+namespace {
+
 template <typename Real>
 void check_shapes(RasterView<const float> bed, const CellMask& mask,
                   const CellField& source, const ShallowLayerState<Real>& state,

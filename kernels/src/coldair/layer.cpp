@@ -70,25 +70,6 @@ std::string at_cell(const char* what, std::size_t r, std::size_t c) {
            std::to_string(c);
 }
 
-void check_field(const shallow::CellField& field, const CellMask& mask, const char* what) {
-    if (!field.is_raster()) {
-        if (!std::isfinite(field.constant) || field.constant < 0.0) {
-            throw std::invalid_argument(std::string("ColdAirLayer: ") + what +
-                                        " must be finite and >= 0");
-        }
-        return;
-    }
-    require_same_shape(mask.spec(), field.per_cell.spec(), "ColdAirLayer");
-    for (std::size_t r = 0; r < mask.spec().rows; ++r) {
-        for (std::size_t c = 0; c < mask.spec().cols; ++c) {
-            const float v = field.per_cell(r, c);
-            if (mask.has_data(r, c) && (!std::isfinite(v) || v < 0.0F)) {
-                throw std::invalid_argument(at_cell(what, r, c) + " is negative or not finite");
-            }
-        }
-    }
-}
-
 } // namespace
 
 template <typename Real>
@@ -105,8 +86,10 @@ ColdAirLayer<Real>::ColdAirLayer(const ColdAirInputs& inputs, const CellMask& ma
     if (initial.data() != nullptr) {
         require_same_shape(g, initial.spec(), "ColdAirLayer (initial height)");
     }
-    check_field(inputs.production_m3_per_m2_h, mask, "production");
-    check_field(inputs.drag_coefficient, mask, "drag coefficient");
+    shallow::require_non_negative(inputs.production_m3_per_m2_h, mask, "ColdAirLayer",
+                                  "production");
+    shallow::require_non_negative(inputs.drag_coefficient, mask, "ColdAirLayer",
+                                  "drag coefficient");
 
     bed_ = Raster<float>(g, no_data_value<float>);
     state_ = shallow::ShallowLayerState<Real>(g);

@@ -23,27 +23,6 @@ constexpr std::array<int, 8> neighbour_dc = {0, 1, 1, 1, 0, -1, -1, -1};
 /// Below this many cells the passes run on one thread (same result either way).
 constexpr std::size_t min_cells_for_threads = 16384;
 
-void check_field(const shallow::CellField& field, const CellMask& mask, const char* what) {
-    if (!field.is_raster()) {
-        if (!std::isfinite(field.constant) || field.constant < 0.0) {
-            throw std::invalid_argument(std::string("ColdAirScreening: ") + what +
-                                        " must be finite and >= 0");
-        }
-        return;
-    }
-    require_same_shape(mask.spec(), field.per_cell.spec(), "ColdAirScreening");
-    for (std::size_t r = 0; r < mask.spec().rows; ++r) {
-        for (std::size_t c = 0; c < mask.spec().cols; ++c) {
-            const float v = field.per_cell(r, c);
-            if (mask.has_data(r, c) && (!std::isfinite(v) || v < 0.0F)) {
-                throw std::invalid_argument(std::string("ColdAirScreening: ") + what +
-                                            " is negative or not finite at row " +
-                                            std::to_string(r) + ", column " + std::to_string(c));
-            }
-        }
-    }
-}
-
 } // namespace
 
 void validate(const ScreeningParams& p) {
@@ -107,8 +86,8 @@ ColdAirScreening::ColdAirScreening(RasterView<const float> terrain_m, const Cell
         throw std::invalid_argument("ColdAirScreening: needs square cells (the SAGA scheme uses "
                                     "one cell size)");
     }
-    check_field(production_, mask, "production");
-    check_field(params_.friction, mask, "friction");
+    shallow::require_non_negative(production_, mask, "ColdAirScreening", "production");
+    shallow::require_non_negative(params_.friction, mask, "ColdAirScreening", "friction");
     for (std::size_t r = 0; r < g.rows; ++r) {
         for (std::size_t c = 0; c < g.cols; ++c) {
             if (mask.has_data(r, c) && !std::isfinite(terrain_m(r, c))) {

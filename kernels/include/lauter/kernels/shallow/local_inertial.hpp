@@ -96,6 +96,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <limits>
 #include <span>
 #include <utility>
@@ -181,6 +182,12 @@ struct CellField {
         return is_raster() ? static_cast<double>(per_cell(row, col)) : constant;
     }
 };
+
+/// Throws std::invalid_argument ("<owner>: <what> ...") unless `field` is finite and >= 0 on
+/// every cell with data of `mask` and, if it is a raster, has the mask's shape. For the
+/// non-negative inputs of the models built on the layer (production, drag, friction).
+void require_non_negative(const CellField& field, const CellMask& mask, const std::string& owner,
+                          const std::string& what);
 
 /// Friction law of the layer (see the file comment for the equations).
 enum class FrictionLaw : std::uint8_t {
