@@ -9,12 +9,14 @@
 // Compare with BM_stream_triad (bench_memory_bandwidth.cpp) run in the same invocation.
 //
 // BM_coldair_peer_dem/<layer|screening>: registered only when LAUTER_COLDAIR_PEER_DIR names a
-// directory holding dem_1000.tif and coldair_prod_1000.tif from shared/peers/make_test_dem.py:
+// directory holding dem_N.tif and coldair_prod_N.tif from shared/peers/make_test_dem.py N
+// (N from LAUTER_COLDAIR_PEER_SIZE, default 1000):
 // one hour from sunset (empty layer) with that production grid (m/h), the run that
 // shared/peers/peer_coldair.sh times for SAGA's Cold Air Flow (COLDAIR_HOURS=1). The layer runs
 // with c_D = 1, the same friction coefficient as SAGA's default f = 1 (both brake as
-// f |u| u). With LAUTER_COLDAIR_EXPORT set to a directory, the 1 h heights are written there as
-// GeoTIFF (lauter_<mode>_height_1h.tif) for bench/peers/compare_coldair.py.
+// f |u| u), and with c_D = 0.01 (physics.md A3). With LAUTER_COLDAIR_EXPORT set to a directory,
+// the 1 h heights are written there as GeoTIFF (lauter_<mode>_height_1h.tif) for
+// bench/peers/compare_coldair.py.
 #include "bench_fixtures.hpp"
 
 #include <lauter/kernels/coldair/layer.hpp>
@@ -96,12 +98,17 @@ void BM_coldair_screening(benchmark::State& state) {
         static_cast<double>(steps) / static_cast<double>(state.iterations());
 }
 
-/// One hour from sunset on the peer DEM with the peer's production grid (see the file comment).
-void BM_coldair_peer_dem(benchmark::State& state, bool layer_mode) {
+/// One hour from sunset on the peer DEM with the peer's production grid (see the file comment);
+/// `drag_coefficient` <= 0 selects the screening; `run` names the exported GeoTIFF.
+void BM_coldair_peer_dem(benchmark::State& state, double drag_coefficient, const char* run) {
+    const bool layer_mode = drag_coefficient > 0.0;
     namespace fs = std::filesystem;
     const fs::path dir = std::getenv("LAUTER_COLDAIR_PEER_DIR");
-    const lauter::sim::RasterLayer dem = lauter::sim::read_raster(dir / "dem_1000.tif");
-    const lauter::sim::RasterLayer prod = lauter::sim::read_raster(dir / "coldair_prod_1000.tif");
+    const char* size_env = std::getenv("LAUTER_COLDAIR_PEER_SIZE");
+    const std::string size = size_env != nullptr ? size_env : "1000";
+    const lauter::sim::RasterLayer dem = lauter::sim::read_raster(dir / ("dem_" + size + ".tif"));
+    const lauter::sim::RasterLayer prod =
+        lauter::sim::read_raster(dir / ("coldair_prod_" + size + ".tif"));
     const GridSpec& g = dem.values.spec();
     Raster<float> height(g);
     std::uint64_t steps = 0;
@@ -110,7 +117,7 @@ void BM_coldair_peer_dem(benchmark::State& state, bool layer_mode) {
             ColdAirInputs in;
             in.terrain_m = dem.values.view();
             in.production_m3_per_m2_h = shallow::CellField::raster(prod.values.view());
-            in.drag_coefficient = shallow::CellField::uniform(1.0);
+            in.drag_coefficient = shallow::CellField::uniform(drag_coefficient);
             ColdAirLayerParams p;
             p.duration_s = 3600.0;
             p.output_times_s = {3600.0};
@@ -131,10 +138,8 @@ void BM_coldair_peer_dem(benchmark::State& state, bool layer_mode) {
     state.SetItemsProcessed(static_cast<std::int64_t>(steps * g.cell_count()) *
                             static_cast<std::int64_t>(state.iterations()));
     if (const char* out = std::getenv("LAUTER_COLDAIR_EXPORT")) {
-        lauter::sim::write_geotiff(fs::path(out) / (std::string("lauter_") +
-                                                    (layer_mode ? "layer" : "screening") +
-                                                    "_height_1h.tif"),
-                                   height, dem.mask);
+        const std::string name = "lauter_" + std::string(run) + "_height_1h.tif";
+        lauter::sim::write_geotiff(fs::path(out) / name, height, dem.mask);
     }
 }
 
@@ -143,11 +148,19 @@ const bool peer_dem_registered = [] {
     if (std::getenv("LAUTER_COLDAIR_PEER_DIR") == nullptr) {
         return false;
     }
-    benchmark::RegisterBenchmark("BM_coldair_peer_dem/layer", BM_coldair_peer_dem, true)
+    // c_D 1: SAGA's friction f = 1 (same drag law); c_D 0.01: physics.md A3's value.
+    benchmark::RegisterBenchmark("BM_coldair_peer_dem/layer_cd1", BM_coldair_peer_dem, 1.0,
+                                 "layer_cd1")
         ->Iterations(1)
         ->Unit(benchmark::kSecond)
         ->UseRealTime();
-    benchmark::RegisterBenchmark("BM_coldair_peer_dem/screening", BM_coldair_peer_dem, false)
+    benchmark::RegisterBenchmark("BM_coldair_peer_dem/layer_cd0.01", BM_coldair_peer_dem, 0.01,
+                                 "layer_cd0.01")
+        ->Iterations(1)
+        ->Unit(benchmark::kSecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark("BM_coldair_peer_dem/screening", BM_coldair_peer_dem, 0.0,
+                                 "screening")
         ->Iterations(1)
         ->Unit(benchmark::kSecond)
         ->UseRealTime();

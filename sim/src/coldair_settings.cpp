@@ -18,6 +18,9 @@ using schema::KeySpec;
 using schema::scalar_or_empty;
 
 constexpr std::array<std::string_view, 2> mode_names = {"layer", "screening"};
+/// Values of layer.time_step, in the order of kernels::shallow::TimeStepRule.
+constexpr std::array<std::string_view, 2> time_step_names = {"wave_speed",
+                                                             "wave_and_flow_speed"};
 
 const std::array<std::string, kernels::land_cover_class_count> production_sources = {
     "built-up produces none [KALM] (physics.md A1)",
@@ -155,6 +158,13 @@ schema::KeySpec coldair_model_schema() {
                         .with_unit("m")
                         .with_range(0.001, 5.0)
                         .with_default(format_number(d.velocity_depth_threshold_m)),
+                    enum_key("time_step", to_strings(time_step_names),
+                             "wave_speed: dt = 0.5 dx / sqrt(g' H_max), the step of the "
+                             "local-inertial equations (Bates et al. 2010, eq. 12); "
+                             "wave_and_flow_speed: the fastest face velocity added to the wave "
+                             "speed (about 5x more steps on steep terrain, docs/coldair.md)")
+                        .with_default(std::string(time_step_names[static_cast<std::size_t>(
+                            d.time_step_rule)])),
                 },
                 "the shallow cold-air layer (mode: layer)"),
             mapping_key(
@@ -306,6 +316,8 @@ ColdAirModelSettings coldair_settings_from(const YAML::Node& t) {
     s.deficit_k = number({"layer", "deficit_k"});
     s.ambient_temperature_c = number({"layer", "ambient_temperature_c"});
     s.velocity_depth_threshold_m = number({"layer", "velocity_depth_threshold_m"});
+    s.time_step_rule = static_cast<kernels::shallow::TimeStepRule>(
+        schema::index_of(time_step_names, scalar_or_empty(at_path(t, {"layer", "time_step"}))));
     s.drag_reference_depth_m = number({"drag", "reference_depth_m"});
     s.building_displacement = schema::to_boolean(at_path(t, {"buildings", "displacement"}));
     s.building_drag_coefficient = number({"buildings", "drag_coefficient"});

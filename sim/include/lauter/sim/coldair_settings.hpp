@@ -51,6 +51,10 @@ struct ColdAirModelSettings {
     double ambient_temperature_c = kernels::coldair::ColdAirLayerParams{}.ambient_temperature_k - 273.15;
     double velocity_depth_threshold_m =
         kernels::coldair::ColdAirLayerParams{}.velocity_depth_threshold_m;
+    /// How the layer's adaptive time step bounds the signal speed (shallow::TimeStepRule): the
+    /// wave speed alone by default (kernels::coldair::default_cold_air_solver()).
+    kernels::shallow::TimeStepRule time_step_rule =
+        kernels::coldair::default_cold_air_solver().time_step_rule;
     /// Roughness lengths per class and the layer depth of the drag law (roughness.hpp).
     ColdAirPerClass roughness_length_m = kernels::coldair::RoughnessParams{}.roughness_length_m;
     double drag_reference_depth_m = kernels::coldair::RoughnessParams{}.reference_depth_m;
@@ -71,6 +75,7 @@ struct ColdAirModelSettings {
                production_m3_per_m2_h == o.production_m3_per_m2_h &&
                deficit_k == o.deficit_k && ambient_temperature_c == o.ambient_temperature_c &&
                velocity_depth_threshold_m == o.velocity_depth_threshold_m &&
+               time_step_rule == o.time_step_rule &&
                roughness_length_m == o.roughness_length_m &&
                drag_reference_depth_m == o.drag_reference_depth_m &&
                building_displacement == o.building_displacement &&
