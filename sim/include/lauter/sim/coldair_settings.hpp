@@ -12,6 +12,7 @@
 #include <lauter/kernels/coldair/production.hpp>
 #include <lauter/kernels/coldair/roughness.hpp>
 #include <lauter/kernels/coldair/screening.hpp>
+#include <lauter/kernels/coldair/supply.hpp>
 #include <lauter/kernels/landcover.hpp>
 #include <lauter/sim/schema.hpp>
 
@@ -30,6 +31,19 @@ enum class ColdAirMode : std::uint8_t {
 };
 
 [[nodiscard]] std::string_view coldair_mode_name(ColdAirMode mode) noexcept;
+
+/// Which model cells are the settlements of the inflow, corridor and supply maps.
+enum class ColdAirSettlementCells : std::uint8_t {
+    automatic = 0,    ///< thermal_load when models.thermal is enabled, else sealed
+    sealed = 1,       ///< sealed fraction >= settlement_min_sealed_fraction
+    thermal_load = 2, ///< thermal-load class of models.thermal >= settlement_min_load_class
+};
+
+[[nodiscard]] std::string_view coldair_settlement_cells_name(ColdAirSettlementCells c) noexcept;
+
+/// The definition in effect: `automatic` resolved by whether models.thermal is enabled.
+[[nodiscard]] ColdAirSettlementCells effective_settlement_cells(ColdAirSettlementCells cells,
+                                                                bool thermal_enabled) noexcept;
 
 using ColdAirPerClass = std::array<double, kernels::land_cover_class_count>;
 
@@ -63,7 +77,16 @@ struct ColdAirModelSettings {
     /// majority rule the thermal model uses for its settlement cells
     /// (ThermalModelSettings::settlement_min_impervious_fraction).
     double settlement_min_sealed_fraction = 0.5;
+    /// Settlements from the sealed fraction or from the thermal-load classes (docs/coldair.md).
+    ColdAirSettlementCells settlement_cells = ColdAirSettlementCells::automatic;
+    /// Thermally loaded: class 3 "moderate" or above of the five thermal-load classes
+    /// (kernels/thermal/thermal_load_classes.hpp); lauter's choice.
+    int settlement_min_load_class = 3;
     kernels::coldair::CorridorParams corridors{};
+    /// Flow-speed classes (Leipzig's flow-field breaks, supply.hpp).
+    kernels::coldair::FlowSpeedClassParams flow_speed{};
+    /// Cold-air supply of settlement cells (supply.hpp).
+    kernels::coldair::SupplyParams supply{};
 
     bool operator==(const ColdAirModelSettings& o) const {
         return enabled == o.enabled && mode == o.mode && duration_h == o.duration_h &&
@@ -77,7 +100,11 @@ struct ColdAirModelSettings {
                building_drag_coefficient == o.building_drag_coefficient &&
                screening_friction == o.screening_friction &&
                settlement_min_sealed_fraction == o.settlement_min_sealed_fraction &&
-               corridors.flux_breaks_m2_per_s == o.corridors.flux_breaks_m2_per_s;
+               settlement_cells == o.settlement_cells &&
+               settlement_min_load_class == o.settlement_min_load_class &&
+               corridors.flux_breaks_m2_per_s == o.corridors.flux_breaks_m2_per_s &&
+               flow_speed.speed_breaks_m_per_s == o.flow_speed.speed_breaks_m_per_s &&
+               supply.min_unit_inflow_m2_per_s == o.supply.min_unit_inflow_m2_per_s;
     }
 };
 
