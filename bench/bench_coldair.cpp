@@ -99,8 +99,8 @@ void BM_coldair_screening(benchmark::State& state) {
 }
 
 /// One hour from sunset on the peer DEM with the peer's production grid (see the file comment);
-/// `drag_coefficient` <= 0 selects the screening; `run` names the exported GeoTIFF.
-void BM_coldair_peer_dem(benchmark::State& state, double drag_coefficient, const char* run) {
+/// `drag_coefficient` <= 0 selects the screening; `run_name` names the exported GeoTIFF.
+void BM_coldair_peer_dem(benchmark::State& state, double drag_coefficient, const char* run_name) {
     const bool layer_mode = drag_coefficient > 0.0;
     namespace fs = std::filesystem;
     const fs::path dir = std::getenv("LAUTER_COLDAIR_PEER_DIR");
@@ -138,7 +138,7 @@ void BM_coldair_peer_dem(benchmark::State& state, double drag_coefficient, const
     state.SetItemsProcessed(static_cast<std::int64_t>(steps * g.cell_count()) *
                             static_cast<std::int64_t>(state.iterations()));
     if (const char* out = std::getenv("LAUTER_COLDAIR_EXPORT")) {
-        const std::string name = "lauter_" + std::string(run) + "_height_1h.tif";
+        const std::string name = "lauter_" + std::string(run_name) + "_height_1h.tif";
         lauter::sim::write_geotiff(fs::path(out) / name, height, dem.mask);
     }
 }

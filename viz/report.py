@@ -645,6 +645,8 @@ INDICATOR_NAMES = {
     "residents_utci_above_32c": "residents with UTCI above 32 °C (15:00)",
     "mean_uhi_night_k_settlement": "mean night heat island over settlements",
     "coldair_inflow_m3_per_s": "cold-air inflow into settlements",
+    "coldair_settlement_area_supplied_m2": "settlement area with cold-air supply",
+    "coldair_settlement_area_unsupplied_m2": "settlement area without cold-air supply",
     "bike_km_per_day": "bike kilometres per day",
     "car_km_per_day": "car kilometres per day",
     "co2_t_per_day": "CO₂ per day",

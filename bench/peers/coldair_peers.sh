@@ -8,6 +8,7 @@
 # env:
 #   BENCH      path of lauter_bench (default: <repo>/build/bench/lauter_bench)
 #   PEERS_DIR  the shared peer scripts (default: /work/shared/peers)
+#   SAGA=0     skip SAGA and compare with the saga/ result an earlier run left in OUTDIR
 #
 # What runs: make_test_dem.py N (dem_N.tif, coldair_prod_N.tif in m/h); peer_coldair.sh with
 # COLDAIR_HOURS=1 and that production grid (SAGA 8.5 sim_air_flow 0, friction 1, open edges,
@@ -21,7 +22,7 @@ PEERS_DIR=${PEERS_DIR:-/work/shared/peers}
 BENCH=$(readlink -f "${BENCH:-$REPO/build/bench/lauter_bench}")
 N=${2:-1000}
 
-[ $# -ge 1 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
 [ -x "$BENCH" ] || { echo "no lauter_bench at $BENCH (set BENCH=)" >&2; exit 2; }
 mkdir -p "$1"
 ROOT=$(readlink -f "$1")
@@ -30,8 +31,10 @@ mkdir -p "$DATA"
 [ -f "$DATA/dem_$N.tif" ] || /usr/bin/python3 "$PEERS_DIR/make_test_dem.py" "$N" "$DATA" > /dev/null
 echo "DEM $DATA/dem_$N.tif; bench $BENCH"
 
-COLDAIR_HOURS=1 COLDAIR_PROD="$DATA/coldair_prod_$N.tif" \
-    bash "$PEERS_DIR/peer_coldair.sh" "$DATA/dem_$N.tif" "$ROOT/saga"
+if [ "${SAGA:-1}" != 0 ]; then
+    COLDAIR_HOURS=1 COLDAIR_PROD="$DATA/coldair_prod_$N.tif" \
+        bash "$PEERS_DIR/peer_coldair.sh" "$DATA/dem_$N.tif" "$ROOT/saga"
+fi
 
 PEERS_HERE="$PEERS_DIR"
 source "$PEERS_DIR/_common.sh"
@@ -41,7 +44,7 @@ for run in layer_cd1 layer_cd0.01 screening; do
     LAUTER_COLDAIR_PEER_DIR="$DATA" LAUTER_COLDAIR_PEER_SIZE="$N" \
         LAUTER_COLDAIR_EXPORT="$ROOT/lauter/export" OMP_NUM_THREADS=2 \
         peer_time "lauter:coldair_${run}_1h_t2" "$BENCH" \
-        --benchmark_filter="BM_coldair_peer_dem/${run}\$"
+        --benchmark_filter="BM_coldair_peer_dem/${run}/"
     grep -h "BM_coldair_peer_dem/$run " "$ROOT/lauter/logs/lauter_coldair_${run}_1h_t2.log" || true
 done
 

@@ -212,6 +212,20 @@ std::string task_fingerprint(ModelKind model, const Scenario& s, const StudyArea
         }
         break;
     }
+    // Cold air with thermally loaded settlements runs the thermal model: its settings, files and
+    // the modifications that edit them (hot_day) are part of the cold-air result.
+    if (model == ModelKind::coldair &&
+        effective_settlement_cells(s.models.coldair.settlement_cells, s.models.thermal.enabled) ==
+            ColdAirSettlementCells::thermal_load) {
+        hash_node(h, "thermal_settings", resolved["models"]["thermal"]);
+        hash_named_files(h, resolved["models"]["thermal"]);
+        for (std::size_t i = 0; i < s.modifications.size(); ++i) {
+            if (settings_model_of(s.modifications[i].type) == ModelKind::thermal) {
+                hash_node(h, "thermal_modification", modifications[i]);
+                hash_named_files(h, modifications[i]);
+            }
+        }
+    }
     return h.finish_hex();
 }
 

@@ -15,6 +15,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -429,24 +430,33 @@ void runoff_indicators(const fs::path& part, Districts& districts,
     }
 }
 
-void coldair_indicators(const fs::path& part, Districts& districts,
-                        std::vector<IndicatorRow>& rows) {
-    const std::string prefix = "/coldair/settlement_inflow_m3_per_s_";
+/// The layer `<prefix><T>h` of the largest output time T in a cold-air part ("" if none).
+std::string latest_coldair_layer(const fs::path& part, const std::string& prefix) {
     std::string best;
     double best_hours = -1.0;
     for (const LayerInfo& l : list_layers(part)) {
         if (l.path.rfind(prefix, 0) == 0 && l.path.size() > prefix.size() + 1 &&
             l.path.back() == 'h') {
-            const std::string hours =
-                l.path.substr(prefix.size(), l.path.size() - prefix.size() - 1);
+            // Labels write the decimal point as 'p' (coldair_time_label: "0p5" for 0.5 h).
+            std::string hours = l.path.substr(prefix.size(), l.path.size() - prefix.size() - 1);
+            std::replace(hours.begin(), hours.end(), 'p', '.');
             char* end = nullptr;
             const double h = std::strtod(hours.c_str(), &end);
-            if (end != hours.c_str() && h > best_hours) {
+            if (end == hours.c_str() + hours.size() && h > best_hours) {
                 best_hours = h;
                 best = l.path;
             }
         }
     }
+    return best;
+}
+
+/// Inflow into the model's settlements and their area with and without cold-air supply, at the
+/// last output time. The settlements are those of models.coldair.settlement.cells: the
+/// thermally loaded ones when the thermal model ran in the same scenario (docs/coldair.md).
+void coldair_indicators(const fs::path& part, Districts& districts,
+                        std::vector<IndicatorRow>& rows) {
+    const std::string best = latest_coldair_layer(part, "/coldair/settlement_inflow_m3_per_s_");
     if (best.empty()) {
         return;
     }
@@ -460,6 +470,20 @@ void coldair_indicators(const fs::path& part, Districts& districts,
         }
     }
     sum.emit(rows, "coldair_inflow_m3_per_s", "m3 s-1");
+    const std::string supply_path = latest_coldair_layer(part, "/coldair/settlement_supply_");
+    if (supply_path.empty()) {
+        return;
+    }
+    const ReadLayer supply = read_raster_layer(part, supply_path);
+    Sums supplied(districts.names().size());
+    Sums unsupplied(districts.names().size());
+    for (std::size_t i = 0; i < grid.cell_count(); ++i) {
+        if (valid(supply, i)) {
+            (supply.values[i] == 1.0F ? supplied : unsupplied).add(index[i], grid.cell_area_m2());
+        }
+    }
+    supplied.emit(rows, "coldair_settlement_area_supplied_m2", "m2");
+    unsupplied.emit(rows, "coldair_settlement_area_unsupplied_m2", "m2");
 }
 
 /// City-wide mobility indicators (the model's zones are its own; district "all" only).

@@ -3,9 +3,11 @@
 #include <lauter/kernels/coldair/production.hpp>
 #include <lauter/kernels/coldair/roughness.hpp>
 #include <lauter/kernels/coldair/screening.hpp>
+#include <lauter/kernels/coldair/supply.hpp>
 #include <lauter/sim/coldair_model.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/progress.hpp>
+#include <lauter/sim/thermal_model.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -63,6 +65,21 @@ void finish_slice(ColdAirTimeSlice& s, const kernels::shallow::FaceField<Real>& 
     kc::classify_corridors(s.u_m_per_s.view(), s.v_m_per_s.view(), s.volume_flux_m2_per_s.view(),
                            mask, run.settlement.view(), settings.corridors,
                            s.corridor_class.view());
+    s.flow_speed_class = Raster<std::uint8_t>(g, 0);
+    kc::classify_flow_speed(s.speed_m_per_s.view(), mask, settings.flow_speed,
+                            s.flow_speed_class.view());
+    s.supply_class = Raster<std::uint8_t>(g, 0);
+    s.supplied_cells = kc::classify_cold_air_supply(q, mask, run.settlement.view(),
+                                                    settings.supply, s.supply_class.view());
+}
+
+/// Whether two grids are the same cells (shape, origin and cell size).
+bool same_cells(const GridSpec& a, const GridSpec& b) noexcept {
+    const auto near = [](double x, double y) {
+        return std::abs(x - y) <= 1e-9 * std::max({1.0, std::abs(x), std::abs(y)});
+    };
+    return a.rows == b.rows && a.cols == b.cols && near(a.x0, b.x0) && near(a.y0, b.y0) &&
+           near(a.cell_size_x_m, b.cell_size_x_m) && near(a.cell_size_y_m, b.cell_size_y_m);
 }
 
 void run_layer(const ColdAirSurface& surface, const ColdAirModelSettings& settings,
@@ -92,7 +109,6 @@ void run_layer(const ColdAirSurface& surface, const ColdAirModelSettings& settin
     }
     p.velocity_depth_threshold_m = settings.velocity_depth_threshold_m;
     p.solver.time_step_velocity_depth_m = settings.velocity_depth_threshold_m;
-    p.solver.time_step_rule = settings.time_step_rule;
     kc::ColdAirInputs in;
     in.terrain_m = surface.elevation_m.view();
     in.production_m3_per_m2_h =
@@ -295,6 +311,58 @@ ColdAirSurface coldair_surface_from_study_area(const StudyArea& area, double res
     return s;
 }
 
+Raster<std::uint8_t> load_class_on_model_grid(const Raster<std::uint8_t>& fine_class,
+                                              const CellMask& fine_mask,
+                                              const GridSpec& model_grid) {
+    const GridSpec& fine = fine_mask.spec();
+    kernels::require_same_shape(fine, fine_class.spec(), "load_class_on_model_grid");
+    if (same_cells(fine, model_grid)) {
+        return fine_class.clone();
+    }
+    Raster<std::uint8_t> coarse_class(model_grid, 0);
+    Raster<float> at_least(fine, 0.0F);
+    Raster<float> share(model_grid);
+    Raster<float> coverage(model_grid);
+    // Class k where cells of class >= k cover at least half of the model cell's area with data:
+    // the shares fall with k, so the largest such k is the class.
+    for (std::uint8_t k = 1; k <= 5; ++k) {
+        for (std::size_t i = 0; i < fine.cell_count(); ++i) {
+            at_least[i] = fine_class[i] >= k ? 1.0F : 0.0F;
+        }
+        kc::aggregate_mean(at_least.view(), fine_mask, share.view(), coverage.view());
+        for (std::size_t i = 0; i < model_grid.cell_count(); ++i) {
+            if (share[i] >= 0.5F) {
+                coarse_class[i] = k;
+            }
+        }
+    }
+    return coarse_class;
+}
+
+ColdAirSurface coldair_surface_for_scenario(const Scenario& scenario, const StudyArea& area) {
+    const ColdAirModelSettings& settings = scenario.models.coldair;
+    ColdAirSurface surface = coldair_surface_from_study_area(area, settings.resolution_m);
+    if (effective_settlement_cells(settings.settlement_cells, scenario.models.thermal.enabled) ==
+        ColdAirSettlementCells::thermal_load) {
+        if (!scenario.models.thermal.enabled) {
+            throw ConfigError("models.coldair.settlement.cells: thermal_load needs the "
+                              "thermal-load classes of models.thermal, which is not enabled; set "
+                              "models.thermal.enabled: true or settlement.cells: sealed");
+        }
+        log_info("cold air: thermal-load classes of the study area for the settlements "
+                 "(models.thermal)");
+        const ThermalRun thermal = run_thermal(area, scenario.models.thermal);
+        surface.load_class = load_class_on_model_grid(thermal.load_class, area.mask,
+                                                      surface.grid());
+        for (std::size_t i = 0; i < surface.grid().cell_count(); ++i) {
+            if (!surface.mask.has_data(i)) {
+                surface.load_class[i] = 0;
+            }
+        }
+    }
+    return surface;
+}
+
 ColdAirSurface coldair_surface_from_classes(const Raster<float>& elevation_m,
                                             const CellMask& mask,
                                             const Raster<std::uint8_t>& classes,
@@ -354,19 +422,34 @@ ColdAirRun run_coldair(const ColdAirSurface& surface, const ColdAirModelSettings
         fractions.canopy_fraction = surface.canopy_fraction.view();
         kc::compute_production(surface.land_cover.view(), surface.mask, table, fractions,
                                run.production_m3_per_m2_h.view());
+        const bool has_classes = surface.load_class.size() == g.cell_count();
+        run.settlement_cells = effective_settlement_cells(settings.settlement_cells, has_classes);
+        if (run.settlement_cells == ColdAirSettlementCells::thermal_load && !has_classes) {
+            throw ConfigError("models.coldair.settlement.cells: thermal_load needs the "
+                              "thermal-load classes of models.thermal, which this run does not "
+                              "have; enable models.thermal or set settlement.cells: sealed");
+        }
         run.settlement = Raster<std::uint8_t>(g, 0);
-        std::size_t settlement_cells = 0;
         for (std::size_t i = 0; i < g.cell_count(); ++i) {
-            if (surface.mask.has_data(i) && static_cast<double>(surface.sealed_fraction[i]) >=
-                                                settings.settlement_min_sealed_fraction) {
+            if (!surface.mask.has_data(i)) {
+                continue;
+            }
+            const bool settlement =
+                run.settlement_cells == ColdAirSettlementCells::thermal_load
+                    ? static_cast<int>(surface.load_class[i]) >= settings.settlement_min_load_class
+                    : static_cast<double>(surface.sealed_fraction[i]) >=
+                          settings.settlement_min_sealed_fraction;
+            if (settlement) {
                 run.settlement[i] = 1;
-                ++settlement_cells;
+                ++run.settlement_cell_count;
             }
         }
         log_info("cold air: " + std::string(coldair_mode_name(settings.mode)) + " on " +
                  std::to_string(g.cols) + " x " + std::to_string(g.rows) + " cells of " +
-                 format_hours(g.cell_size_x_m) + " m, " + std::to_string(settlement_cells) +
-                 " settlement cells, " + format_hours(settings.duration_h) + " h");
+                 format_hours(g.cell_size_x_m) + " m, " +
+                 std::to_string(run.settlement_cell_count) + " settlement cells (" +
+                 std::string(coldair_settlement_cells_name(run.settlement_cells)) + "), " +
+                 format_hours(settings.duration_h) + " h");
         if (settings.mode == ColdAirMode::layer) {
             run_layer(surface, settings, run);
         } else {
@@ -384,19 +467,33 @@ ColdAirRun run_coldair(const ColdAirSurface& surface, const ColdAirModelSettings
 Table settlement_inflow_table(const ColdAirRun& run) {
     std::vector<double> times;
     std::vector<double> inflow;
+    std::vector<double> supplied;
     for (const ColdAirTimeSlice& s : run.slices) {
         times.push_back(s.time_h);
         inflow.push_back(s.total_inflow_m3_per_s);
+        supplied.push_back(run.settlement_cell_count > 0
+                               ? static_cast<double>(s.supplied_cells) /
+                                     static_cast<double>(run.settlement_cell_count)
+                               : 0.0);
     }
     Table table;
     table.add_column("time_h", std::move(times), "h");
     table.add_column("inflow_m3_per_s", std::move(inflow), "m3 s-1");
+    table.add_column("supplied_settlement_share", std::move(supplied), "1");
     return table;
 }
 
 std::vector<std::string> corridor_class_meanings() {
     return {"no_corridor", "settlement", "corridor_low", "corridor_moderate", "corridor_high",
             "corridor_very_high"};
+}
+
+std::vector<std::string> flow_speed_class_meanings() {
+    return {"weak", "moderate", "strong", "very_strong"};
+}
+
+std::vector<std::string> supply_class_meanings() {
+    return {"with_cold_air_supply", "without_cold_air_supply"};
 }
 
 void write_coldair_results(ResultsWriter& out, const std::string& group, const ColdAirRun& run,
@@ -420,6 +517,36 @@ void write_coldair_results(ResultsWriter& out, const std::string& group, const C
     const auto& b = settings.corridors.flux_breaks_m2_per_s;
     const std::string breaks = format_hours(b[0]) + ", " + format_hours(b[1]) + ", " +
                                format_hours(b[2]) + " m3/(m s)";
+    const auto& sb = settings.flow_speed.speed_breaks_m_per_s;
+    const std::string speed_breaks = format_hours(sb[0]) + ", " + format_hours(sb[1]) + ", " +
+                                     format_hours(sb[2]) + " m/s";
+    const bool thermal = run.settlement_cells == ColdAirSettlementCells::thermal_load;
+    const std::string settlement_text =
+        thermal ? "thermally loaded settlements (thermal-load class >= " +
+                      std::to_string(settings.settlement_min_load_class) + ")"
+                : "settlements (sealed fraction >= " +
+                      format_hours(settings.settlement_min_sealed_fraction) + ")";
+    CellMask settlement_mask(mask.spec(), CellStatus::no_data);
+    for (std::size_t i = 0; i < mask.spec().cell_count(); ++i) {
+        if (run.settlement[i] != 0) {
+            settlement_mask.set(i, CellStatus::active);
+        }
+    }
+    if (thermal) {
+        LayerMeta class_meta{"thermal_load_class", "1",
+                             "thermal-load class of models.thermal on the cold-air grid", "",
+                             "class k where cells of class >= k cover at least half of the "
+                             "cell's area with data",
+                             {1, 2, 3, 4, 5},
+                             {"very_low", "low", "moderate", "high", "very_high"}};
+        CellMask classed(mask.spec(), CellStatus::no_data);
+        for (std::size_t i = 0; i < mask.spec().cell_count(); ++i) {
+            if (mask.has_data(i) && surface.load_class[i] > 0) {
+                classed.set(i, CellStatus::active);
+            }
+        }
+        out.write_raster(group, class_meta, surface.load_class, classed);
+    }
     for (const ColdAirTimeSlice& s : run.slices) {
         const std::string t = coldair_time_label(s.time_h);
         std::string when(" ");
@@ -454,6 +581,19 @@ void write_coldair_results(ResultsWriter& out, const std::string& group, const C
         }
         meta.flag_meanings = corridor_class_meanings();
         out.write_raster(group, meta, s.corridor_class, mask);
+        LayerMeta speed_meta{"flow_speed_class_" + t + "h", "1",
+                             "cold-air flow-speed class" + when, "",
+                             "class breaks " + speed_breaks +
+                                 " (Leipzig's flow-field classes, presumably m/s; docs/coldair.md)",
+                             {1, 2, 3, 4}, flow_speed_class_meanings()};
+        out.write_raster(group, speed_meta, s.flow_speed_class, mask);
+        LayerMeta supply_meta{"settlement_supply_" + t + "h", "1",
+                              "cold-air supply of " + settlement_text + when, "",
+                              "supplied: reached from outside by a unit inflow of at least " +
+                                  format_hours(settings.supply.min_unit_inflow_m2_per_s) +
+                                  " m2/s (kernels/coldair/supply.hpp)",
+                              {1, 2}, supply_class_meanings()};
+        out.write_raster(group, supply_meta, s.supply_class, settlement_mask);
     }
     out.write_table(group, "settlement_inflow", settlement_inflow_table(run));
     out.set_group_attribute(group, "mode", std::string(coldair_mode_name(run.mode)));
@@ -466,6 +606,11 @@ void write_coldair_results(ResultsWriter& out, const std::string& group, const C
     out.set_group_number(group, "step_count", static_cast<double>(run.step_count));
     out.set_group_number(group, "wall_time_s", run.wall_time_s);
     out.set_group_attribute(group, "corridor_class_breaks", breaks);
+    out.set_group_attribute(group, "flow_speed_class_breaks", speed_breaks);
+    out.set_group_attribute(group, "settlement_cells",
+                            std::string(coldair_settlement_cells_name(run.settlement_cells)));
+    out.set_group_number(group, "settlement_cell_count",
+                         static_cast<double>(run.settlement_cell_count));
 }
 
 } // namespace lauter::sim

@@ -18,9 +18,8 @@ using schema::KeySpec;
 using schema::scalar_or_empty;
 
 constexpr std::array<std::string_view, 2> mode_names = {"layer", "screening"};
-/// Values of layer.time_step, in the order of kernels::shallow::TimeStepRule.
-constexpr std::array<std::string_view, 2> time_step_names = {"wave_speed",
-                                                             "wave_and_flow_speed"};
+constexpr std::array<std::string_view, 3> settlement_cells_names = {"auto", "sealed",
+                                                                    "thermal_load"};
 
 const std::array<std::string, kernels::land_cover_class_count> production_sources = {
     "built-up produces none [KALM] (physics.md A1)",
@@ -93,6 +92,18 @@ std::string_view coldair_mode_name(ColdAirMode mode) noexcept {
     return mode_names[static_cast<std::size_t>(mode)];
 }
 
+std::string_view coldair_settlement_cells_name(ColdAirSettlementCells c) noexcept {
+    return settlement_cells_names[static_cast<std::size_t>(c)];
+}
+
+ColdAirSettlementCells effective_settlement_cells(ColdAirSettlementCells cells,
+                                                  bool thermal_enabled) noexcept {
+    if (cells != ColdAirSettlementCells::automatic) {
+        return cells;
+    }
+    return thermal_enabled ? ColdAirSettlementCells::thermal_load : ColdAirSettlementCells::sealed;
+}
+
 std::string coldair_time_label(double hours) {
     std::string text = format_number(hours);
     for (char& ch : text) {
@@ -107,6 +118,7 @@ schema::KeySpec coldair_model_schema() {
     using namespace schema;
     const ColdAirModelSettings d;
     const auto& b = d.corridors.flux_breaks_m2_per_s;
+    const auto& sb = d.flow_speed.speed_breaks_m_per_s;
     return mapping_key(
         "coldair",
         {
@@ -158,13 +170,6 @@ schema::KeySpec coldair_model_schema() {
                         .with_unit("m")
                         .with_range(0.001, 5.0)
                         .with_default(format_number(d.velocity_depth_threshold_m)),
-                    enum_key("time_step", to_strings(time_step_names),
-                             "wave_speed: dt = 0.5 dx / sqrt(g' H_max), the step of the "
-                             "local-inertial equations (Bates et al. 2010, eq. 12); "
-                             "wave_and_flow_speed: the fastest face velocity added to the wave "
-                             "speed (about 5x more steps on steep terrain, docs/coldair.md)")
-                        .with_default(std::string(time_step_names[static_cast<std::size_t>(
-                            d.time_step_rule)])),
                 },
                 "the shallow cold-air layer (mode: layer)"),
             mapping_key(
@@ -205,14 +210,36 @@ schema::KeySpec coldair_model_schema() {
             mapping_key(
                 "settlement",
                 {
+                    enum_key("cells", to_strings(settlement_cells_names),
+                             "which model cells are settlements: thermal_load (thermal-load "
+                             "class of models.thermal at least min_load_class; needs "
+                             "models.thermal), sealed (sealed fraction at least "
+                             "min_sealed_fraction), auto (thermal_load when models.thermal is "
+                             "enabled, else sealed)")
+                        .with_default("auto"),
                     number_key("min_sealed_fraction",
                                "cells of the model grid with at least this building + road + "
                                "other sealed fraction are settlement cells (0.5: the thermal "
-                               "model's majority rule)")
+                               "model's majority rule); cells: sealed")
                         .with_range(0.01, 1.0)
                         .with_default(format_number(d.settlement_min_sealed_fraction)),
+                    integer_key("min_load_class",
+                                "thermally loaded settlements: thermal-load class at least this "
+                                "(1 very low .. 5 very high; 3 moderate, lauter's choice); a "
+                                "coarser model cell has class k where at least half of its area "
+                                "has class k or above; cells: thermal_load")
+                        .with_range(1.0, 5.0)
+                        .with_default(std::to_string(d.settlement_min_load_class)),
+                    number_key("supply_min_unit_inflow_m2_per_s",
+                               "a settlement cell has cold-air supply if a flow of at least this "
+                               "unit discharge reaches it from outside the settlement (0.01: "
+                               "0.05 m of cold air at 0.2 m/s, lauter's choice, "
+                               "kernels/coldair/supply.hpp)")
+                        .with_unit("m2/s")
+                        .with_range(1e-6, 1e3)
+                        .with_default(format_number(d.supply.min_unit_inflow_m2_per_s)),
                 },
-                "settlement cells, whose inflow and corridors are mapped"),
+                "settlement cells, whose inflow, supply and corridors are mapped"),
             mapping_key(
                 "corridors",
                 {
@@ -224,8 +251,17 @@ schema::KeySpec coldair_model_schema() {
                         .with_range(1e-6, 1e4)
                         .with_default(number_list_text({b[0], b[1], b[2]}))
                         .with_check("increasing", check_increasing_breaks),
+                    number_list_key("speed_breaks_m_per_s", {"b1", "b2", "b3"},
+                                    "flow-speed classes weak | moderate | strong | very strong "
+                                    "of flow_speed_class (Leipzig's flow-field classes 0.2, 0.3, "
+                                    "0.5, presumably m/s, physics.md A1)")
+                        .with_unit("m/s")
+                        .with_range(1e-6, 100.0)
+                        .with_default(number_list_text({sb[0], sb[1], sb[2]}))
+                        .with_check("increasing", check_increasing_breaks),
                 },
-                "corridor map: cells whose flow path reaches a settlement, classed by flux"),
+                "corridor map (cells whose flow path reaches a settlement, classed by flux) and "
+                "flow-speed classes"),
         },
         "nocturnal cold air: production, drainage, settlement inflow and corridors (issue 4)");
 }
@@ -280,6 +316,13 @@ void check_coldair_keys(const schema::ValidationResult& result, schema::Diagnost
                                  "production, roughness and settlements; set "
                                  "models.landcover.enabled: true");
     }
+    if (scalar_or_empty(at_path(coldair, {"settlement", "cells"})) == "thermal_load" &&
+        scalar_or_empty(at_path(result.resolved, {"models", "thermal", "enabled"})) != "true") {
+        diagnostics.add(result.location_of(prefix + "settlement.cells"),
+                        prefix + "settlement.cells: thermal_load needs the thermal-load classes "
+                                 "of models.thermal, which is not enabled; set "
+                                 "models.thermal.enabled: true or settlement.cells: sealed");
+    }
     const YAML::Node model_res = child(coldair, "resolution_m");
     const YAML::Node study_res = at_path(result.resolved, {"study_area", "resolution_m"});
     if (model_res.IsScalar() && study_res.IsScalar() &&
@@ -316,13 +359,20 @@ ColdAirModelSettings coldair_settings_from(const YAML::Node& t) {
     s.deficit_k = number({"layer", "deficit_k"});
     s.ambient_temperature_c = number({"layer", "ambient_temperature_c"});
     s.velocity_depth_threshold_m = number({"layer", "velocity_depth_threshold_m"});
-    s.time_step_rule = static_cast<kernels::shallow::TimeStepRule>(
-        schema::index_of(time_step_names, scalar_or_empty(at_path(t, {"layer", "time_step"}))));
     s.drag_reference_depth_m = number({"drag", "reference_depth_m"});
     s.building_displacement = schema::to_boolean(at_path(t, {"buildings", "displacement"}));
     s.building_drag_coefficient = number({"buildings", "drag_coefficient"});
     s.screening_friction = number({"screening", "friction"});
     s.settlement_min_sealed_fraction = number({"settlement", "min_sealed_fraction"});
+    s.settlement_cells = static_cast<ColdAirSettlementCells>(schema::index_of(
+        settlement_cells_names, scalar_or_empty(at_path(t, {"settlement", "cells"}))));
+    s.settlement_min_load_class =
+        static_cast<int>(std::lround(number({"settlement", "min_load_class"})));
+    s.supply.min_unit_inflow_m2_per_s = number({"settlement", "supply_min_unit_inflow_m2_per_s"});
+    const YAML::Node speed_breaks = at_path(t, {"corridors", "speed_breaks_m_per_s"});
+    for (std::size_t i = 0; i < 3; ++i) {
+        s.flow_speed.speed_breaks_m_per_s[i] = schema::to_number(speed_breaks[i]);
+    }
     const YAML::Node breaks = at_path(t, {"corridors", "flux_breaks_m2_per_s"});
     for (std::size_t i = 0; i < 3; ++i) {
         s.corridors.flux_breaks_m2_per_s[i] = schema::to_number(breaks[i]);

@@ -422,8 +422,7 @@ void run_model(ModelKind model, const Scenario& s, const StudyArea& area, Result
                               area.mask);
         return;
     case ModelKind::coldair: {
-        const ColdAirSurface surface =
-            coldair_surface_from_study_area(area, s.models.coldair.resolution_m);
+        const ColdAirSurface surface = coldair_surface_for_scenario(s, area);
         write_coldair_results(out, group, run_coldair(surface, s.models.coldair), surface,
                               s.models.coldair);
         return;

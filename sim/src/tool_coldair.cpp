@@ -140,6 +140,10 @@ int run_coldair_tool(const ColdAirToolState& s) {
                               "settlement, 3 low, 4 moderate, 5 high, 6 very high flux";
         write_geotiff(dir / ("corridor_class_" + label + ".tif"), t.corridor_class, mask,
                       options);
+        options.description = "cold-air flow-speed class" + when + ": 1 weak (<= 0.2 m/s), 2 "
+                              "moderate (<= 0.3), 3 strong (<= 0.5), 4 very strong (Leipzig)";
+        write_geotiff(dir / ("flow_speed_class_" + label + ".tif"), t.flow_speed_class, mask,
+                      options);
     }
     std::ostringstream csv;
     csv << "time_h,inflow_m3_per_s\n";
@@ -147,7 +151,7 @@ int run_coldair_tool(const ColdAirToolState& s) {
         csv << schema::format_number(t.time_h) << "," << t.total_inflow_m3_per_s << "\n";
     }
     write_text_atomically(dir / "settlement_inflow.csv", csv.str());
-    log_info("wrote " + std::to_string(1 + 7 * run.slices.size()) + " GeoTIFFs and "
+    log_info("wrote " + std::to_string(1 + 8 * run.slices.size()) + " GeoTIFFs and "
              "settlement_inflow.csv to " + s.out_dir + " in " +
              schema::format_number(std::round(timer.seconds() * 10.0) / 10.0) + " s");
     return exit_ok;
@@ -167,7 +171,8 @@ void add_coldair_tools(CLI::App& tool, CommandAction& action) {
         "0 m3/(m2 h)), drag and buildings; settlements are the sealed cells (building, road, "
         "sealed_other). Writes into OUT_DIR, for each output time T: height_m_<T>h, "
         "u_m_per_s_<T>h, v_m_per_s_<T>h, speed_m_per_s_<T>h, volume_flux_m2_per_s_<T>h, "
-        "settlement_inflow_m3_per_s_<T>h, corridor_class_<T>h (.tif), plus "
+        "settlement_inflow_m3_per_s_<T>h, corridor_class_<T>h, flow_speed_class_<T>h (.tif), "
+        "plus "
         "production_m3_per_m2_h.tif and settlement_inflow.csv.");
     cmd->add_option("DEM", state->dem, "terrain raster (m), square cells, projected CRS")
         ->required()

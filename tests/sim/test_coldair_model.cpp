@@ -254,7 +254,7 @@ TEST_CASE("lauter tool coldair writes the layers; bad input exits with 2", "[col
     for (const char* name : {"height_m_0p25h", "u_m_per_s_0p5h", "v_m_per_s_0p5h",
                              "speed_m_per_s_0p5h", "volume_flux_m2_per_s_0p5h",
                              "settlement_inflow_m3_per_s_0p5h", "corridor_class_0p5h",
-                             "production_m3_per_m2_h"}) {
+                             "flow_speed_class_0p5h", "production_m3_per_m2_h"}) {
         INFO(name);
         GdalDatasetPtr ds = open_raster(dir / "out" / (std::string(name) + ".tif"));
         REQUIRE(ds);

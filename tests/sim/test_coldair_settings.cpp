@@ -42,7 +42,6 @@ TEST_CASE("coldair settings: defaults come from the kernels", "[coldair_settings
     CHECK(c.ambient_temperature_c == Approx(15.0));
     CHECK(c.corridors.flux_breaks_m2_per_s == kc::CorridorParams{}.flux_breaks_m2_per_s);
     CHECK(c.settlement_min_sealed_fraction == 0.5);
-    CHECK(c.time_step_rule == lauter::kernels::shallow::TimeStepRule::depth_only); // docs/coldair.md
     // Off by default, and the resolved scenario loads to the same settings.
     const Scenario off = load_scenario(project.write("    mode: layer\n"));
     CHECK_FALSE(off.models.coldair.enabled);
@@ -55,8 +54,7 @@ TEST_CASE("coldair settings: user values", "[coldair_settings]") {
     const Scenario s = load_scenario(project.write(
         "    enabled: true\n    mode: screening\n    duration_h: 6\n"
         "    output_times_h: [0.5, 2, 6]\n    resolution_m: 50\n"
-        "    layer: {deficit_k: 5, time_step: wave_and_flow_speed}\n"
-        "    screening: {friction: 2}\n"
+        "    layer: {deficit_k: 5}\n    screening: {friction: 2}\n"
         "    corridors: {flux_breaks_m2_per_s: [0.5, 2, 8]}\n"
         "    settlement: {min_sealed_fraction: 0.7}\n"));
     const ColdAirModelSettings& c = s.models.coldair;
@@ -65,7 +63,6 @@ TEST_CASE("coldair settings: user values", "[coldair_settings]") {
     CHECK(c.output_times_h == std::vector<double>{0.5, 2.0, 6.0});
     CHECK(c.resolution_m == 50.0);
     CHECK(c.deficit_k == 5.0);
-    CHECK(c.time_step_rule == lauter::kernels::shallow::TimeStepRule::depth_and_velocity);
     CHECK(c.screening_friction == 2.0);
     CHECK(c.corridors.flux_breaks_m2_per_s == std::array<double, 3>{0.5, 2.0, 8.0});
     CHECK(c.settlement_min_sealed_fraction == 0.7);
@@ -109,10 +106,6 @@ TEST_CASE("coldair settings: bad keys, ranges and cross-checks give one message 
 
     const std::string no_dem = project.error_for("    enabled: true\n", false);
     CHECK(contains(no_dem, "models.coldair.enabled: the cold-air model needs a terrain model"));
-
-    const std::string rule = project.error_for("    layer: {time_step: courant}\n");
-    CHECK(contains(rule, "models.coldair.layer.time_step"));
-    CHECK(contains(rule, "wave_speed"));
 
     const std::string mode = project.error_for("    mode: klam\n");
     CHECK(contains(mode, "layer, screening"));

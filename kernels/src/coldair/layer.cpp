@@ -19,17 +19,8 @@ shallow::LocalInertialParams default_cold_air_solver() {
     p.friction_law = shallow::FrictionLaw::quadratic_drag;
     p.friction_coefficient = shallow::CellField::uniform(0.01);
     p.gravity_m_per_s2 = shallow::CellField::uniform(reduced_gravity_m_per_s2(10.0, 288.15));
-    // The step of the local-inertial equations themselves: without the advection term their
-    // only signal speed is the gravity wave sqrt(g' H), so dt = cfl dx / sqrt(g' H_max) (Bates
-    // et al. 2010, eq. 12). Cold air is driven by g' ~ 0.34 m/s^2, 30x weaker than water, and on
-    // steep slopes with little drag it runs supercritical (the E18 slope: Fr 1.9), so adding the
-    // flow speed cut the step about five-fold on the Kaiserslautern terrain (docs/coldair.md,
-    // "Time step"). The positivity limiter keeps every depth non-negative where the flow would
-    // outrun the step. Runoff keeps the velocity-aware rule (issue 3).
-    p.time_step_rule = shallow::TimeStepRule::depth_only;
-    // With layer.time_step wave_and_flow_speed: films under 5 cm (the output velocity threshold,
-    // far below the 1-50 m of a cold-air layer) do not bound the step; their |q| / h_f is not a
-    // resolved velocity (local_inertial.hpp).
+    // Films under 5 cm (the output velocity threshold, far below the 1-50 m of a cold-air layer)
+    // do not bound the step: their |q| / h_f is not a resolved velocity (local_inertial.hpp).
     p.time_step_velocity_depth_m = 0.05;
     return p;
 }

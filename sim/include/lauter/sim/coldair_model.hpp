@@ -13,12 +13,20 @@
 ///
 /// Surface per model cell (kernels/coldair): production from the class, the sealed share and the
 /// tree canopy (production.hpp); drag coefficient and displacement height from the class and the
-/// building fraction and height (roughness.hpp); settlement cells where the sealed (building +
-/// road + other sealed) fraction is at least settlement_min_sealed_fraction.
+/// building fraction and height (roughness.hpp).
+///
+/// Settlement cells (settlement_cells): `thermal_load` - the thermally loaded settlements, cells
+/// whose thermal-load class (models.thermal, run_thermal on the study area) is at least
+/// settlement_min_load_class; on a coarser model grid a cell has class k when the study cells of
+/// class k or above cover at least half of its area with data (so each class threshold is a
+/// majority rule, as the sealed one); `sealed` - cells whose building + road + other sealed
+/// fraction is at least settlement_min_sealed_fraction; `auto` - thermal_load when the surface
+/// carries load classes (models.thermal enabled), else sealed.
 ///
 /// Outputs per output time T (hours): height_m, u_m_per_s (east), v_m_per_s (north),
 /// speed_m_per_s, volume_flux_m2_per_s (height x speed, m^3/(m s)), settlement_inflow_m3_per_s
-/// (kernels::coldair::settlement_inflow) and corridor_class (classify_corridors). The screening
+/// (kernels::coldair::settlement_inflow), corridor_class (classify_corridors), flow_speed_class
+/// (classify_flow_speed) and settlement_supply (classify_cold_air_supply). The screening
 /// mode has a speed but no direction: its velocity points down the steepest slope of the air
 /// surface z + h (central differences, the slope the scheme uses), and its face fluxes for the
 /// settlement inflow are the means of the two cells' unit discharges (face_flux_from_cells), an
@@ -28,8 +36,10 @@
 #include <lauter/kernels/landcover.hpp>
 #include <lauter/sim/coldair_settings.hpp>
 #include <lauter/sim/results.hpp>
+#include <lauter/sim/scenario.hpp>
 #include <lauter/sim/study_area.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,6 +55,9 @@ struct ColdAirSurface {
     kernels::Raster<float> canopy_fraction;   ///< tree canopy, 0..1
     kernels::Raster<float> building_fraction; ///< 0..1
     kernels::Raster<float> building_height_m; ///< mean over the building part, 0 without
+    /// Thermal-load class 0..5 (0: not a classed settlement) on the model grid; empty without
+    /// models.thermal (load_class_on_model_grid).
+    kernels::Raster<std::uint8_t> load_class;
     [[nodiscard]] const kernels::GridSpec& grid() const noexcept { return mask.spec(); }
 };
 
@@ -52,6 +65,19 @@ struct ColdAirSurface {
 /// Throws ConfigError if the study area has no DEM or no land cover.
 [[nodiscard]] ColdAirSurface coldair_surface_from_study_area(const StudyArea& area,
                                                              double resolution_m);
+
+/// The thermal-load classes `fine_class` (study grid, 0 = not classed) on `model_grid` (aligned
+/// at the upper-left corner, coarsened_grid): class k where the cells of class >= k cover at
+/// least half of the model cell's area with data; a copy when the grids are equal.
+[[nodiscard]] kernels::Raster<std::uint8_t> load_class_on_model_grid(
+    const kernels::Raster<std::uint8_t>& fine_class, const kernels::CellMask& fine_mask,
+    const kernels::GridSpec& model_grid);
+
+/// The surface of a scenario's cold-air model: coldair_surface_from_study_area, plus the
+/// thermal-load classes (run_thermal on the study area, aggregated) when the effective settlement
+/// definition is thermal_load.
+[[nodiscard]] ColdAirSurface coldair_surface_for_scenario(const Scenario& scenario,
+                                                          const StudyArea& area);
 
 /// A surface on the grid of `elevation_m` from a class raster (LandCover codes): sealed classes
 /// (building, road, sealed_other) are fully sealed, building cells are fully built with
@@ -72,7 +98,10 @@ struct ColdAirTimeSlice {
     kernels::Raster<float> volume_flux_m2_per_s;
     kernels::Raster<float> settlement_inflow_m3_per_s;
     kernels::Raster<std::uint8_t> corridor_class;
+    kernels::Raster<std::uint8_t> flow_speed_class; ///< kernels::coldair::FlowSpeedClass
+    kernels::Raster<std::uint8_t> supply_class;     ///< kernels::coldair::SupplyClass
     double total_inflow_m3_per_s = 0.0; ///< over all settlement cells
+    std::size_t supplied_cells = 0;     ///< settlement cells with cold-air supply
 };
 
 /// Everything a cold-air run produced.
@@ -82,6 +111,9 @@ struct ColdAirRun {
     kernels::Raster<float> drag_coefficient;      ///< layer mode
     kernels::Raster<float> displacement_height_m; ///< layer mode
     kernels::Raster<std::uint8_t> settlement;     ///< 1 settlement, 0 other
+    std::size_t settlement_cell_count = 0;
+    /// The definition in effect (sealed or thermal_load).
+    ColdAirSettlementCells settlement_cells = ColdAirSettlementCells::sealed;
     std::vector<ColdAirTimeSlice> slices;
     double production_m3 = 0.0;
     double outflow_m3 = 0.0;
@@ -91,7 +123,8 @@ struct ColdAirRun {
     double wall_time_s = 0.0;
 };
 
-/// Runs the model. Throws ConfigError for parameters the kernels reject.
+/// Runs the model. Throws ConfigError for parameters the kernels reject and for settlement
+/// cells `thermal_load` on a surface without load classes.
 [[nodiscard]] ColdAirRun run_coldair(const ColdAirSurface& surface,
                                      const ColdAirModelSettings& settings);
 
@@ -105,5 +138,11 @@ void write_coldair_results(ResultsWriter& out, const std::string& group, const C
 
 /// Meanings of the corridor_class values (flag_meanings), in CorridorClass order from 1.
 [[nodiscard]] std::vector<std::string> corridor_class_meanings();
+
+/// Meanings of the flow_speed_class values, in FlowSpeedClass order from 1.
+[[nodiscard]] std::vector<std::string> flow_speed_class_meanings();
+
+/// Meanings of the settlement_supply values, in SupplyClass order from 1.
+[[nodiscard]] std::vector<std::string> supply_class_meanings();
 
 } // namespace lauter::sim

@@ -12,6 +12,7 @@
 #include <lauter/kernels/coldair/production.hpp>
 #include <lauter/kernels/coldair/roughness.hpp>
 #include <lauter/kernels/coldair/screening.hpp>
+#include <lauter/kernels/coldair/supply.hpp>
 #include <lauter/kernels/landcover.hpp>
 #include <lauter/sim/schema.hpp>
 
@@ -30,6 +31,19 @@ enum class ColdAirMode : std::uint8_t {
 };
 
 [[nodiscard]] std::string_view coldair_mode_name(ColdAirMode mode) noexcept;
+
+/// Which model cells are the settlements of the inflow, corridor and supply maps.
+enum class ColdAirSettlementCells : std::uint8_t {
+    automatic = 0,    ///< thermal_load when models.thermal is enabled, else sealed
+    sealed = 1,       ///< sealed fraction >= settlement_min_sealed_fraction
+    thermal_load = 2, ///< thermal-load class of models.thermal >= settlement_min_load_class
+};
+
+[[nodiscard]] std::string_view coldair_settlement_cells_name(ColdAirSettlementCells c) noexcept;
+
+/// The definition in effect: `automatic` resolved by whether models.thermal is enabled.
+[[nodiscard]] ColdAirSettlementCells effective_settlement_cells(ColdAirSettlementCells cells,
+                                                                bool thermal_enabled) noexcept;
 
 using ColdAirPerClass = std::array<double, kernels::land_cover_class_count>;
 
@@ -51,10 +65,6 @@ struct ColdAirModelSettings {
     double ambient_temperature_c = kernels::coldair::ColdAirLayerParams{}.ambient_temperature_k - 273.15;
     double velocity_depth_threshold_m =
         kernels::coldair::ColdAirLayerParams{}.velocity_depth_threshold_m;
-    /// How the layer's adaptive time step bounds the signal speed (shallow::TimeStepRule): the
-    /// wave speed alone by default (kernels::coldair::default_cold_air_solver()).
-    kernels::shallow::TimeStepRule time_step_rule =
-        kernels::coldair::default_cold_air_solver().time_step_rule;
     /// Roughness lengths per class and the layer depth of the drag law (roughness.hpp).
     ColdAirPerClass roughness_length_m = kernels::coldair::RoughnessParams{}.roughness_length_m;
     double drag_reference_depth_m = kernels::coldair::RoughnessParams{}.reference_depth_m;
@@ -67,7 +77,16 @@ struct ColdAirModelSettings {
     /// majority rule the thermal model uses for its settlement cells
     /// (ThermalModelSettings::settlement_min_impervious_fraction).
     double settlement_min_sealed_fraction = 0.5;
+    /// Settlements from the sealed fraction or from the thermal-load classes (docs/coldair.md).
+    ColdAirSettlementCells settlement_cells = ColdAirSettlementCells::automatic;
+    /// Thermally loaded: class 3 "moderate" or above of the five thermal-load classes
+    /// (kernels/thermal/thermal_load_classes.hpp); lauter's choice.
+    int settlement_min_load_class = 3;
     kernels::coldair::CorridorParams corridors{};
+    /// Flow-speed classes (Leipzig's flow-field breaks, supply.hpp).
+    kernels::coldair::FlowSpeedClassParams flow_speed{};
+    /// Cold-air supply of settlement cells (supply.hpp).
+    kernels::coldair::SupplyParams supply{};
 
     bool operator==(const ColdAirModelSettings& o) const {
         return enabled == o.enabled && mode == o.mode && duration_h == o.duration_h &&
@@ -75,14 +94,17 @@ struct ColdAirModelSettings {
                production_m3_per_m2_h == o.production_m3_per_m2_h &&
                deficit_k == o.deficit_k && ambient_temperature_c == o.ambient_temperature_c &&
                velocity_depth_threshold_m == o.velocity_depth_threshold_m &&
-               time_step_rule == o.time_step_rule &&
                roughness_length_m == o.roughness_length_m &&
                drag_reference_depth_m == o.drag_reference_depth_m &&
                building_displacement == o.building_displacement &&
                building_drag_coefficient == o.building_drag_coefficient &&
                screening_friction == o.screening_friction &&
                settlement_min_sealed_fraction == o.settlement_min_sealed_fraction &&
-               corridors.flux_breaks_m2_per_s == o.corridors.flux_breaks_m2_per_s;
+               settlement_cells == o.settlement_cells &&
+               settlement_min_load_class == o.settlement_min_load_class &&
+               corridors.flux_breaks_m2_per_s == o.corridors.flux_breaks_m2_per_s &&
+               flow_speed.speed_breaks_m_per_s == o.flow_speed.speed_breaks_m_per_s &&
+               supply.min_unit_inflow_m2_per_s == o.supply.min_unit_inflow_m2_per_s;
     }
 };
 
