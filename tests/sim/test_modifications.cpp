@@ -347,10 +347,10 @@ TEST_CASE("mobility, storm and weather measures edit the model settings", "[modi
         "  - type: traffic_calming\n" + wkt_area(rect(0, 0, 50, 50)) +
         "    car_max_speed_kmh: 20\n"
         "  - type: bus_headway\n    headway_min: 10\n"
-        "  - type: bus_headway\n    headway_min: 7.5\n    lines: \" 101, 105 \"\n"
         "  - type: heavy_rain\n    storm: {type: constant, intensity_mm_per_h: 50, "
         "duration_min: 30}\n"
-        "  - type: hot_day\n    air_temperature_c: 35\n    daily_max_temperature_c: 36\n",
+        "  - type: hot_day\n    air_temperature_c: 35\n    daily_max_temperature_c: 36\n"
+        "  - type: bus_headway\n    headway_min: 7.5\n    lines: \" 101, 105 \"\n",
         models);
     const Scenario original = s;
     StudyArea area = synthetic_area(s);
@@ -378,6 +378,7 @@ TEST_CASE("mobility, storm and weather measures edit the model settings", "[modi
     CHECK(s.models.thermal.weather.relative_humidity_pct ==
           original.models.thermal.weather.relative_humidity_pct);
     CHECK(describe(s.modifications[4]) == "heavy_rain: storm constant");
+    CHECK(describe(s.modifications[3]) == "bus_headway: 10 min on every line");
 }
 
 TEST_CASE("modification errors name the file, line and key", "[modifications]") {
