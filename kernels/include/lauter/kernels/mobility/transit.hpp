@@ -3,13 +3,12 @@
 /// Frequency-based bus skims (issue 6 item 2, "bus"): zone-to-zone walk, wait, in-vehicle time
 /// and transfers over a network of bus lines with headways, without a timetable.
 ///
-/// Model: the classic frequency-based (headway) representation of a transit network (Spiess &
-/// Florian 1989, "Optimal strategies: a new assignment model for transit networks", Transp. Res.
-/// B 23(2); here its single-line special case as in the "shortest path with headways" skims of
-/// TransCAD/VISUM-style headway-based assignment): a passenger arriving at random at a stop
-/// waits half the headway of the line boarded; no line combination at a stop is credited (the
-/// strategy of Spiess & Florian would let a passenger take the first of several attractive
-/// lines: lauter's skim is the one-line path, a conservative bound on waiting).
+/// Model: the frequency-based (headway) representation of a transit network (Spiess & Florian
+/// 1989, "Optimal strategies: a new assignment model for transit networks", Transp. Res. B
+/// 23(2)), reduced to one shortest path: a passenger arriving at random at a stop waits half the
+/// headway of the line boarded. No line combination at a stop is credited (the optimal strategy
+/// would let a passenger take the first of several attractive lines), so the skim's waiting is a
+/// conservative bound.
 ///
 /// Graph (built once, immutable; node ids in this order):
 ///   - stop "before the first boarding" nodes [0, S): only the access walk reaches them;
