@@ -5,6 +5,7 @@
 #include <lauter/kernels/mobility/skims.hpp>
 #include <lauter/kernels/mobility/speed_models.hpp>
 #include <lauter/kernels/rasterize.hpp>
+#include <lauter/sim/bus_lines.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/mobility_model.hpp>
 #include <lauter/sim/osm_network.hpp>
@@ -301,6 +302,85 @@ std::string number_text(double v) {
     return buffer;
 }
 
+/// The bus part of a run: line tables (baseline and with the headway measures), skims and the
+/// stop headways of the accessibility classes.
+struct BusNetworkRun {
+    BusLineTable baseline;
+    BusSkim skim;
+    BusSkim scenario_skim; ///< only with bus_headway measures
+    std::vector<double> stop_headway_min; ///< combined, scenario headways (one per stop)
+};
+
+BusNetworkRun bus_network_run(const Scenario& s, const MobilityModelSettings& ms,
+                              const MobilityNetwork& net, const mob::Graph& g,
+                              std::span<const float> car_s, const mob::CsrGraph& walk_forward_min,
+                              const mob::CsrGraph& walk_reversed_min,
+                              std::span<const mob::NodeId> walk_node,
+                              const NodeLocator& walk_locator, const NodeLocator& car_locator,
+                              MobilityRun& run) {
+    BusNetworkRun out;
+    std::vector<BusLineSpec> file_lines;
+    if (ms.bus_lines_file) {
+        file_lines = read_bus_line_file(*ms.bus_lines_file);
+    }
+    BusTableSettings table_settings;
+    table_settings.default_headway_min = ms.bus_headway_min;
+    table_settings.speed_factor = ms.bus_speed_factor;
+    table_settings.dwell_s = ms.bus_dwell_s;
+    table_settings.max_snap_m = ms.max_snap_m;
+    out.baseline = build_bus_line_table(
+        g, car_s, net.bus, file_lines, ms.bus_lines_file.value_or(std::filesystem::path()),
+        net.crs_wkt, [&](double x, double y) { return walk_locator.nearest(x, y); },
+        [&](double x, double y) { return car_locator.nearest(x, y); }, table_settings);
+    BusLineTable scenario = out.baseline;
+    for (const BusHeadwayMeasure& change : ms.bus_headway_changes) {
+        apply_bus_headway(scenario, change.headway_min, change.lines,
+                          s.source_file.string() + ": a bus_headway modification");
+    }
+    BusWalkSettings walk_settings;
+    walk_settings.max_access_walk_min = ms.bus_max_access_walk_min;
+    walk_settings.max_transfer_walk_min = ms.bus_max_transfer_walk_min;
+    const BusWalkLinks links = bus_walk_links(walk_forward_min, walk_reversed_min, walk_node,
+                                              out.baseline.stop_walk_node, walk_settings);
+    const std::size_t n = walk_node.size();
+    out.skim = bus_skim(out.baseline, links, n, ms.bus_transfer_penalty_min);
+    if (!ms.bus_headway_changes.empty()) {
+        out.scenario_skim = bus_skim(scenario, links, n, ms.bus_transfer_penalty_min);
+    }
+    out.stop_headway_min = mob::stop_headways_min(out.baseline.stop_walk_node.size(),
+                                                  scenario.lines, scenario.service);
+    run.bus_stops_used = out.baseline.stop_walk_node.size();
+
+    const std::size_t lines = out.baseline.lines.size();
+    std::vector<std::int64_t> stops(lines);
+    std::vector<double> ivt(lines);
+    std::vector<double> base_headway(lines);
+    std::vector<double> headway(lines);
+    for (std::size_t l = 0; l < lines; ++l) {
+        const mob::TransitLine& line = out.baseline.lines[l];
+        stops[l] = static_cast<std::int64_t>(line.stops.size());
+        ivt[l] = 0.0;
+        for (const double r : line.ride_min) {
+            ivt[l] += r;
+        }
+        base_headway[l] = line.headway_min;
+        headway[l] = scenario.lines[l].headway_min;
+    }
+    run.bus_lines.add_column("ref", out.baseline.ref)
+        .add_column("name", out.baseline.name)
+        .add_column("stops", std::move(stops))
+        .add_column("length", out.baseline.length_km, "km")
+        .add_column("in_vehicle_time", std::move(ivt), "min")
+        .add_column("baseline_headway", std::move(base_headway), "min")
+        .add_column("headway", std::move(headway), "min");
+    log_info("mobility: " + std::to_string(lines) + " bus lines (" +
+             std::to_string(out.baseline.osm_routes) + " OSM routes, " +
+             std::to_string(out.baseline.file_routes) + " from the line file), " +
+             std::to_string(run.bus_stops_used) + " stops, " +
+             std::to_string(links.transfers.size()) + " transfer walks");
+    return out;
+}
+
 } // namespace
 
 MobilityNetwork build_scenario_network(const Scenario& s) {
@@ -542,62 +622,16 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
     const BikeSkim bike = bike_skim(g, bike_s, base_lts, {}, bike_node, n);
     const BikeSkim ebike = bike_skim(g, ebike_s, base_lts, {}, bike_node, n);
 
-    // Bus: stops snapped to the walk and car networks.
+    // Bus: lines from OSM route relations and the line file, frequency-based skim.
     const WalkCsr walk_forward = walk_csr(g, walk_s, false);
     const WalkCsr walk_reversed = walk_csr(g, walk_s, true);
-    std::vector<std::uint32_t> stop_walk;
-    std::vector<mob::NodeId> stop_car;
-    for (const BusStop& stop : net.bus_stops) {
-        const auto [w, dw] = walk_locator.nearest(stop.x_m, stop.y_m);
-        const auto [c, dc] = car_locator.nearest(stop.x_m, stop.y_m);
-        if (w != mob::invalid_id && c != mob::invalid_id && dw <= ms.max_snap_m &&
-            dc <= ms.max_snap_m) {
-            stop_walk.push_back(w);
-            stop_car.push_back(c);
-        }
-    }
-    run.bus_stops_used = stop_walk.size();
-    std::vector<double> bus_ivt(n * n, inf);
-    std::vector<double> bus_access(n * n, inf);
-    std::vector<double> bus_headway(n * n, ms.bus_headway_min);
-    if (!stop_walk.empty()) {
-        mob::NearestDestinationQuery to_stop;   // zone -> stop: search the reversed arcs
-        to_stop.run(walk_reversed.by_minutes(), stop_walk);
-        std::vector<double> access_min(n);
-        std::vector<std::uint32_t> access_stop(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            access_min[i] = to_stop.costs()[walk_node[i]];
-            access_stop[i] = to_stop.nearest_source()[walk_node[i]];
-        }
-        mob::NearestDestinationQuery from_stop; // stop -> zone: the forward arcs
-        from_stop.run(walk_forward.by_minutes(), stop_walk);
-        std::vector<double> egress_min(n);
-        std::vector<std::uint32_t> egress_stop(n);
-        for (std::size_t j = 0; j < n; ++j) {
-            egress_min[j] = from_stop.costs()[walk_node[j]];
-            egress_stop[j] = from_stop.nearest_source()[walk_node[j]];
-        }
-        std::vector<mob::NodeId> board(n);
-        std::vector<mob::NodeId> alight(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            board[i] =
-                access_stop[i] == mob::invalid_index ? car_node[i] : stop_car[access_stop[i]];
-            alight[i] =
-                egress_stop[i] == mob::invalid_index ? car_node[i] : stop_car[egress_stop[i]];
-        }
-        const mob::PathSums ride = mob::path_sums(g, board, alight, car_s, {});
-        for (std::size_t i = 0; i < n; ++i) {
-            for (std::size_t j = 0; j < n; ++j) {
-                // The bus serves a pair when both ends reach a stop and the stops differ.
-                if (i == j || access_stop[i] == mob::invalid_index ||
-                    egress_stop[j] == mob::invalid_index || access_stop[i] == egress_stop[j]) {
-                    continue;
-                }
-                bus_ivt[i * n + j] = ride.cost[i * n + j] / 60.0;
-                bus_access[i * n + j] = access_min[i] + egress_min[j];
-            }
-        }
-    }
+    const BusNetworkRun bus_run = bus_network_run(s, ms, net, g, car_s, walk_forward.by_minutes(),
+                                                  walk_reversed.by_minutes(), walk_node,
+                                                  walk_locator, car_locator, run);
+    const std::vector<std::uint32_t>& stop_walk = bus_run.baseline.stop_walk_node;
+    const std::vector<double>& bus_ivt = bus_run.skim.skim.in_vehicle_min;
+    const std::vector<double>& bus_access = bus_run.skim.skim.walk_min;
+    const std::vector<double>& bus_headway = bus_run.skim.headway_min;
 
     // 5. Demand.
     mob::TripProductionParams production;
@@ -683,7 +717,8 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
                          ms.observed_percent[2] / observed_sum,
                          ms.observed_percent[3] / observed_sum};
     if (stop_walk.empty() && run.target_shares[k_bus] > 0.0) {
-        throw InputError(osm_file + ": the extract has no bus stop on the network, but "
+        throw InputError(osm_file + ": no bus line has 2 stops on the network (no OSM route "
+                         "relation, no line in models.mobility.bus.lines_file), but "
                          "models.mobility.observed_shares_percent.bus is " +
                          number_text(ms.observed_percent[2]) + " %; set it to 0 (and the other "
                          "shares to add up to 100) or use an extract with bus stops");
@@ -775,7 +810,7 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         run.calmed_edges += matched;
     }
     const bool calming = !ms.traffic_calming.empty();
-    const bool new_headway = ms.scenario_bus_headway_min.has_value();
+    const bool new_headway = !ms.bus_headway_changes.empty();
     run.has_measures = !ms.bike_lanes.empty() || calming || new_headway;
     std::vector<float> bike_cost = bike.cost_s;
     std::vector<float> ebike_cost = ebike.cost_s;
@@ -796,10 +831,10 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
             scenario_skims.car_time_min = car_min2;
             scenario_skims.car_distance_km = car_km2;
         }
-        std::vector<double> headway2;
         if (new_headway) {
-            headway2.assign(n * n, *ms.scenario_bus_headway_min);
-            scenario_skims.bus_headway_min = headway2;
+            scenario_skims.bus_in_vehicle_min = bus_run.scenario_skim.skim.in_vehicle_min;
+            scenario_skims.bus_access_min = bus_run.scenario_skim.skim.walk_min;
+            scenario_skims.bus_headway_min = bus_run.scenario_skim.headway_min;
         }
         const std::vector<double> v0 = mob::mode_utilities(base_skims, choice);
         const std::vector<double> v1 = mob::mode_utilities(scenario_skims, choice);
@@ -824,7 +859,7 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         for (std::size_t od = 0; od < n * n; ++od) {
             double time = (*times[k])[od];
             if (k == k_bus) {
-                time += bus_access[od] + 0.5 * bus_headway[od];
+                time += bus_access[od] + bus_run.skim.skim.wait_min[od];
             }
             if (!std::isfinite(time)) {
                 continue;
@@ -902,10 +937,8 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         mob::accessibility_tables(walk_reversed.by_metres(), walk_reversed.by_minutes(), grocery,
                                   green, centre, set, thresholds);
     const mob::StopCatchmentParams stop_params;
-    const std::vector<double> headways(stop_walk.size(),
-                                       ms.scenario_bus_headway_min.value_or(ms.bus_headway_min));
-    const mob::StopCatchmentTable stops =
-        mob::stop_catchments(walk_reversed.by_metres(), stop_walk, headways, set, stop_params);
+    const mob::StopCatchmentTable stops = mob::stop_catchments(
+        walk_reversed.by_metres(), stop_walk, bus_run.stop_headway_min, set, stop_params);
     const auto add_indicator = [&](std::string name, double threshold, std::string units,
                                    const mob::CoverageTable& t) {
         run.access_names.push_back(std::move(name));
@@ -1080,10 +1113,12 @@ void write_mobility_results(ResultsWriter& out, const std::string& group, const 
     out.set_group_number(group, "co2_change_kg", run.car_change.co2_kg);
     out.set_group_number(group, "network_seconds", run.network_seconds);
     out.set_group_number(group, "model_seconds", run.total_seconds);
+    out.write_table(group, "bus_lines", run.bus_lines);
     out.set_group_attribute(group, "bus_model",
-                            "walk to and from the stop nearest each zone centre, half of a "
-                            "uniform headway (travel.bus_headway_min), car time between the "
-                            "stops; no lines or timetables");
+                            "lines from OSM route relations and models.mobility.bus.lines_file; "
+                            "frequency-based skim: walk to and from stops, half the headway of "
+                            "each line boarded, car free-flow time / speed factor + dwell "
+                            "between stops, a penalty per transfer; no timetables");
     out.set_group_attribute(group, "residents_model",
                             "residential OSM building volume / residents.building_m3_per_resident");
 }

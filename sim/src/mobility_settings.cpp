@@ -98,12 +98,34 @@ schema::KeySpec mobility_model_schema() {
             number("parking_search_min", d.parking_search_min, 0.0, 120.0, "min",
                    "parking search time at every destination"),
             number("bus_headway_min", d.bus_headway_min, 1.0, 240.0, "min",
-                   "headway of every bus stop (assumption: no line file yet); wait = headway / 2"),
+                   "headway of every bus line the line file gives none for (lauter's "
+                   "assumption: OSM has no interval tags here); wait = headway / 2"),
             number("max_snap_m", d.max_snap_m, 1.0, 10000.0, "m",
                    "bus stops, POIs and the centre farther than this from the network are ignored"),
         },
-        "travel time models (speed_models.hpp; the bus rides at car speed between the stops "
-        "nearest the zone centres, plus walking access and egress and half the headway)");
+        "travel time models (speed_models.hpp); the bus: see `bus`");
+    KeySpec bus = mapping_key(
+        "bus",
+        {
+            path_key("lines_file", "bus line file (YAML): headway and speed factor per line "
+                                   "ref, new lines from OSM stop ids or lon/lat "
+                                   "(docs/mobility-demand.md); lines are also read from the "
+                                   "OSM route relations")
+                .with_extensions({".yaml", ".yml"}),
+            number("speed_factor", d.bus_speed_factor, 0.1, 2.0, "",
+                   "bus speed / car free-flow speed between stops (assumption)"),
+            number("dwell_s", d.bus_dwell_s, 0.0, 300.0, "s",
+                   "dwell time per stop (TCQSM 3rd ed.: 15 s typical, 30 s major outlying stop)"),
+            number("transfer_penalty_min", d.bus_transfer_penalty_min, 0.0, 60.0, "min",
+                   "penalty per transfer (Eltved et al. 2021: 5.4 min for the best transfer)"),
+            number("max_access_walk_min", d.bus_max_access_walk_min, 1.0, 60.0, "min",
+                   "longest walk to or from a stop (about 800 m)"),
+            number("max_transfer_walk_min", d.bus_max_transfer_walk_min, 0.0, 30.0, "min",
+                   "longest walk between stops when transferring"),
+        },
+        "bus lines from OSM route relations and the line file; frequency-based skim: walk, "
+        "half the headway of each line boarded, in-vehicle time along the car network, "
+        "transfers (transit.hpp)");
     KeySpec choice = mapping_key(
         "choice",
         {
@@ -171,6 +193,7 @@ schema::KeySpec mobility_model_schema() {
             std::move(residents),
             std::move(demand),
             std::move(travel),
+            std::move(bus),
             std::move(choice),
             std::move(shares),
             std::move(accessibility),
@@ -253,6 +276,14 @@ MobilityModelSettings mobility_settings_from(const YAML::Node& m) {
     s.parking_search_min = number({"travel", "parking_search_min"});
     s.bus_headway_min = number({"travel", "bus_headway_min"});
     s.max_snap_m = number({"travel", "max_snap_m"});
+    if (const YAML::Node v = at_path(m, {"bus", "lines_file"}); v.IsScalar()) {
+        s.bus_lines_file = std::filesystem::path(v.Scalar());
+    }
+    s.bus_speed_factor = number({"bus", "speed_factor"});
+    s.bus_dwell_s = number({"bus", "dwell_s"});
+    s.bus_transfer_penalty_min = number({"bus", "transfer_penalty_min"});
+    s.bus_max_access_walk_min = number({"bus", "max_access_walk_min"});
+    s.bus_max_transfer_walk_min = number({"bus", "max_transfer_walk_min"});
     s.time_util_per_min = number({"choice", "time_util_per_min"});
     s.car_cost_eur_per_km = number({"choice", "car_cost_eur_per_km"});
     s.ebike_share_of_bike = number({"choice", "ebike_share_of_bike"});

@@ -262,14 +262,15 @@ KeySpec build_schema() {
     variants.push_back(mapping_key(
         "bus_headway",
         {
-            number_key("headway_min", "headway of every bus stop in the scenario (city-wide; "
-                                      "per-line headways need a line file, issue 6)")
+            number_key("headway_min", "headway of the lines in the scenario")
                 .with_unit("min")
                 .with_range(1.0, 240.0)
                 .make_required(),
+            string_key("lines", "line refs, comma-separated (e.g. \"101, 105\"); without it "
+                                "every line"),
         },
-        "bus headway: every stop's headway (waiting = half of it), against the calibrated "
-        "baseline"));
+        "bus headway: the headway of the named lines or of every line (waiting = half of it), "
+        "against the calibrated baseline"));
 
     const KeySpec runoff = runoff_model_schema();
     const KeySpec thermal = thermal_model_schema();
@@ -899,6 +900,38 @@ void check_modification_keys(const schema::ValidationResult& result,
     }
 }
 
+namespace {
+
+/// Line refs of a bus_headway `lines:` value: comma-separated, blanks around each trimmed.
+std::vector<std::string> bus_line_refs(const std::string& text) {
+    std::vector<std::string> refs;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find(',', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        const std::size_t a = text.find_first_not_of(" \t", start);
+        const std::size_t b = text.find_last_not_of(" \t", end == 0 ? 0 : end - 1);
+        if (a != std::string::npos && a < end && b != std::string::npos && b >= a) {
+            refs.push_back(text.substr(a, b - a + 1));
+        }
+        start = end + 1;
+    }
+    return refs;
+}
+
+/// "every line" or "lines 101, 105".
+std::string bus_lines_text(const std::vector<std::string>& refs) {
+    std::string lines;
+    for (const std::string& ref : refs) {
+        lines += (lines.empty() ? "" : ", ") + ref;
+    }
+    return lines.empty() ? std::string("every line") : "lines " + lines;
+}
+
+} // namespace
+
 std::vector<Modification> modifications_from(const YAML::Node& resolved_list) {
     std::vector<Modification> mods;
     if (!resolved_list.IsSequence()) {
@@ -950,7 +983,10 @@ std::vector<Modification> modifications_from(const YAML::Node& resolved_list) {
         case ModificationType::traffic_calming:
             m.car_max_speed_kmh = number("car_max_speed_kmh", m.car_max_speed_kmh);
             break;
-        case ModificationType::bus_headway: m.headway_min = number("headway_min", 0.0); break;
+        case ModificationType::bus_headway:
+            m.headway_min = number("headway_min", 0.0);
+            m.bus_lines = bus_line_refs(scalar_or_empty(child(n, "lines")));
+            break;
         case ModificationType::heavy_rain: m.storm = storm_settings_from(child(n, "storm")); break;
         case ModificationType::hot_day: m.weather = thermal_weather_from(n); break;
         default: break;
@@ -996,7 +1032,8 @@ std::string describe(const Modification& m) {
                (m.geometry ? " and lines of " + where(m.geometry) : std::string());
     case ModificationType::traffic_calming:
         return head + text(m.car_max_speed_kmh) + " km/h in " + where(m.area);
-    case ModificationType::bus_headway: return head + text(m.headway_min) + " min everywhere";
+    case ModificationType::bus_headway:
+        return head + text(m.headway_min) + " min on " + bus_lines_text(m.bus_lines);
     case ModificationType::heavy_rain:
         return head + "storm " + std::string(storm_kind_name(m.storm.kind));
     case ModificationType::hot_day:
@@ -1019,10 +1056,10 @@ void apply_modifications(const std::vector<Modification>& mods, Scenario& scenar
         case ModificationType::bike_lanes: apply_bike_lanes(c, scenario); break;
         case ModificationType::traffic_calming: apply_traffic_calming(c, scenario); break;
         case ModificationType::bus_headway:
-            mobility_of(c, scenario).scenario_bus_headway_min = m.headway_min;
-            log_info(label(m) + ": bus headway " + text(m.headway_min) + " min at every stop "
-                                "(baseline " + text(scenario.models.mobility.bus_headway_min) +
-                     " min)");
+            mobility_of(c, scenario).bus_headway_changes.push_back({m.headway_min, m.bus_lines});
+            log_info(label(m) + ": bus headway " + text(m.headway_min) + " min on " +
+                     bus_lines_text(m.bus_lines) + " (baseline: the line file, else " +
+                     text(scenario.models.mobility.bus_headway_min) + " min)");
             break;
         case ModificationType::heavy_rain:
             scenario.models.runoff.storm = m.storm;

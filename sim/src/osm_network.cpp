@@ -355,6 +355,7 @@ MobilityNetwork build_mobility_network(const std::filesystem::path& osm_path,
     MobilityNetwork net;
     StepTimer timer;
     OsmNetworkData data = read_osm_network(osm_path, crs);
+    net.bus = read_osm_bus_routes(osm_path, data.crs_wkt);
     net.read_seconds = timer.seconds();
     net.crs_wkt = data.crs_wkt;
     net.bus_stops = std::move(data.bus_stops);

@@ -349,7 +349,8 @@ TEST_CASE("mobility, storm and weather measures edit the model settings", "[modi
         "  - type: bus_headway\n    headway_min: 10\n"
         "  - type: heavy_rain\n    storm: {type: constant, intensity_mm_per_h: 50, "
         "duration_min: 30}\n"
-        "  - type: hot_day\n    air_temperature_c: 35\n    daily_max_temperature_c: 36\n",
+        "  - type: hot_day\n    air_temperature_c: 35\n    daily_max_temperature_c: 36\n"
+        "  - type: bus_headway\n    headway_min: 7.5\n    lines: \" 101, 105 \"\n",
         models);
     const Scenario original = s;
     StudyArea area = synthetic_area(s);
@@ -365,7 +366,11 @@ TEST_CASE("mobility, storm and weather measures edit the model settings", "[modi
     REQUIRE(ms.traffic_calming.size() == 1);
     CHECK(ms.traffic_calming[0].car_max_speed_kmh == 20.0);
     CHECK(ms.traffic_calming[0].rings[0][0][0] == Approx(x0));
-    CHECK(ms.scenario_bus_headway_min == 10.0);
+    REQUIRE(ms.bus_headway_changes.size() == 2);
+    CHECK(ms.bus_headway_changes[0].headway_min == 10.0);
+    CHECK(ms.bus_headway_changes[0].lines.empty());
+    CHECK(ms.bus_headway_changes[1].headway_min == 7.5);
+    CHECK(ms.bus_headway_changes[1].lines == std::vector<std::string>{"101", "105"});
     CHECK(ms.bus_headway_min == original.models.mobility.bus_headway_min);
     CHECK(s.models.runoff.storm.kind == StormKind::constant);
     CHECK(s.models.runoff.storm.intensity_mm_per_h == 50.0);
@@ -373,6 +378,7 @@ TEST_CASE("mobility, storm and weather measures edit the model settings", "[modi
     CHECK(s.models.thermal.weather.relative_humidity_pct ==
           original.models.thermal.weather.relative_humidity_pct);
     CHECK(describe(s.modifications[4]) == "heavy_rain: storm constant");
+    CHECK(describe(s.modifications[3]) == "bus_headway: 10 min on every line");
 }
 
 TEST_CASE("modification errors name the file, line and key", "[modifications]") {

@@ -83,6 +83,7 @@ struct MobilityRun {
     Table edges;
     std::size_t node_count = 0;
     std::size_t bus_stops_used = 0;
+    Table bus_lines; ///< ref, name, stops, length, in-vehicle time, headways (bus_lines.hpp)
     double network_seconds = 0.0;
     double total_seconds = 0.0;
 };

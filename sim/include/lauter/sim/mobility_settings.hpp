@@ -12,12 +12,14 @@
 #include <lauter/kernels/mobility/graph.hpp>
 #include <lauter/kernels/mobility/mode_choice.hpp>
 #include <lauter/kernels/mobility/speed_models.hpp>
+#include <lauter/kernels/mobility/transit.hpp>
 #include <lauter/sim/schema.hpp>
 
 #include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace lauter::sim {
@@ -43,6 +45,14 @@ struct TrafficCalmingMeasure {
     double car_max_speed_kmh = 30.0;
 
     bool operator==(const TrafficCalmingMeasure&) const = default;
+};
+
+/// A scenario headway for the lines with the given refs (all lines if `lines` is empty).
+struct BusHeadwayMeasure {
+    double headway_min = 20.0;
+    std::vector<std::string> lines;
+
+    bool operator==(const BusHeadwayMeasure&) const = default;
 };
 
 struct MobilityModelSettings {
@@ -86,8 +96,9 @@ struct MobilityModelSettings {
     /// Parking search per destination zone (min): 0 by default, a constant cost is absorbed by
     /// the calibrated car constant (docs/mobility-demand.md section 2).
     double parking_search_min = 0.0;
-    /// Uniform headway of every bus stop (min); waiting is half of it. No line and headway file
-    /// exists yet: 20 min is lauter's assumption for Kaiserslautern's daytime city buses.
+    /// Headway of every bus line the line file gives none for (min); waiting is half of it.
+    /// OSM has no `interval` tags in Kaiserslautern: 20 min is lauter's assumption for the
+    /// daytime city buses.
     double bus_headway_min = 20.0;
     /// Points (bus stops, POIs, the centre) farther than this from the network are ignored (m).
     double max_snap_m = 500.0;
@@ -118,9 +129,24 @@ struct MobilityModelSettings {
     /// Traffic-calming areas (traffic_calming modifications): car speeds are capped on edges
     /// whose midpoint lies inside one; the scenario split pivots against the baseline.
     std::vector<TrafficCalmingMeasure> traffic_calming;
-    /// Headway of every bus stop in the scenario (a bus_headway modification), pivoting against
-    /// the calibrated baseline with bus_headway_min; unset: unchanged.
-    std::optional<double> scenario_bus_headway_min;
+    /// Bus lines (bus_lines.hpp): the editable line file (headways, speed factors, new lines).
+    std::optional<std::filesystem::path> bus_lines_file;
+    /// Bus speed relative to the car's free-flow speed between stops (1: the car time; the
+    /// line file may set it per line). lauter's assumption, no Kaiserslautern data.
+    double bus_speed_factor = 1.0;
+    /// Dwell time per stop (s): between the TCQSM 3rd ed. (TCRP Report 165, 2013, chapter 6)
+    /// planning defaults of 15 s at a typical outlying stop and 30 s at a major outlying stop.
+    double bus_dwell_s = 20.0;
+    /// Penalty per transfer (equivalent in-vehicle min): TransitParams (Eltved et al. 2021).
+    double bus_transfer_penalty_min = kernels::mobility::TransitParams{}.transfer_penalty_min;
+    /// Longest walk to and from a stop (min): 10 min, about the 800 m walking catchment of bus
+    /// stops used in transit planning at Tobler's 5 km/h on the flat.
+    double bus_max_access_walk_min = 10.0;
+    /// Longest walk between two stops for a transfer (min): about 400 m (lauter's choice).
+    double bus_max_transfer_walk_min = 5.0;
+    /// Headway changes of bus_headway modifications in list order (a later one wins), pivoting
+    /// against the calibrated baseline; empty: unchanged.
+    std::vector<BusHeadwayMeasure> bus_headway_changes;
 
     bool operator==(const MobilityModelSettings&) const = default;
 };

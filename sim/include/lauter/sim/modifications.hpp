@@ -39,7 +39,7 @@ enum class ModificationType : std::uint8_t {
     keep_free,       ///< buildings removed (e.g. a cold-air corridor)
     bike_lanes,      ///< cycle facilities on OSM ways or along a line (mobility)
     traffic_calming, ///< car speed cap inside an area (mobility)
-    bus_headway,     ///< city-wide bus headway (mobility)
+    bus_headway,     ///< bus headway of some or all lines (mobility)
     heavy_rain,      ///< the runoff model's storm
     hot_day,         ///< the thermal model's weather
 };
@@ -91,6 +91,7 @@ struct Modification {
 
     double car_max_speed_kmh = 30.0; ///< traffic_calming
     double headway_min = 0.0;        ///< bus_headway
+    std::vector<std::string> bus_lines; ///< bus_headway: line refs (empty: every line)
     StormSettings storm;             ///< heavy_rain
     ThermalWeather weather;          ///< hot_day
 

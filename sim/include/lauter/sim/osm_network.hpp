@@ -19,13 +19,15 @@
 /// names. Closed highway ways stay lines (roundabouts) unless area=yes.
 ///
 /// Traffic signals (highway=traffic_signals nodes on a way) mark graph nodes. Bus stops:
-/// highway=bus_stop, or public_transport=platform|stop_position with bus=yes. POIs: shops,
+/// highway=bus_stop, or public_transport=platform|stop_position with bus=yes; bus route
+/// relations come from the XML itself (bus_lines.hpp). POIs: shops,
 /// schools, kindergartens, pharmacies, doctors, parks and playgrounds, from nodes and areas (areas
 /// by the centroid of their outer ring).
 ///
 /// © OpenStreetMap contributors (ODbL 1.0) applies to data derived from OSM input.
 
 #include <lauter/kernels/grid.hpp>
+#include <lauter/sim/bus_lines.hpp>
 #include <lauter/kernels/mobility/elevation_profile.hpp>
 #include <lauter/kernels/mobility/graph.hpp>
 
@@ -81,6 +83,8 @@ struct MobilityNetwork {
     kernels::mobility::Graph graph;
     std::vector<BusStop> bus_stops;
     std::vector<PointOfInterest> pois;
+    /// Bus route relations and stop nodes (bus_lines.hpp; empty for a .pbf extract).
+    OsmBusData bus;
     std::string crs_wkt;
     double read_seconds = 0.0;      ///< OSM reading and projection
     double build_seconds = 0.0;     ///< graph building
