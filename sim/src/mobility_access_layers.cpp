@@ -26,6 +26,7 @@ std::vector<MobilityLayer> accessibility_layers(const kernels::GridSpec& grid,
                                                 const mob::CsrGraph& walk_graph_min,
                                                 const mob::CellDestinations& destinations,
                                                 const mob::StopCatchmentParams& stops) {
+    const StepTimer timer;
     const std::size_t cells = grid.cell_count();
     std::vector<std::uint32_t> node(cells, mob::invalid_index);
     std::vector<double> access_m(cells, 0.0);
@@ -117,6 +118,13 @@ std::vector<MobilityLayer> accessibility_layers(const kernels::GridSpec& grid,
                 "so that batches get difference layers (negative = a better class)",
             classes, flags, meanings);
     }
+    std::size_t snapped_cells = 0;
+    for (const std::uint32_t v : node) {
+        snapped_cells += v != mob::invalid_index ? 1U : 0U;
+    }
+    log_info("mobility: accessibility rasters, " + std::to_string(snapped_cells) + " of " +
+             std::to_string(mask.count_with_data()) + " active cells snapped to the walk "
+             "network, " + std::to_string(std::lround(1000.0 * timer.seconds())) + " ms");
     return out;
 }
 

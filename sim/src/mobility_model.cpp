@@ -81,8 +81,11 @@ public:
         }
     }
 
-    /// Nearest usable node and its distance; invalid_id if the subset is empty.
-    [[nodiscard]] std::pair<mob::NodeId, double> nearest(double x, double y) const {
+    /// Nearest usable node and its distance; invalid_id if the subset is empty. The search may
+    /// stop once no node within `max_m` can remain (the answer is then farther than max_m or
+    /// invalid_id); a node within max_m is found exactly as without the bound.
+    [[nodiscard]] std::pair<mob::NodeId, double> nearest(double x, double y,
+                                                         double max_m = inf) const {
         mob::NodeId best = mob::invalid_id;
         double best_d2 = inf;
         if (count_ == 0) {
@@ -95,7 +98,7 @@ public:
         for (std::int64_t ring = 0;; ++ring) {
             // Every node outside the rings searched so far is at least ring * cell away.
             const double reach = static_cast<double>(std::max<std::int64_t>(ring - 1, 0)) * cell_m_;
-            if (best != mob::invalid_id && reach * reach > best_d2) {
+            if ((best != mob::invalid_id && reach * reach > best_d2) || reach > max_m) {
                 break;
             }
             for (std::int64_t dy = -ring; dy <= ring; ++dy) {
@@ -939,7 +942,8 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
     const mob::StopCatchmentTable stops =
         mob::stop_catchments(walk_reversed.by_metres(), stop_walk, headways, set, stop_params);
     run.access_layers = accessibility_layers(
-        grid, area.mask, [&](double x, double y) { return walk_locator.nearest(x, y); },
+        grid, area.mask,
+        [&](double x, double y) { return walk_locator.nearest(x, y, ms.max_snap_m); },
         ms.max_snap_m, walk_reversed.by_metres(), walk_reversed.by_minutes(),
         {stop_walk, headways, grocery, green, centre}, stop_params);
     run.origins = origins_table(origins);

@@ -177,6 +177,7 @@ TEST_CASE("mobility scenario: results independent of the thread count", "[mobili
         }
         CHECK(differing == 0);
     }
+}
 
 TEST_CASE("mobility scenario: a bike lane shifts trips to the bike", "[mobility_model][e2e]") {
     const Run& base = baseline();
