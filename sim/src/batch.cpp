@@ -133,6 +133,7 @@ std::optional<ModelKind> settings_model_of(ModificationType type) {
     case ModificationType::bike_lanes:
     case ModificationType::traffic_calming:
     case ModificationType::bus_headway:
+    case ModificationType::ebike_ownership:
         return ModelKind::mobility;
     case ModificationType::heavy_rain:
         return ModelKind::runoff;

@@ -1,6 +1,7 @@
 // Batch assembly: one results file from the part files, difference layers against the baseline,
 // districts and the indicator table (contract section 3, docs/batches.md).
 #include <lauter/kernels/mobility/mode_choice.hpp>
+#include <lauter/kernels/mobility/zone_districts.hpp>
 #include <lauter/kernels/rasterize.hpp>
 #include <lauter/sim/batch.hpp>
 #include <lauter/sim/crs.hpp>
@@ -94,7 +95,8 @@ bool has_table(const fs::path& file, const std::string& path) {
 /// study CRS; index_on() gives the district of every cell of any grid in that CRS.
 class Districts {
 public:
-    Districts(const BatchDistricts& settings, const GridSpec& study) : settings_(settings) {
+    Districts(const BatchDistricts& settings, const GridSpec& study)
+        : settings_(settings), study_(study) {
         if (settings.file) {
             read_file(study.crs_wkt);
         } else {
@@ -120,6 +122,8 @@ public:
     }
 
     [[nodiscard]] const std::vector<std::string>& names() const { return names_; }
+    /// The study grid the districts were built on (no cells when there is none).
+    [[nodiscard]] const GridSpec& study() const { return study_; }
 
     /// District index per cell of `grid` (-1: none); a cell belongs to the district holding its
     /// centre (where polygons overlap, the later one in the file).
@@ -251,6 +255,7 @@ private:
     }
 
     BatchDistricts settings_;
+    GridSpec study_;
     std::vector<kernels::Polygon> polygons_;
     std::vector<std::string> names_;
     long ix0_ = 0;
@@ -486,7 +491,72 @@ void coldair_indicators(const fs::path& part, Districts& districts,
     unsupplied.emit(rows, "coldair_settlement_area_unsupplied_m2", "m2");
 }
 
-/// City-wide mobility indicators (the model's zones are its own; district "all" only).
+/// Per-district mobility indicators from the model's zones: mode shares of the trips produced
+/// and accessibility shares of the residents. The zones are the model's own (grid squares or
+/// its district file), so each zone's value goes to the comparison districts in proportion to
+/// its residents living there, located by the cell of each residential origin (the rule of
+/// kernels/mobility/zone_districts.hpp; docs/batches.md).
+void mobility_district_indicators(const fs::path& part, Districts& districts,
+                                  std::vector<IndicatorRow>& rows) {
+    const GridSpec& grid = districts.study();
+    if (grid.cell_count() == 0 || districts.names().empty() ||
+        !has_table(part, "/mobility/origins")) {
+        return;
+    }
+    const std::vector<int>& index = districts.index_on(grid);
+    const Table origins = read_table(part, "/mobility/origins");
+    const auto& x = std::get<std::vector<double>>(origins.column("x").values);
+    const auto& y = std::get<std::vector<double>>(origins.column("y").values);
+    const auto& residents = std::get<std::vector<double>>(origins.column("residents").values);
+    const auto& zone = std::get<std::vector<std::int64_t>>(origins.column("zone").values);
+    std::vector<std::uint32_t> origin_zone(zone.size());
+    std::vector<std::int32_t> origin_district(zone.size(), -1);
+    for (std::size_t o = 0; o < zone.size(); ++o) {
+        origin_zone[o] = static_cast<std::uint32_t>(zone[o]);
+        const auto row = static_cast<std::ptrdiff_t>(std::floor(grid.row_coordinate(y[o])));
+        const auto col = static_cast<std::ptrdiff_t>(std::floor(grid.col_coordinate(x[o])));
+        if (grid.contains(row, col)) {
+            origin_district[o] = index[grid.index(static_cast<std::size_t>(row),
+                                                  static_cast<std::size_t>(col))];
+        }
+    }
+    const Table zones = read_table(part, "/mobility/zones");
+    namespace mob = kernels::mobility;
+    const auto column = [&](const std::string& name) -> const std::vector<double>& {
+        return std::get<std::vector<double>>(zones.column(name).values);
+    };
+    try {
+        const mob::ZoneAreaResidents weights =
+            mob::zone_area_residents(origin_zone, origin_district, residents, zones.row_count(),
+                                     districts.names().size());
+        const auto emit = [&](const std::vector<double>& zone_weight,
+                              const std::vector<double>& zone_value, const std::string& name,
+                              const std::string& unit, double scale) {
+            const std::vector<double> v = mob::area_weighted_means(weights, zone_weight,
+                                                                   zone_value);
+            for (std::size_t d = 0; d < v.size(); ++d) {
+                rows.push_back({static_cast<int>(d), name, unit, scale * v[d]});
+            }
+        };
+        for (std::size_t k = 0; k < mob::choice_mode_count; ++k) {
+            const std::string mode(mob::mode_name(static_cast<mob::ChoiceMode>(k)));
+            emit(column("trips_produced"), column("share_" + mode), "mode_share_percent_" + mode,
+                 "%", 100.0);
+        }
+        const std::string prefix = "access_";
+        for (const TableColumn& c : zones.columns()) {
+            if (c.name.rfind(prefix, 0) == 0) {
+                emit(column("residents"), column(c.name),
+                     "accessibility_share_" + c.name.substr(prefix.size()), "1", 1.0);
+            }
+        }
+    } catch (const std::invalid_argument& e) {
+        throw RuntimeFailure("batch: " + part.string() + ": the mobility zones and origins do "
+                             "not fit together (" + e.what() + ")");
+    }
+}
+
+/// City-wide mobility indicators (district "all"), from the model's city tables.
 void mobility_indicators(const fs::path& part, std::vector<IndicatorRow>& rows) {
     const Table split = read_table(part, "/mobility/modal_split");
     const auto& modes = std::get<std::vector<std::string>>(split.column("mode").values);
@@ -534,6 +604,7 @@ std::vector<IndicatorRow> member_indicators(const Manifest& m, const fs::path& p
     }
     if (has("mobility")) {
         mobility_indicators(part("mobility"), rows);
+        mobility_district_indicators(part("mobility"), districts, rows);
     }
     return rows;
 }
@@ -682,7 +753,7 @@ std::vector<std::string> assemble_batch(const Batch& batch, const std::filesyste
                 out.link_group("/" + it->second + "/difference/" + model, group);
                 continue;
             }
-            // A model without float layers (mobility: tables only) has no difference group.
+            // A model without float layers has no difference group.
             difference_owner[part] = write_differences(out, group, parts_dir / part,
                                                        parts_dir / baseline.part(model), model) > 0
                                          ? m.member

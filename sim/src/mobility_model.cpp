@@ -1,3 +1,5 @@
+#include "mobility_access_layers.hpp"
+
 #include <lauter/kernels/mobility/accessibility.hpp>
 #include <lauter/kernels/mobility/cycling_stress.hpp>
 #include <lauter/kernels/mobility/demand.hpp>
@@ -80,8 +82,11 @@ public:
         }
     }
 
-    /// Nearest usable node and its distance; invalid_id if the subset is empty.
-    [[nodiscard]] std::pair<mob::NodeId, double> nearest(double x, double y) const {
+    /// Nearest usable node and its distance; invalid_id if the subset is empty. The search may
+    /// stop once no node within `max_m` can remain (the answer is then farther than max_m or
+    /// invalid_id); a node within max_m is found exactly as without the bound.
+    [[nodiscard]] std::pair<mob::NodeId, double> nearest(double x, double y,
+                                                         double max_m = inf) const {
         mob::NodeId best = mob::invalid_id;
         double best_d2 = inf;
         if (count_ == 0) {
@@ -94,7 +99,7 @@ public:
         for (std::int64_t ring = 0;; ++ring) {
             // Every node outside the rings searched so far is at least ring * cell away.
             const double reach = static_cast<double>(std::max<std::int64_t>(ring - 1, 0)) * cell_m_;
-            if (best != mob::invalid_id && reach * reach > best_d2) {
+            if ((best != mob::invalid_id && reach * reach > best_d2) || reach > max_m) {
                 break;
             }
             for (std::int64_t dy = -ring; dy <= ring; ++dy) {
@@ -205,6 +210,28 @@ struct Origins {
     std::vector<double> residents;
     std::vector<std::uint32_t> zone;
 };
+
+/// The origins that lie in a zone, as the results table `origins` (the batch comparison gives
+/// each zone's values to its districts by these residents and locations).
+Table origins_table(const Origins& origins) {
+    std::vector<double> x, y, residents;
+    std::vector<std::int64_t> zone;
+    for (std::size_t o = 0; o < origins.x_m.size(); ++o) {
+        if (origins.zone[o] == mob::invalid_index) {
+            continue;
+        }
+        x.push_back(origins.x_m[o]);
+        y.push_back(origins.y_m[o]);
+        residents.push_back(origins.residents[o]);
+        zone.push_back(static_cast<std::int64_t>(origins.zone[o]));
+    }
+    Table t;
+    t.add_column("x", std::move(x), "m")
+        .add_column("y", std::move(y), "m")
+        .add_column("residents", std::move(residents), "1")
+        .add_column("zone", std::move(zone), "1");
+    return t;
+}
 
 /// The bike (or e-bike) level of service of one network state.
 struct BikeSkim {
@@ -811,7 +838,8 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
     }
     const bool calming = !ms.traffic_calming.empty();
     const bool new_headway = !ms.bus_headway_changes.empty();
-    run.has_measures = !ms.bike_lanes.empty() || calming || new_headway;
+    const bool new_ebike_ownership = ms.scenario_ebike_ownership_share.has_value();
+    run.has_measures = !ms.bike_lanes.empty() || calming || new_headway || new_ebike_ownership;
     std::vector<float> bike_cost = bike.cost_s;
     std::vector<float> ebike_cost = ebike.cost_s;
     if (run.has_measures) {
@@ -835,6 +863,13 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
             scenario_skims.bus_in_vehicle_min = bus_run.scenario_skim.skim.in_vehicle_min;
             scenario_skims.bus_access_min = bus_run.scenario_skim.skim.walk_min;
             scenario_skims.bus_headway_min = bus_run.scenario_skim.headway_min;
+        }
+        // E-bike ownership enters V_ebike as ln(share) (mode_choice.hpp), so the pivot sees
+        // Delta V_ebike = ln(s' / s); the same share gives Delta V = 0 and the baseline bitwise.
+        std::vector<double> ebike_share2;
+        if (new_ebike_ownership) {
+            ebike_share2.assign(n, *ms.scenario_ebike_ownership_share);
+            scenario_skims.ebike_share = ebike_share2;
         }
         const std::vector<double> v0 = mob::mode_utilities(base_skims, choice);
         const std::vector<double> v1 = mob::mode_utilities(scenario_skims, choice);
@@ -939,6 +974,12 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
     const mob::StopCatchmentParams stop_params;
     const mob::StopCatchmentTable stops = mob::stop_catchments(
         walk_reversed.by_metres(), stop_walk, bus_run.stop_headway_min, set, stop_params);
+    run.access_layers = accessibility_layers(
+        grid, area.mask,
+        [&](double x, double y) { return walk_locator.nearest(x, y, ms.max_snap_m); },
+        ms.max_snap_m, walk_reversed.by_metres(), walk_reversed.by_minutes(),
+        {stop_walk, bus_run.stop_headway_min, grocery, green, centre}, stop_params);
+    run.origins = origins_table(origins);
     const auto add_indicator = [&](std::string name, double threshold, std::string units,
                                    const mob::CoverageTable& t) {
         run.access_names.push_back(std::move(name));
@@ -1091,6 +1132,10 @@ void write_mobility_results(ResultsWriter& out, const std::string& group, const 
         .add_column("share", share, "1");
     out.write_table(group, "accessibility", access);
     out.write_table(group, "edges", run.edges);
+    out.write_table(group, "origins", run.origins);
+    for (const MobilityLayer& layer : run.access_layers) {
+        out.write_raster(group, layer.meta, layer.values, layer.mask);
+    }
 
     out.set_group_number(group, "zones", static_cast<double>(n));
     double residents = 0.0;

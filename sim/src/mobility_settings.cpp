@@ -136,8 +136,9 @@ schema::KeySpec mobility_model_schema() {
             number("ebike_share_of_bike", d.ebike_share_of_bike, 0.0, 1.0, "",
                    "share of the observed bike trips made by e-bike (PCT Dutch scenario: 0.07)"),
             number("ebike_ownership_share", d.ebike_ownership_share, 0.0, 1.0, "",
-                   "share of travellers with an e-bike, in (0, 1]; the calibrated constant "
-                   "absorbs the baseline level")
+                   "share of travellers who can use an e-bike, in (0, 1]; the calibrated "
+                   "constant absorbs the baseline level (0.13: German households with an "
+                   "e-bike, Destatis LWR 2021; an assumption for Kaiserslautern)")
                 .with_check("> 0", check_positive),
             number("calibration_tolerance", d.calibration_tolerance, 1e-9, 1e-3, "",
                    "largest share error of the calibrated logit (fraction; 1e-4 = 0.01 pp)"),

@@ -29,8 +29,9 @@ using schema::KeySpec;
 using schema::scalar_or_empty;
 
 constexpr std::array<std::string_view, modification_type_count> type_names = {
-    "unseal",    "green_roofs",     "plant_trees", "new_development", "keep_free",
-    "bike_lanes", "traffic_calming", "bus_headway", "heavy_rain",      "hot_day"};
+    "unseal",     "green_roofs",     "plant_trees", "new_development", "keep_free",
+    "bike_lanes", "traffic_calming", "bus_headway", "ebike_ownership", "heavy_rain",
+    "hot_day"};
 
 /// Classes a measure may turn ground into: the unsealed classes of kernels/landcover.hpp
 /// (railway beds are not a greening target).
@@ -272,6 +273,18 @@ KeySpec build_schema() {
         "bus headway: the headway of the named lines or of every line (waiting = half of it), "
         "against the calibrated baseline"));
 
+    variants.push_back(mapping_key(
+        "ebike_ownership",
+        {
+            schema::number_key("share", "share of the travellers who own or can use an e-bike "
+                                        "in the scenario (city-wide; the baseline is "
+                                        "models.mobility.choice.ebike_ownership_share)")
+                .with_range(0.0, 1.0)
+                .make_required(),
+        },
+        "e-bike ownership: the e-bike availability term ln(share) of the logit, against the "
+        "calibrated baseline (docs/measures.md)"));
+
     const KeySpec runoff = runoff_model_schema();
     const KeySpec thermal = thermal_model_schema();
     variants.push_back(mapping_key(
@@ -327,7 +340,7 @@ bool edits_land_cover(ModificationType t) {
 
 bool edits_mobility(ModificationType t) {
     return t == ModificationType::bike_lanes || t == ModificationType::traffic_calming ||
-           t == ModificationType::bus_headway;
+           t == ModificationType::bus_headway || t == ModificationType::ebike_ownership;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1034,6 +1047,8 @@ std::string describe(const Modification& m) {
         return head + text(m.car_max_speed_kmh) + " km/h in " + where(m.area);
     case ModificationType::bus_headway:
         return head + text(m.headway_min) + " min on " + bus_lines_text(m.bus_lines);
+    case ModificationType::ebike_ownership:
+        return head + text(100.0 * m.share) + " % of the travellers";
     case ModificationType::heavy_rain:
         return head + "storm " + std::string(storm_kind_name(m.storm.kind));
     case ModificationType::hot_day:
@@ -1060,6 +1075,12 @@ void apply_modifications(const std::vector<Modification>& mods, Scenario& scenar
             log_info(label(m) + ": bus headway " + text(m.headway_min) + " min on " +
                      bus_lines_text(m.bus_lines) + " (baseline: the line file, else " +
                      text(scenario.models.mobility.bus_headway_min) + " min)");
+            break;
+        case ModificationType::ebike_ownership:
+            mobility_of(c, scenario).scenario_ebike_ownership_share = m.share;
+            log_info(label(m) + ": e-bike ownership " + text(100.0 * m.share) +
+                     " % of the travellers (baseline " +
+                     text(100.0 * scenario.models.mobility.ebike_ownership_share) + " %)");
             break;
         case ModificationType::heavy_rain:
             scenario.models.runoff.storm = m.storm;

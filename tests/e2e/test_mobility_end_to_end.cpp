@@ -17,6 +17,7 @@
 
 using namespace lauter::test;
 using lauter::sim::read_attribute;
+using lauter::sim::read_raster_layer;
 using lauter::sim::read_table;
 using lauter::sim::Table;
 namespace fs = std::filesystem;
@@ -165,6 +166,17 @@ TEST_CASE("mobility scenario: results independent of the thread count", "[mobili
     const auto& va = doubles(edges_one, "bike_volume");
     const auto& vb = doubles(edges_two, "bike_volume");
     CHECK(std::memcmp(va.data(), vb.data(), va.size() * sizeof(double)) == 0);
+    for (const char* layer : {"walk_m_to_bus_stop", "walk_min_to_centre", "stop_class_400m"}) {
+        INFO(layer);
+        const auto a = read_raster_layer(one.dir / "out.h5", std::string("/mob/mobility/") + layer);
+        const auto b = read_raster_layer(two.dir / "out.h5", std::string("/mob/mobility/") + layer);
+        REQUIRE(a.values.size() == b.values.size());
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < a.values.size(); ++i) {
+            differing += std::memcmp(&a.values[i], &b.values[i], sizeof(float)) != 0 ? 1U : 0U;
+        }
+        CHECK(differing == 0);
+    }
 }
 
 TEST_CASE("mobility scenario: a bike lane shifts trips to the bike", "[mobility_model][e2e]") {

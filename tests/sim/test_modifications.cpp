@@ -347,6 +347,7 @@ TEST_CASE("mobility, storm and weather measures edit the model settings", "[modi
         "  - type: traffic_calming\n" + wkt_area(rect(0, 0, 50, 50)) +
         "    car_max_speed_kmh: 20\n"
         "  - type: bus_headway\n    headway_min: 10\n"
+        "  - type: ebike_ownership\n    share: 0.25\n"
         "  - type: heavy_rain\n    storm: {type: constant, intensity_mm_per_h: 50, "
         "duration_min: 30}\n"
         "  - type: hot_day\n    air_temperature_c: 35\n    daily_max_temperature_c: 36\n"
@@ -372,12 +373,15 @@ TEST_CASE("mobility, storm and weather measures edit the model settings", "[modi
     CHECK(ms.bus_headway_changes[1].headway_min == 7.5);
     CHECK(ms.bus_headway_changes[1].lines == std::vector<std::string>{"101", "105"});
     CHECK(ms.bus_headway_min == original.models.mobility.bus_headway_min);
+    CHECK(ms.scenario_ebike_ownership_share == 0.25);
+    CHECK(ms.ebike_ownership_share == original.models.mobility.ebike_ownership_share);
+    CHECK(describe(s.modifications[4]) == "ebike_ownership: 25 % of the travellers");
     CHECK(s.models.runoff.storm.kind == StormKind::constant);
     CHECK(s.models.runoff.storm.intensity_mm_per_h == 50.0);
     CHECK(s.models.thermal.weather.air_temperature_c == 35.0);
     CHECK(s.models.thermal.weather.relative_humidity_pct ==
           original.models.thermal.weather.relative_humidity_pct);
-    CHECK(describe(s.modifications[4]) == "heavy_rain: storm constant");
+    CHECK(describe(s.modifications[5]) == "heavy_rain: storm constant");
     CHECK(describe(s.modifications[3]) == "bus_headway: 10 min on every line");
 }
 

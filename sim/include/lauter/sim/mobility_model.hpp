@@ -26,7 +26,10 @@
 ///      measures reproduces the baseline bitwise).
 ///   7. Accessibility: residents of each building against stops (300/400 m, headway classes),
 ///      grocery (1000 m), green space (parks and playgrounds, 250 m / 1 km) and the centre
-///      (20 min walk), city-wide and per zone.
+///      (20 min walk), city-wide and per zone; the same searches per grid cell as rasters
+///      (accessibility_cells.hpp; every active cell within travel.max_snap_m of the walk
+///      network) and the residential origins with their zone (table `origins`, which the batch
+///      comparison uses to give zone values to its districts).
 
 #include <lauter/kernels/mobility/mode_choice.hpp>
 #include <lauter/sim/osm_network.hpp>
@@ -40,6 +43,13 @@
 #include <vector>
 
 namespace lauter::sim {
+
+/// A raster of the mobility group with its attributes and no-data mask.
+struct MobilityLayer {
+    LayerMeta meta;
+    kernels::Raster<float> values;
+    kernels::CellMask mask;
+};
 
 /// Zone table of a run.
 struct MobilityZones {
@@ -79,6 +89,10 @@ struct MobilityRun {
     std::vector<double> access_city_covered;
     std::vector<double> access_city_residents;
     std::vector<std::vector<double>> access_zone_share; ///< per indicator, per zone
+    /// Accessibility rasters on the study grid (distances, centre time, stop classes).
+    std::vector<MobilityLayer> access_layers;
+    /// The residential origins of the zones: x, y (m), residents, zone (row of the zone table).
+    Table origins;
     /// The edge table (all edges of the graph).
     Table edges;
     std::size_t node_count = 0;

@@ -112,8 +112,12 @@ struct MobilityModelSettings {
     /// Share of the bike trips made by e-bike (the default of kaiserslautern_2023_shares).
     double ebike_share_of_bike = 0.07;
     /// Share of travellers who own or can use an e-bike, in (0, 1]. Calibration absorbs the
-    /// baseline level into ASC_ebike; scenarios act through ln(s'/s). 1 = no restriction.
-    double ebike_ownership_share = 1.0;
+    /// baseline level into ASC_ebike; an ebike_ownership measure acts through ln(s'/s).
+    /// 0.13: the share of German households with at least one e-bike on 1 January 2021
+    /// (Destatis, Laufende Wirtschaftsrechnungen 2021, press release of September 2021). Taking
+    /// the household share as the share of travellers, and Germany for Kaiserslautern, is an
+    /// assumption: no local or person-level value is known.
+    double ebike_ownership_share = 0.13;
     /// Calibration tolerance (fraction): CalibrationParams, 1e-4 = 0.01 pp.
     double calibration_tolerance = kernels::mobility::CalibrationParams{}.tolerance;
 
@@ -147,6 +151,9 @@ struct MobilityModelSettings {
     /// Headway changes of bus_headway modifications in list order (a later one wins), pivoting
     /// against the calibrated baseline; empty: unchanged.
     std::vector<BusHeadwayMeasure> bus_headway_changes;
+    /// E-bike ownership share of the scenario (an ebike_ownership modification), pivoting
+    /// against the calibrated baseline with ebike_ownership_share; unset: unchanged.
+    std::optional<double> scenario_ebike_ownership_share;
 
     bool operator==(const MobilityModelSettings&) const = default;
 };

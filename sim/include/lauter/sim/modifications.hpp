@@ -2,7 +2,7 @@
 /// @file modifications.hpp
 /// Measures as data (issue 7 item 1): the scenario key `modifications:`, a list whose elements
 /// edit the prepared study area (land cover, buildings, tree canopy) and the model settings
-/// (bike lanes, traffic calming, bus headway, storm, weather) in list order, right after
+/// (bike lanes, traffic calming, bus headway, e-bike ownership, storm, weather) in list order, right after
 /// prepare_study_area. Each element has a `type` (a schema variant) and is validated like every
 /// other key. docs/measures.md describes every measure, its parameters, sources and limits.
 ///
@@ -40,11 +40,12 @@ enum class ModificationType : std::uint8_t {
     bike_lanes,      ///< cycle facilities on OSM ways or along a line (mobility)
     traffic_calming, ///< car speed cap inside an area (mobility)
     bus_headway,     ///< bus headway of some or all lines (mobility)
+    ebike_ownership, ///< share of travellers who can use an e-bike (mobility)
     heavy_rain,      ///< the runoff model's storm
     hot_day,         ///< the thermal model's weather
 };
 
-inline constexpr std::size_t modification_type_count = 10;
+inline constexpr std::size_t modification_type_count = 11;
 
 [[nodiscard]] std::string_view modification_type_name(ModificationType type) noexcept;
 
@@ -92,6 +93,7 @@ struct Modification {
     double car_max_speed_kmh = 30.0; ///< traffic_calming
     double headway_min = 0.0;        ///< bus_headway
     std::vector<std::string> bus_lines; ///< bus_headway: line refs (empty: every line)
+    // ebike_ownership uses `share`: the scenario's e-bike ownership share (0-1).
     StormSettings storm;             ///< heavy_rain
     ThermalWeather weather;          ///< hot_day
 
