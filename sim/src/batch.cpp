@@ -90,6 +90,7 @@ void hash_buildings(Sha256& h, const std::vector<OsmBuilding>& buildings) {
         hash_text(h, "n", b.name);
         hash_text(h, "a", b.address);
         hash_text(h, "t", b.building_type);
+        hash_text(h, "s", b.site);
         hash_number(h, b.footprint_area_m2);
         hash_number(h, static_cast<double>(b.height_m));
         hash_number(h, static_cast<double>(b.cells));

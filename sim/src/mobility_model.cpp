@@ -12,6 +12,7 @@
 #include <lauter/sim/mobility_model.hpp>
 #include <lauter/sim/osm_network.hpp>
 #include <lauter/sim/progress.hpp>
+#include <lauter/sim/residents.hpp>
 #include <lauter/sim/vector_input.hpp>
 
 #include <algorithm>
@@ -19,7 +20,6 @@
 #include <cstdio>
 #include <limits>
 #include <map>
-#include <set>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -44,14 +44,6 @@ constexpr std::array<std::string_view, 16> highway_names = {
     "path",     "track",   "steps",     "other"};
 constexpr std::array<std::string_view, 6> facility_names = {"none",      "shared_lane", "lane",
                                                             "boulevard", "track",       "path"};
-
-/// Building tags counted as residential (see the file comment of mobility_model.hpp).
-bool is_residential(std::string_view type) {
-    static const std::set<std::string_view> types = {
-        "yes",     "house",   "residential",  "apartments", "detached",
-        "semidetached_house", "terrace", "dormitory", "bungalow", "farm"};
-    return types.count(type) > 0;
-}
 
 /// Nearest node of a node subset: a uniform bucket grid over the nodes (cell_m buckets), searched
 /// ring by ring until no closer node can exist. One-off index per run; queries are const.
@@ -460,19 +452,15 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         }
     }
     Origins origins;
+    const BuildingResidents estimate = estimate_building_residents(lc, ms.residents);
+    run.residents_note = residents_estimate_note(ms.residents);
     for (std::size_t b = 0; b < lc.buildings.size(); ++b) {
-        const OsmBuilding& building = lc.buildings[b];
-        if (cells[b] == 0.0 || !is_residential(building.building_type)) {
-            continue;
-        }
-        const double volume_m3 =
-            building.footprint_area_m2 * static_cast<double>(building.height_m);
-        if (!(volume_m3 > 0.0)) {
+        if (cells[b] == 0.0 || !(estimate.residents[b] > 0.0)) {
             continue;
         }
         origins.x_m.push_back(sx[b] / cells[b]);
         origins.y_m.push_back(sy[b] / cells[b]);
-        origins.residents.push_back(volume_m3 / ms.building_m3_per_resident);
+        origins.residents.push_back(estimate.residents[b]);
     }
 
     // 3. Zones.
@@ -535,8 +523,10 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         ++run.buildings_used;
     }
     if (!(residents_total > 0.0)) {
-        throw InputError(osm_file + ": no residential building (building=yes, house, "
-                         "apartments, ...) lies in the study area" +
+        throw InputError(osm_file + ": no residential building (house, apartments, ..., or "
+                         "building=yes on residential or unmapped land, of at least " +
+                         schema::format_number(ms.residents.min_footprint_m2) +
+                         " m2) lies in the study area" +
                          (ms.districts ? " and inside the districts of " + ms.districts->string()
                                        : std::string()) +
                          ", so the mobility model has no residents; use an extract with "
@@ -566,15 +556,15 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
                          " zone; the mobility model needs at least 2 zones: give smaller "
                          "models.mobility.zones.size_m or a district file");
     }
-    if (ms.total_residents > 0.0) {
-        const double f = ms.total_residents / residents_total;
+    if (ms.residents.total > 0.0) {
+        const double f = residents_scale_factor(ms.residents, residents_total);
         for (double& r : z.residents) {
             r *= f;
         }
         for (double& r : origins.residents) {
             r *= f;
         }
-        residents_total = ms.total_residents;
+        residents_total = ms.residents.total;
     }
     origins.zone = zone_of;
 
@@ -1164,8 +1154,7 @@ void write_mobility_results(ResultsWriter& out, const std::string& group, const 
                             "frequency-based skim: walk to and from stops, half the headway of "
                             "each line boarded, car free-flow time / speed factor + dwell "
                             "between stops, a penalty per transfer; no timetables");
-    out.set_group_attribute(group, "residents_model",
-                            "residential OSM building volume / residents.building_m3_per_resident");
+    out.set_group_attribute(group, "residents_model", run.residents_note);
 }
 
 } // namespace lauter::sim

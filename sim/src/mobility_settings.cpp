@@ -54,18 +54,9 @@ schema::KeySpec mobility_model_schema() {
         },
         "traffic analysis zones");
     KeySpec residents = mapping_key(
-        "residents",
-        {
-            number("building_m3_per_resident", d.building_m3_per_resident, 1.0, 10000.0, "m3",
-                   "gross building volume per resident: 47.4 m2 living space per resident "
-                   "(Destatis, Germany 2022) / 0.8 living space per gross floor area (rule of "
-                   "thumb) x 3.0 m storey height = 177.75 m3. Residential volume: OSM buildings "
-                   "tagged yes, house, residential, apartments, detached, semidetached_house, "
-                   "terrace, dormitory, bungalow or farm"),
-            number("total", d.total_residents, 0.0, 1e8, "",
-                   "if > 0, scale the residents to this total (e.g. the official population)"),
-        },
-        "residents per zone, estimated from residential building volume (OSM land cover)");
+        "residents", residents_schema_keys(),
+        "residents per zone, estimated from residential building volume (OSM land cover; the "
+        "estimate shared with models.thermal.residents)");
     KeySpec demand = mapping_key(
         "demand",
         {
@@ -261,8 +252,7 @@ MobilityModelSettings mobility_settings_from(const YAML::Node& m) {
         s.districts = std::filesystem::path(v.Scalar());
     }
     s.zone_size_m = number({"zones", "size_m"});
-    s.building_m3_per_resident = number({"residents", "building_m3_per_resident"});
-    s.total_residents = number({"residents", "total"});
+    s.residents = residents_params_from(child(m, "residents"));
     s.trips_per_resident = number({"demand", "trips_per_resident"});
     if (const YAML::Node v = at_path(m, {"demand", "mean_trip_km"}); v.IsScalar()) {
         s.mean_trip_km = schema::to_number(v);

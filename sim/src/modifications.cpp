@@ -213,7 +213,8 @@ KeySpec build_schema() {
                     .with_range(5.0, 500.0)
                     .with_default("20"),
                 string_key("building_type", "OSM building value of the new buildings (residential "
-                                            "types give residents in the mobility model)")
+                                            "types and yes give residents in the thermal and "
+                                            "mobility models)")
                     .with_default("apartments"),
             },
             "new development: the site's land cover is replaced by square buildings on a regular "

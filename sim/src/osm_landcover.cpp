@@ -295,6 +295,12 @@ struct Building {
     std::size_t record = 0; ///< index into `Features::records`
 };
 
+struct SiteArea {
+    Polygon polygon; ///< grid coordinates
+    double area_m2 = 0.0;
+    std::size_t code = 0; ///< 1-based index into Features::site_names
+};
+
 /// Everything read from the file, in grid coordinates, grouped for painting.
 struct Features {
     std::array<std::vector<Polygon>, kernels::land_cover_class_count> areas;
@@ -308,6 +314,10 @@ struct Features {
     /// landuse=commercial|industrial|retail: ground there that no feature maps is painted as
     /// commercial_ground_class before everything else.
     std::vector<Polygon> commercial_ground;
+    /// Areas tagged landuse=* or amenity=* (not buildings): the sites of OsmBuilding::site,
+    /// with their area (m^2, for painting the largest first) and 1-based index into site_names.
+    std::vector<SiteArea> sites;
+    std::vector<std::string> site_names;
 };
 
 /// OSM id of a building area: the way id (positive) or, for a multipolygon relation, minus the
@@ -325,9 +335,13 @@ std::int64_t building_osm_id(const Tags& t) {
 }
 
 /// Fills out.buildings and out.building_id from the canvas of building numbers (record index + 1
-/// in the sub-samples each building painted last; see OsmLandCover::building_id for the rule).
+/// in the sub-samples each building painted last; see OsmLandCover::building_id for the rule),
+/// and each building's site from `site_of_cell` (1-based index into site_names, 0: none) at the
+/// cell holding most of its sub-samples.
 void assign_building_ids(const kernels::SubcellCanvas<float>& numbers,
                          const kernels::SubcellCanvas<std::uint8_t>& classes,
+                         const Raster<std::uint32_t>& site_of_cell,
+                         const std::vector<std::string>& site_names,
                          std::vector<OsmBuilding> records, OsmLandCover& out) {
     const GridSpec& grid = numbers.spec();
     if (records.size() >= (std::size_t{1} << 24U)) {
@@ -404,6 +418,9 @@ void assign_building_ids(const kernels::SubcellCanvas<float>& numbers,
         }
         OsmBuilding b = std::move(records[number - 1]);
         b.footprint_area_m2 = static_cast<double>(samples[number]) * sample_area_m2;
+        if (const std::uint32_t site = site_of_cell[best_cell[number]]; site > 0) {
+            b.site = site_names[site - 1];
+        }
         out.buildings.push_back(std::move(b));
         renumbered[number] = static_cast<std::int32_t>(out.buildings.size());
     }
@@ -448,6 +465,47 @@ void polygons_in_grid(const OGRGeometry* geom, const GridSpec& g, std::vector<Po
             polygons_in_grid(c->getGeometryRef(i), g, out);
         }
     }
+}
+
+/// Records an area tagged landuse=* (else amenity=*) as a building site (Features::sites).
+void add_site(const Tags& t, const OGRGeometry& geom, const GridSpec& grid, Features& features) {
+    const std::string name = !t[p_landuse].empty()
+                                 ? "landuse=" + std::string(t[p_landuse])
+                                 : "amenity=" + std::string(t[p_amenity]);
+    auto it = std::find(features.site_names.begin(), features.site_names.end(), name);
+    if (it == features.site_names.end()) {
+        features.site_names.push_back(name);
+        it = features.site_names.end() - 1;
+    }
+    const auto code =
+        static_cast<std::size_t>(it - features.site_names.begin()) + 1;
+    const double area_m2 = OGR_G_Area(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(&geom)));
+    std::vector<Polygon> polys;
+    polygons_in_grid(&geom, grid, polys);
+    for (Polygon& p : polys) {
+        features.sites.push_back({std::move(p), area_m2, code});
+    }
+}
+
+/// Site index (1-based into site_names, 0: none) at each cell centre: site areas painted from
+/// the largest to the smallest, so that the smallest (most specific) area containing a cell wins
+/// (e.g. an industrial estate inside a large residential landuse polygon). The index is painted
+/// as float, exact up to 2^24 distinct sites.
+Raster<std::uint32_t> site_raster(const GridSpec& grid, std::vector<SiteArea>& sites) {
+    std::stable_sort(sites.begin(), sites.end(), [](const SiteArea& a, const SiteArea& b) {
+        return a.area_m2 > b.area_m2;
+    });
+    kernels::SubcellCanvas<float> canvas(grid, 1, 0.0F);
+    for (const SiteArea& site : sites) {
+        kernels::paint_polygon(canvas, site.polygon, static_cast<float>(site.code));
+    }
+    Raster<std::uint32_t> out(grid, 0U);
+    for (std::size_t r = 0; r < grid.rows; ++r) {
+        for (std::size_t c = 0; c < grid.cols; ++c) {
+            out(r, c) = static_cast<std::uint32_t>(canvas.at(r, c));
+        }
+    }
+    return out;
 }
 
 std::vector<Point2> line_in_grid(const OGRGeometry* geom, const GridSpec& g) {
@@ -797,6 +855,10 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
                 ++counts.skipped_underground;
                 continue;
             }
+            if (cls != LandCover::building &&
+                (!t[p_landuse].empty() || !t[p_amenity].empty())) {
+                add_site(t, *geom, grid, features);
+            }
             if (!cls) {
                 if (is_one_of(t[p_landuse], {"commercial", "industrial", "retail"})) {
                     ++counts.commercial_ground_areas;
@@ -922,7 +984,9 @@ OsmLandCover derive_osm_landcover(const std::filesystem::path& osm_path, const G
             kernels::paint_polygon(numbers, b.polygon, static_cast<float>(b.record + 1));
         }
         progress.advance(features.buildings.size());
-        assign_building_ids(numbers, classes, std::move(features.records), out);
+        const Raster<std::uint32_t> sites = site_raster(grid, features.sites);
+        assign_building_ids(numbers, classes, sites, features.site_names,
+                            std::move(features.records), out);
     }
     {
         kernels::SubcellCanvas<std::uint8_t> canopy(grid, s, 0);

@@ -8,6 +8,7 @@
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/progress.hpp>
 #include <lauter/sim/raster_input.hpp>
+#include <lauter/sim/residents.hpp>
 #include <lauter/sim/thermal_model.hpp>
 #include <lauter/sim/vector_input.hpp>
 
@@ -156,18 +157,19 @@ Raster<std::int32_t> district_raster(const ThermalModelSettings& s, const GridSp
     return district;
 }
 
-/// Residents per cell on the active cells (0 elsewhere).
+/// Residents per cell on the active cells (0 elsewhere): from the residents raster or the
+/// building estimate shared with the mobility model (residents.hpp), then scaled to
+/// residents.total if that is set.
 Raster<float> residents_raster(const ThermalModelSettings& s, const StudyArea& area,
                                std::string& source) {
     const GridSpec& g = area.grid;
-    const OsmLandCover& lc = *area.land_cover;
     Raster<float> residents(g, 0.0F);
-    const double cell_area_m2 = g.cell_area_m2();
     if (s.residents) {
         const RasterLayer layer = warp_raster_to_grid(
             *s.residents, g, Resampling::average,
             s.residents_crs.empty() ? std::nullopt : std::optional<std::string>(s.residents_crs),
             1, "models.thermal.residents.raster_crs");
+        const double cell_area_m2 = g.cell_area_m2();
         for (std::size_t i = 0; i < g.cell_count(); ++i) {
             const float v = layer.values[i];
             if (area.mask.has_data(i) && layer.mask.has_data(i) && std::isfinite(v) && v > 0.0F) {
@@ -177,22 +179,28 @@ Raster<float> residents_raster(const ThermalModelSettings& s, const StudyArea& a
         }
         source = "residents raster " + s.residents->filename().string() +
                  " (residents per hectare, averaged onto the grid)";
-        return residents;
+    } else {
+        const OsmLandCover& lc = *area.land_cover;
+        const BuildingResidents estimate = estimate_building_residents(lc, s.resident_estimate);
+        residents = residents_per_cell(lc, estimate, area.mask);
+        source = residents_estimate_note(s.resident_estimate);
+        log_info("thermal: " + fixed(estimate.total, 0) + " residents in " +
+                 std::to_string(estimate.buildings_counted) + " of " +
+                 std::to_string(lc.buildings.size()) + " OSM buildings (" + source + ")");
     }
-    const Raster<float>& building = fraction_of(lc, LandCover::building);
-    for (std::size_t i = 0; i < g.cell_count(); ++i) {
-        const float f = building[i];
-        const float h = lc.building_height_m[i];
-        if (area.mask.has_data(i) && std::isfinite(f) && std::isfinite(h) && f > 0.0F &&
-            h > 0.0F) {
-            const double volume_m3 =
-                static_cast<double>(f) * static_cast<double>(h) * cell_area_m2;
-            residents[i] = static_cast<float>(volume_m3 / s.building_volume_per_resident_m3);
+    if (s.resident_estimate.total > 0.0) {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < g.cell_count(); ++i) {
+            sum += static_cast<double>(residents[i]);
+        }
+        const double f = residents_scale_factor(s.resident_estimate, sum);
+        for (std::size_t i = 0; i < g.cell_count(); ++i) {
+            residents[i] = static_cast<float>(static_cast<double>(residents[i]) * f);
+        }
+        if (s.residents) {
+            source += "; scaled to " + fixed(s.resident_estimate.total, 0) + " residents";
         }
     }
-    source = "estimated from OSM building volume at " +
-             fixed(s.building_volume_per_resident_m3, 0) +
-             " m3 per resident (every building counted as residential)";
     return residents;
 }
 
@@ -269,14 +277,21 @@ ThermalRun run_thermal(const StudyArea& area, const ThermalModelSettings& s) {
         kt::SkyViewFactorParams svf_params;
         svf_params.directions = s.svf_directions;
         svf_params.search_radius_m = s.svf_search_radius_m;
+        kt::VegetationSkyParams svf_vegetation;
+        svf_vegetation.transmissivity = s.tree_transmissivity;
+        svf_vegetation.altitudes = s.svf_vegetation_altitudes;
         run.sky_view_factor = Raster<float>(g);
+        run.sky_view_factor_buildings = Raster<float>(g);
         {
             kt::HorizonWorkspace workspace;
             Progress progress("thermal: sky view factor (" + std::to_string(s.svf_directions) +
-                                  " directions, " + fixed(s.svf_search_radius_m, 0) + " m)",
+                                  " directions, " + fixed(s.svf_search_radius_m, 0) +
+                                  " m, tree crowns)",
                               s.svf_directions);
-            kt::compute_sky_view_factor(run.dsm_m.view(), mask, run.sky_view_factor.view(),
-                                        workspace, svf_params, [&] { progress.advance(); });
+            kt::compute_sky_view_factor(run.dsm_m.view(), crown_top.view(), crown_base.view(),
+                                        mask, run.sky_view_factor.view(),
+                                        run.sky_view_factor_buildings.view(), workspace,
+                                        svf_params, svf_vegetation, [&] { progress.advance(); });
             progress.finish();
         }
 
@@ -374,7 +389,9 @@ ThermalRun run_thermal(const StudyArea& area, const ThermalModelSettings& s) {
         met.wind_10m_m_per_s = s.weather.wind_10m_m_per_s;
         run.theeuwes_factor_k = kt::theeuwes_meteorology_factor_k(met);
         run.uhi_max_k = Raster<float>(g);
-        kt::compute_uhi_max_theeuwes(run.sky_view_factor.view(), vegetation.view(),
+        // Theeuwes et al. (2017) relate the heat island to the SVF of the built geometry and,
+        // separately, the vegetation fraction: the building SVF avoids counting trees twice.
+        kt::compute_uhi_max_theeuwes(run.sky_view_factor_buildings.view(), vegetation.view(),
                                      run.street_mask, met, run.uhi_max_k.view());
         const Raster<float> reference_et(g, 1.0F);
         Raster<float> eti(g);
@@ -462,18 +479,28 @@ void write_thermal_results(ResultsWriter& out, const std::string& group, const T
                            const ThermalModelSettings& s, const CellMask& mask) {
     const std::string sw_note =
         "SOLWEIG-style (Lindberg et al. 2008) with clear-sky shortwave (Meinel & Meinel 1976, "
-        "Haurwitz 1945), isotropic sky, no vegetation view factors (docs/thermal-comfort.md)";
+        "Haurwitz 1945), isotropic sky; sky hidden by crowns counts like walls "
+        "(docs/thermal-comfort.md)";
     out.write_raster(group,
                      {"dsm_m", "m", "surface model: terrain plus building heights", "",
-                      "trees are not part of it (crowns shade through their transmissivity)", {},
-                      {}},
+                      "trees are not part of it (crowns shade and hide sky through their "
+                      "transmissivity)",
+                      {}, {}},
                      run.dsm_m, mask);
     out.write_raster(group,
-                     {"sky_view_factor", "1", "sky view factor, cosine-weighted (horizon sweep)",
-                      "", std::to_string(s.svf_directions) + " directions, " +
-                              fixed(s.svf_search_radius_m, 0) + " m radius",
+                     {"sky_view_factor", "1",
+                      "sky view factor, cosine-weighted (horizon sweep), with tree crowns", "",
+                      std::to_string(s.svf_directions) + " directions, " +
+                          fixed(s.svf_search_radius_m, 0) + " m radius; crowns pass " +
+                          fixed(s.tree_transmissivity, 2) + " (SOLWEIG: SVF_b - (1 - SVF_veg)(1 "
+                          "- tau), Lindberg & Grimmond 2011)",
                       {}, {}},
                      run.sky_view_factor, mask);
+    out.write_raster(group,
+                     {"sky_view_factor_buildings", "1",
+                      "sky view factor of terrain and buildings alone", "",
+                      "the SVF of the night heat island (Theeuwes et al. 2017)", {}, {}},
+                     run.sky_view_factor_buildings, mask);
     out.write_raster(group,
                      {"sunlit_fraction", "1", "share of direct sunlight reaching the cell", "",
                       "0 in building or terrain shadow, the crown transmissivity under trees", {},

@@ -174,8 +174,14 @@ schema::KeySpec thermal_model_schema() {
                 .with_unit("m")
                 .with_range(1.0, 20000.0)
                 .with_default(format_number(d.svf_search_radius_m)),
+            integer_key("vegetation_altitudes",
+                        "elevations sampled per azimuth for the tree crowns (bands of equal "
+                        "weight; 8: the altitude bands of SOLWEIG's sky)")
+                .with_range(1.0, 90.0)
+                .with_default(std::to_string(d.svf_vegetation_altitudes)),
         },
-        "sky view factor of the surface model (horizon sweep, docs/thermal.md)");
+        "sky view factor of the surface model (horizon sweep; tree crowns block the sky "
+        "through their transmissivity, SOLWEIG's combination, docs/thermal.md)");
 
     KeySpec trees = mapping_key(
         "trees",
@@ -185,8 +191,8 @@ schema::KeySpec thermal_model_schema() {
                 .with_unit("m")
                 .with_range(0.0, 80.0)
                 .with_default(format_number(d.tree_height_m)),
-            number_key("transmissivity", "share of direct sunlight passing a crown (SOLWEIG "
-                                         "default 0.03)")
+            number_key("transmissivity", "share of direct sunlight and of the sky's radiation "
+                                         "passing a crown (SOLWEIG default 0.03)")
                 .with_range(0.0, 1.0)
                 .with_default(format_number(d.tree_transmissivity)),
             number_key("trunk_zone_fraction", "share of the tree height below the crown "
@@ -194,7 +200,8 @@ schema::KeySpec thermal_model_schema() {
                 .with_range(0.0, 1.0)
                 .with_default(format_number(d.trunk_zone_fraction)),
         },
-        "trees of the surface model (crowns shade; they are not part of the opaque DSM)");
+        "trees of the surface model (crowns shade and hide sky; they are not part of the "
+        "opaque DSM)");
 
     KeySpec night = mapping_key(
         "night",
@@ -243,25 +250,22 @@ schema::KeySpec thermal_model_schema() {
         },
         "five thermal-load classes of settlement cells (kernels/thermal/thermal_load_classes.hpp)");
 
-    KeySpec residents = mapping_key(
-        "residents",
-        {
-            path_key("raster", "residents per hectare (e.g. a census grid), averaged onto the "
-                               "study grid; without it residents are estimated from building "
-                               "volume"),
-            crs_key("raster_crs", "CRS assumed when the residents raster has none"),
-            number_key("building_volume_per_resident_m3",
-                       "without a residents raster: building volume per resident (180 m3: "
-                       "lauter's estimate, 45 m2 living space per resident x 4 m3 per m2; every "
-                       "OSM building counts as residential)")
-                .with_unit("m3")
-                .with_range(1.0, 100000.0)
-                .with_default(format_number(d.building_volume_per_resident_m3)),
-            path_key("districts", "district polygons (each polygon one district, in file "
-                                  "order); without it the study area is one district"),
-            crs_key("districts_crs", "CRS assumed when the district file has none"),
-        },
-        "residents per thermal-load class and district");
+    std::vector<KeySpec> resident_keys = {
+        path_key("raster", "residents per hectare (e.g. a census grid), averaged onto the "
+                           "study grid; without it residents are estimated from residential "
+                           "building volume (the keys below, shared with models.mobility)"),
+        crs_key("raster_crs", "CRS assumed when the residents raster has none"),
+    };
+    for (KeySpec& k : residents_schema_keys()) {
+        resident_keys.push_back(std::move(k));
+    }
+    resident_keys.push_back(path_key("districts", "district polygons (each polygon one "
+                                                  "district, in file order); without it the "
+                                                  "study area is one district"));
+    resident_keys.push_back(crs_key("districts_crs", "CRS assumed when the district file has "
+                                                     "none"));
+    KeySpec residents = mapping_key("residents", std::move(resident_keys),
+                                    "residents per thermal-load class and district");
 
     return mapping_key("thermal",
                        {
@@ -348,6 +352,8 @@ ThermalModelSettings thermal_settings_from(const YAML::Node& t) {
     s.weather = thermal_weather_from(child(t, "weather"));
     s.svf_directions = static_cast<std::size_t>(number({"sky_view_factor", "directions"}));
     s.svf_search_radius_m = number({"sky_view_factor", "search_radius_m"});
+    s.svf_vegetation_altitudes =
+        static_cast<std::size_t>(number({"sky_view_factor", "vegetation_altitudes"}));
     s.tree_height_m = number({"trees", "height_m"});
     s.tree_transmissivity = number({"trees", "transmissivity"});
     s.trunk_zone_fraction = number({"trees", "trunk_zone_fraction"});
@@ -364,7 +370,7 @@ ThermalModelSettings thermal_settings_from(const YAML::Node& t) {
     s.ambient_radius_m = number({"classes", "ambient_radius_m"});
     s.residents = optional_path({"residents", "raster"});
     s.residents_crs = scalar_or_empty(at_path(t, {"residents", "raster_crs"}));
-    s.building_volume_per_resident_m3 = number({"residents", "building_volume_per_resident_m3"});
+    s.resident_estimate = residents_params_from(child(t, "residents"));
     s.districts = optional_path({"residents", "districts"});
     s.districts_crs = scalar_or_empty(at_path(t, {"residents", "districts_crs"}));
     return s;

@@ -99,7 +99,8 @@ TEST_CASE("thermal scenario: layers, units, ranges, districts, residents; 1 and 
     const Run two(block, 2);
     INFO(two.result.err);
     REQUIRE(two.result.exit_code == 0);
-    CHECK(two.result.err.find("sky view factor (8 directions, 500 m)") != std::string::npos);
+    CHECK(two.result.err.find("sky view factor (8 directions, 500 m, tree crowns)") !=
+          std::string::npos);
     const std::string group = "/hd/thermal";
     struct Expected {
         const char* name;
@@ -109,6 +110,7 @@ TEST_CASE("thermal scenario: layers, units, ranges, districts, residents; 1 and 
     };
     for (const Expected e : {Expected{"dsm_m", "m", 150.0F, 600.0F},
                              Expected{"sky_view_factor", "1", 0.0F, 1.0F},
+                             Expected{"sky_view_factor_buildings", "1", 0.0F, 1.0F},
                              Expected{"sunlit_fraction", "1", 0.0F, 1.0F},
                              Expected{"tmrt_c", "degC", 25.0F, 90.0F},
                              Expected{"utci_c", "degC", 25.0F, 55.0F},
@@ -178,7 +180,8 @@ TEST_CASE("thermal scenario: layers, units, ranges, districts, residents; 1 and 
     const Run one(block, 1);
     INFO(one.result.err);
     REQUIRE(one.result.exit_code == 0);
-    for (const char* name : {"dsm_m", "sky_view_factor", "sunlit_fraction", "tmrt_c", "utci_c",
+    for (const char* name : {"dsm_m", "sky_view_factor", "sky_view_factor_buildings",
+                             "sunlit_fraction", "tmrt_c", "utci_c",
                              "uhi_max_k", "heat_mitigation_index", "uhi_night_k",
                              "thermal_load_class", "residents"}) {
         INFO(name);
@@ -193,7 +196,7 @@ TEST_CASE("thermal scenario: evening shadows; residents from building volume, on
     const Run run("    enabled: true\n"
                   "    weather: {local_time: \"19:30\"}\n"
                   "    sky_view_factor: {directions: 4, search_radius_m: 200}\n"
-                  "    residents: {building_volume_per_resident_m3: 200}\n");
+                  "    residents: {building_m3_per_resident: 200, total: 5000}\n");
     INFO(run.result.err);
     REQUIRE(run.result.exit_code == 0);
     // At 19:30 CEST the sun is low in the west: buildings cast shadows over several cells.
@@ -213,25 +216,25 @@ TEST_CASE("thermal scenario: evening shadows; residents from building volume, on
     REQUIRE(districts.row_count() == 1);
     CHECK(std::get<std::vector<std::string>>(districts.column("district").values)[0] ==
           "study area");
-    // Residents = building volume / 200 m³: compare with the land-cover layers of the file.
+    // Residents from residential building volume (tests/sim/test_residents.cpp checks the
+    // rule), scaled to residents.total: they sum to 5000 and lie on building cells only.
     const auto fraction =
         lauter::sim::read_raster_layer(run.out(), "/hd/landcover/fraction_building");
-    const auto height = lauter::sim::read_raster_layer(run.out(), "/hd/landcover/building_height");
     const auto residents = lauter::sim::read_raster_layer(run.out(), "/hd/thermal/residents");
-    double expected = 0.0;
     double got = 0.0;
     for (std::size_t i = 0; i < residents.values.size(); ++i) {
         if (residents.mask.has_data(i)) {
-            expected += static_cast<double>(fraction.values[i]) *
-                        static_cast<double>(height.values[i]) * 100.0 / 200.0;
             got += static_cast<double>(residents.values[i]);
+            if (residents.values[i] > 0.0F) {
+                CHECK(fraction.values[i] > 0.0F);
+            }
         }
     }
-    CHECK(expected > 100.0);
-    CHECK(got == Approx(expected).epsilon(1e-4));
+    CHECK(got == Approx(5000.0).epsilon(1e-4));
     const auto source = lauter::sim::read_attribute(run.out(), "/hd/thermal", "residents_source");
     REQUIRE(source.has_value());
     CHECK(source->find("200 m3 per resident") != std::string::npos);
+    CHECK(source->find("scaled to 5000 residents") != std::string::npos);
 }
 
 TEST_CASE("thermal bad input: one message, exit code 2, no results file", "[thermal][e2e]") {

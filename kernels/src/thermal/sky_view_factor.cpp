@@ -130,11 +130,111 @@ void line_horizon(Scratch& t, std::size_t n, std::size_t m) {
     }
 }
 
-/// Runs the horizon sweep for one azimuth and calls emit(row, col, tan_horizon) for every cell
-/// with data. Each cell is emitted exactly once, by the thread that owns its line.
+/// Crowns of a sweep: the surfaces and the tangents of the sampled elevations.
+struct Crowns {
+    RasterView<const float> top_m;
+    RasterView<const float> base_m;
+    std::vector<double> tan_altitude; ///< ascending, band midpoints of equal sin^2 h
+};
+
+constexpr std::size_t max_crown_intervals = 4;
+/// Doubles per elevation in ThreadScratch::intervals: room for one pair beyond the maximum,
+/// which add_crown_interval appends before dropping the lowest.
+constexpr std::size_t interval_stride = 2 * (max_crown_intervals + 1);
+
+/// Adds the blocking interval [low, high] of one crown to the union kept for one elevation:
+/// overlapping intervals merge; beyond max_crown_intervals the one with the lowest top goes.
+void add_crown_interval(double* pairs, std::size_t& count, double low, double high) {
+    std::size_t i = 0;
+    while (i < count) {
+        double* p = pairs + 2 * i;
+        if (p[1] >= low && p[0] <= high) {
+            low = std::min(low, p[0]);
+            high = std::max(high, p[1]);
+            --count;
+            p[0] = pairs[2 * count];
+            p[1] = pairs[2 * count + 1];
+        } else {
+            ++i;
+        }
+    }
+    pairs[2 * count] = low;
+    pairs[2 * count + 1] = high;
+    ++count;
+    if (count > max_crown_intervals) {
+        std::size_t lowest = 0;
+        for (std::size_t j = 1; j < count; ++j) {
+            if (pairs[2 * j + 1] < pairs[2 * lowest + 1]) {
+                lowest = j;
+            }
+        }
+        --count;
+        pairs[2 * lowest] = pairs[2 * count];
+        pairs[2 * lowest + 1] = pairs[2 * count + 1];
+    }
+}
+
+/// Share of the sky of this direction that crowns block above the building horizon, for every
+/// valid step of one line (t.veg_blocked), from t.height_m, t.tan_horizon (height per step) and
+/// the crowns t.crown_top_m / t.crown_base_m; see the header for the rule.
+void line_vegetation(Scratch& t, std::size_t n, double step_m, const Crowns& crowns) {
+    const std::size_t k_count = crowns.tan_altitude.size();
+    const double band = 1.0 / static_cast<double>(k_count);
+    t.intervals.resize(interval_stride * k_count);
+    t.interval_count.assign(k_count, 0);
+    t.veg_blocked.resize(n);
+    for (std::size_t s = n; s-- > 0;) {
+        const bool crown = t.valid[s] != 0 && !std::isnan(t.crown_top_m[s]);
+        const double sd = static_cast<double>(s);
+        if (t.valid[s] != 0) {
+            const double z = t.height_m[s];
+            const double tan_h = t.tan_horizon[s] / step_m;
+            const double u_horizon = tan_h * tan_h / (1.0 + tan_h * tan_h); // sin^2 of horizon
+            double blocked = 0.0;
+            bool hit_above = false; // the sample of band k + 1
+            for (std::size_t k = k_count; k-- > 0;) {
+                const double u_low = static_cast<double>(k) * band;
+                const double u_high = static_cast<double>(k + 1) * band;
+                const double visible = u_high - std::max(u_low, u_horizon);
+                if (visible <= 0.0) {
+                    break; // this band and all below lie under the building horizon
+                }
+                const double rise = crowns.tan_altitude[k] * step_m; // ray rise per step
+                bool hit = false;
+                if (rise > t.tan_horizon[s]) {
+                    hit = crown && z + 0.5 * rise >= t.crown_base_m[s];
+                    const double w = z - sd * rise;
+                    const double* pairs = t.intervals.data() + interval_stride * k;
+                    for (std::size_t i = 0; i < t.interval_count[k] && !hit; ++i) {
+                        hit = pairs[2 * i] <= w && w <= pairs[2 * i + 1];
+                    }
+                } else {
+                    hit = hit_above; // the sample lies under the horizon: use the band above
+                }
+                blocked += hit ? visible : 0.0;
+                hit_above = hit;
+            }
+            t.veg_blocked[s] = blocked;
+        }
+        if (crown) {
+            for (std::size_t k = 0; k < k_count; ++k) {
+                const double rise = crowns.tan_altitude[k] * step_m;
+                add_crown_interval(t.intervals.data() + interval_stride * k,
+                                   t.interval_count[k], t.crown_base_m[s] - sd * rise,
+                                   t.crown_top_m[s] - sd * rise);
+            }
+        }
+    }
+}
+
+/// Runs the horizon sweep for one azimuth and calls emit(row, col, tan_horizon, veg_blocked) for
+/// every cell with data (veg_blocked: the share of the direction's sky that crowns block above
+/// the horizon, 0 without `crowns`). Each cell is emitted exactly once, by the thread that owns
+/// its line.
 template <typename Emit>
 void sweep_direction(RasterView<const float> dsm_m, const CellMask& mask, double azimuth_deg,
-                     double search_radius_m, HorizonWorkspace& ws, Emit&& emit) {
+                     double search_radius_m, HorizonWorkspace& ws, const Crowns* crowns,
+                     Emit&& emit) {
     const GridSpec& g = dsm_m.spec();
     const detail::DirectionLines lines(g, azimuth_deg);
     const double step_m = lines.step_m();
@@ -149,6 +249,10 @@ void sweep_direction(RasterView<const float> dsm_m, const CellMask& mask, double
         t.height_m.resize(len);
         t.valid.resize(len);
         t.tan_horizon.resize(len);
+        if (crowns != nullptr) {
+            t.crown_top_m.resize(len);
+            t.crown_base_m.resize(len);
+        }
 #pragma omp for schedule(static)
         for (std::ptrdiff_t line = 0; line < line_count; ++line) {
             lines.cells_of(static_cast<std::size_t>(line), t.line_rows, t.line_cols);
@@ -159,14 +263,25 @@ void sweep_direction(RasterView<const float> dsm_m, const CellMask& mask, double
                 const bool ok = mask.has_data(row, col);
                 t.valid[s] = ok ? 1 : 0;
                 t.height_m[s] = ok ? static_cast<double>(dsm_m(row, col)) : 0.0;
+                if (crowns != nullptr) {
+                    const double top = ok ? static_cast<double>(crowns->top_m(row, col)) : 0.0;
+                    const double base = ok ? static_cast<double>(crowns->base_m(row, col)) : 0.0;
+                    const bool crown = ok && top > base && top > t.height_m[s];
+                    t.crown_top_m[s] = crown ? top : std::numeric_limits<double>::quiet_NaN();
+                    t.crown_base_m[s] = crown ? base : 0.0;
+                }
             }
             if (n == 0) {
                 continue;
             }
             line_horizon(t, n, radius_steps);
+            if (crowns != nullptr) {
+                line_vegetation(t, n, step_m, *crowns);
+            }
             for (std::size_t s = 0; s < n; ++s) {
                 if (t.valid[s] != 0) {
-                    emit(t.line_rows[s], t.line_cols[s], t.tan_horizon[s] / step_m);
+                    emit(t.line_rows[s], t.line_cols[s], t.tan_horizon[s] / step_m,
+                         crowns != nullptr ? t.veg_blocked[s] : 0.0);
                 }
             }
         }
@@ -202,40 +317,96 @@ void compute_horizon_tangent(RasterView<const float> dsm_m, const CellMask& mask
             tan_horizon(r, c) = no_data_value<float>;
         }
     }
-    sweep_direction(dsm_m, mask, azimuth_deg, search_radius_m, workspace,
-                    [&](std::size_t row, std::size_t col, double tan_h) {
+    sweep_direction(dsm_m, mask, azimuth_deg, search_radius_m, workspace, nullptr,
+                    [&](std::size_t row, std::size_t col, double tan_h, double) {
                         tan_horizon(row, col) = static_cast<float>(tan_h);
                     });
+}
+
+void validate(const VegetationSkyParams& params) {
+    if (params.altitudes < 1) {
+        throw std::invalid_argument("VegetationSkyParams.altitudes must be at least 1");
+    }
+    if (!(params.transmissivity >= 0.0 && params.transmissivity <= 1.0)) {
+        throw std::invalid_argument("VegetationSkyParams.transmissivity must lie in [0, 1], got " +
+                                    std::to_string(params.transmissivity));
+    }
 }
 
 void compute_sky_view_factor(RasterView<const float> dsm_m, const CellMask& mask,
                              RasterView<float> svf, HorizonWorkspace& workspace,
                              const SkyViewFactorParams& params,
                              const std::function<void()>& direction_done) {
+    compute_sky_view_factor(dsm_m, {}, {}, mask, svf, {}, workspace, params, {}, direction_done);
+}
+
+void compute_sky_view_factor(RasterView<const float> dsm_m, RasterView<const float> canopy_top_m,
+                             RasterView<const float> canopy_base_m, const CellMask& mask,
+                             RasterView<float> svf, RasterView<float> svf_buildings,
+                             HorizonWorkspace& workspace, const SkyViewFactorParams& params,
+                             const VegetationSkyParams& vegetation,
+                             const std::function<void()>& direction_done) {
     check_shapes(dsm_m, mask, svf.spec(), "compute_sky_view_factor");
+    const bool has_crowns = canopy_top_m.data() != nullptr || canopy_base_m.data() != nullptr;
+    if (has_crowns) {
+        if (canopy_top_m.data() == nullptr || canopy_base_m.data() == nullptr) {
+            throw std::invalid_argument(
+                "compute_sky_view_factor: give both canopy top and base, or neither");
+        }
+        check_shapes(dsm_m, mask, canopy_top_m.spec(), "compute_sky_view_factor");
+        check_shapes(dsm_m, mask, canopy_base_m.spec(), "compute_sky_view_factor");
+    }
+    const bool want_buildings = svf_buildings.data() != nullptr;
+    if (want_buildings) {
+        check_shapes(dsm_m, mask, svf_buildings.spec(), "compute_sky_view_factor");
+    }
     validate(params);
+    validate(vegetation);
+    Crowns crowns{canopy_top_m, canopy_base_m, {}};
+    for (std::size_t k = 0; k < vegetation.altitudes; ++k) {
+        // Midpoint of band k in u = sin^2 h; tan h = sqrt(u / (1 - u)).
+        const double u = (static_cast<double>(k) + 0.5) / static_cast<double>(vegetation.altitudes);
+        crowns.tan_altitude.push_back(std::sqrt(u / (1.0 - u)));
+    }
     const GridSpec& g = dsm_m.spec();
     std::vector<double>& sum = workspace.sum;
+    std::vector<double>& sum_buildings = workspace.sum_buildings;
     sum.assign(g.cell_count(), 0.0);
+    if (has_crowns) {
+        sum_buildings.assign(g.cell_count(), 0.0);
+    }
     const double n_dirs = static_cast<double>(params.directions);
+    const double opacity = 1.0 - vegetation.transmissivity;
     for (std::size_t d = 0; d < params.directions; ++d) {
         const double azimuth_deg = 360.0 * static_cast<double>(d) / n_dirs;
         // cos^2(h) = 1 / (1 + tan^2 h): the share of a horizontal element's cosine-weighted sky
-        // in this azimuth sector (see the header).
+        // in this azimuth sector (see the header); crowns take (1 - tau) of what they block.
         sweep_direction(dsm_m, mask, azimuth_deg, params.search_radius_m, workspace,
-                        [&](std::size_t row, std::size_t col, double tan_h) {
-                            sum[g.index(row, col)] += 1.0 / (1.0 + tan_h * tan_h);
+                        has_crowns ? &crowns : nullptr,
+                        [&](std::size_t row, std::size_t col, double tan_h, double veg_blocked) {
+                            const std::size_t i = g.index(row, col);
+                            const double open = 1.0 / (1.0 + tan_h * tan_h);
+                            sum[i] += open - opacity * veg_blocked;
+                            if (has_crowns) {
+                                sum_buildings[i] += open;
+                            }
                         });
         if (direction_done) {
             direction_done();
         }
     }
+    const std::vector<double>& opaque = has_crowns ? sum_buildings : sum;
 #pragma omp parallel for schedule(static)
     for (std::size_t r = 0; r < g.rows; ++r) {
         for (std::size_t c = 0; c < g.cols; ++c) {
             const std::size_t i = g.index(r, c);
-            svf(r, c) = mask.has_data(i) ? static_cast<float>(sum[i] / n_dirs)
-                                         : no_data_value<float>;
+            const bool ok = mask.has_data(i);
+            svf(r, c) = ok ? static_cast<float>(std::max(0.0, sum[i] / n_dirs))
+                           : no_data_value<float>;
+            if (want_buildings) {
+                svf_buildings(r, c) =
+                    ok ? static_cast<float>(opaque[i] / n_dirs) : no_data_value<float>;
+            }
         }
     }
 }

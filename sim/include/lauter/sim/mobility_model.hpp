@@ -8,10 +8,8 @@
 ///
 /// Steps and their sources (equations in the kernel headers, choices in the settings):
 ///   1. Network: build_mobility_network (osm_network.hpp), elevation from inputs.dem.
-///   2. Origins: residential OSM buildings (building=yes|house|residential|apartments|detached|
-///      semidetached_house|terrace|dormitory|bungalow|farm; building=yes is counted because
-///      most Kaiserslautern buildings carry no use tag), at the centre of their cells, with
-///      residents = footprint area x height / building_m3_per_resident.
+///   2. Origins: the buildings with residents (estimate_building_residents, residents.hpp: the
+///      estimate shared with the thermal model) at the centre of their cells.
 ///   3. Zones: district polygons (each must contain residents) or grid squares with residents.
 ///      Zone centre: resident-weighted mean of its buildings, snapped per network mode.
 ///   4. Skims (skims.hpp): walk (Tobler time), bike and e-bike (perceived-cost paths, physical
@@ -100,6 +98,7 @@ struct MobilityRun {
     Table bus_lines; ///< ref, name, stops, length, in-vehicle time, headways (bus_lines.hpp)
     double network_seconds = 0.0;
     double total_seconds = 0.0;
+    std::string residents_note; ///< how the residents were estimated (residents.hpp)
 };
 
 /// Runs the mobility model of scenario `s` on `area` (which must hold the OSM land cover).

@@ -13,6 +13,7 @@
 #include <lauter/kernels/mobility/mode_choice.hpp>
 #include <lauter/kernels/mobility/speed_models.hpp>
 #include <lauter/kernels/mobility/transit.hpp>
+#include <lauter/sim/residents.hpp>
 #include <lauter/sim/schema.hpp>
 
 #include <array>
@@ -65,14 +66,9 @@ struct MobilityModelSettings {
     /// (a choice; the issue leaves the grid size to the user).
     double zone_size_m = 500.0;
 
-    /// Gross building volume per resident (m^3): 47.4 m^2 living space per resident (Destatis,
-    /// Germany 2022, "Wohnflaeche je Einwohner"), divided by 0.8 living space per gross floor
-    /// area (a planning rule of thumb, lauter's choice) and times 3.0 m gross storey height
-    /// (OsmLandCoverParams::storey_height_m): 47.4 / 0.8 * 3.0 = 177.75 m^3 (computed).
-    double building_m3_per_resident = 177.75;
-    /// If > 0, the residents are scaled to this total (e.g. the official population);
-    /// 0: the volume estimate stands.
-    double total_residents = 0.0;
+    /// Residents from OSM buildings (residents.hpp, shared with the thermal model); `total`
+    /// rescales the residents inside the zones.
+    ResidentsParams residents;
 
     /// Trips per resident and day (TripProductionParams: SrV 2023 Kaiserslautern, 3.2).
     double trips_per_resident =

@@ -144,6 +144,12 @@ struct OsmBuilding {
     std::string name;            ///< name tag ("" if untagged)
     std::string address;         ///< "addr:street addr:housenumber" ("" if untagged)
     std::string building_type;   ///< value of the building tag ("yes", "house", ...)
+    /// The site the building stands on: "landuse=<value>" or "amenity=<value>" of the smallest
+    /// OSM area with a landuse (else amenity) tag that covers the centre of the cell holding
+    /// most of the building's sub-samples; "" where no such area is mapped. Read in the same
+    /// pass as the land cover; the residents estimate (residents.hpp) uses it to tell homes
+    /// tagged only building=yes from halls, shops and offices on commercial or industrial land.
+    std::string site;
     double footprint_area_m2 = 0.0; ///< area of its sub-samples on the grid (m^2)
     float height_m = 0.0F;       ///< height as used for building_height_m
     std::int32_t cells = 0;      ///< cells whose building_id is this building

@@ -54,7 +54,8 @@ struct ThermalMoment {
 struct ThermalRun {
     ThermalMoment moment;
     kernels::Raster<float> dsm_m;
-    kernels::Raster<float> sky_view_factor;
+    kernels::Raster<float> sky_view_factor; ///< with tree crowns (SOLWEIG combination)
+    kernels::Raster<float> sky_view_factor_buildings; ///< terrain and buildings only
     kernels::Raster<float> sunlit_fraction;
     kernels::Raster<float> tmrt_c;
     kernels::Raster<float> utci_c;

@@ -15,6 +15,7 @@
 #include <lauter/kernels/thermal/surface_model.hpp>
 #include <lauter/kernels/thermal/thermal_load_classes.hpp>
 #include <lauter/kernels/thermal/urban_cooling.hpp>
+#include <lauter/sim/residents.hpp>
 #include <lauter/sim/schema.hpp>
 
 #include <array>
@@ -76,6 +77,7 @@ struct ThermalModelSettings {
     ThermalWeather weather;
     std::size_t svf_directions = kernels::thermal::SkyViewFactorParams{}.directions;
     double svf_search_radius_m = kernels::thermal::SkyViewFactorParams{}.search_radius_m;
+    std::size_t svf_vegetation_altitudes = kernels::thermal::VegetationSkyParams{}.altitudes;
     /// Tree height (m) of every OSM canopy cell: OSM has no tree heights. 10 m is lauter's
     /// choice for a mature mid-sized urban tree, of the scale of the 6 m crowns
     /// (OsmLandCoverParams::tree_crown_radius_m) that OSM tree points are given.
@@ -98,11 +100,9 @@ struct ThermalModelSettings {
     /// Residents raster (residents per hectare, e.g. a census grid); absolute path.
     std::optional<std::filesystem::path> residents;
     std::string residents_crs; ///< CRS assumed when the residents raster has none
-    /// Without a residents raster: building volume (m³) per resident. 180 m³ is lauter's
-    /// estimate: about 45 m² of living space per resident in Germany (Destatis, Zensus 2011)
-    /// times 4 m³ of gross building volume per m² of living space (3 m storeys,
-    /// OsmLandCoverParams::storey_height_m, with living space about 75 % of the gross floor).
-    double building_volume_per_resident_m3 = 180.0;
+    /// Without a residents raster: the estimate from OSM buildings (residents.hpp), the one
+    /// shared with the mobility model. Its `total` rescales the raster's residents as well.
+    ResidentsParams resident_estimate;
     /// District polygons (any OGR vector file or .poly); each polygon is one district, numbered
     /// in file order. Absolute path; without it the study area is one district.
     std::optional<std::filesystem::path> districts;

@@ -29,6 +29,30 @@
 /// once forward and rolled back one point per cell (undo log), queried by binary search
 /// (O(log m)). Cost O(N * cells * log m), independent of R up to the logarithm.
 ///
+/// Vegetation (the SOLWEIG way, physics.md C2; Lindberg & Grimmond 2011, "The influence of
+/// vegetation and building morphology on shadow patterns and mean radiant temperatures in urban
+/// areas", Theor. Appl. Climatol. 105:311-323): tree crowns are a second surface, the
+/// absolute heights of crown top and crown base (surface_model.hpp) with an open trunk zone
+/// below the base, and they pass a share tau (transmissivity) of the radiation. SOLWEIG combines
+/// the building and the vegetation sky view factors as
+///     SVF = SVF_buildings - (1 - SVF_veg) (1 - tau).
+/// Here the vegetation term counts only the sky above the building horizon of each direction
+/// (crowns hidden behind buildings or terrain block nothing more; SOLWEIG's svfaveg plays that
+/// role), so without overlap the formula holds as written, tau = 1 gives SVF_buildings exactly
+/// and tau = 0 makes crowns opaque. A crown at step q blocks the ray of elevation alpha from a
+/// cell s of height z (q > s along the direction, d = (q - s) step) when
+///     base_q <= z + d tan(alpha) <= top_q,
+/// i.e. the ray passes through the crown and not under it (trunk zone) or above it. The blocked
+/// part of each direction's sky is sampled at `altitudes` elevations: bands of equal weight in
+/// the cosine-weighted integral (equal steps of sin^2 h, the measure of SVF), each sampled at its
+/// midpoint; the part of a band below the building horizon is left out and a band cut by the
+/// horizon takes the sample of the band above it. The sweep carries, per sampled elevation, the
+/// union of the crowns' blocking intervals in the coordinate w = z - s d tan(alpha) (fixed for a
+/// crown), kept as at most 4 disjoint intervals (the lowest is dropped: along a sweep the
+/// receivers' w rises, so it is the first to pass out of reach). The receiver's own crown covers
+/// its cell: it blocks where the ray reaches the crown base within half a step. Crowns are not
+/// limited by the search radius (a 40 m tree subtends under 1.2 degrees at 2 km).
+///
 /// Threads: OpenMP over the lines of a direction; directions are accumulated in a fixed order, so
 /// results are bitwise identical for any thread count.
 
@@ -59,6 +83,21 @@ struct SkyViewFactorParams {
 /// positive and finite.
 void validate(const SkyViewFactorParams& params);
 
+/// Tree crowns in the sky view factor (see the file comment).
+struct VegetationSkyParams {
+    /// Share of the radiation passing a crown: 0.03, the SOLWEIG shortwave default (Lindberg &
+    /// Grimmond 2011; physics.md C2), the value ShadowParams uses for the direct beam.
+    double transmissivity = 0.03;
+    /// Sampled elevations per direction (bands of equal sin^2 h). 8, the number of altitude bands
+    /// of SOLWEIG's 153-patch sky (physics.md C2); the sampling error of the blocked share is at
+    /// most half a band, 1/16 of a direction's sky, where a crown edge falls mid-band.
+    std::size_t altitudes = 8;
+};
+
+/// Throws std::invalid_argument naming the parameter unless altitudes >= 1 and the
+/// transmissivity lies in [0, 1].
+void validate(const VegetationSkyParams& params);
+
 /// Caller-owned scratch: per-thread line buffers and the per-cell accumulator. Reusable across
 /// calls and grids; it grows to the largest grid seen.
 class HorizonWorkspace {
@@ -75,9 +114,15 @@ public:
         std::vector<std::size_t> undo_value;
         std::vector<std::size_t> undo_size;
         std::vector<unsigned char> pushed;
+        std::vector<double> crown_top_m;  ///< crown top of each step (NaN: no crown)
+        std::vector<double> crown_base_m;
+        std::vector<double> veg_blocked;  ///< blocked share of the direction's sky per step
+        std::vector<double> intervals;    ///< per altitude: up to 4 (low, high) pairs
+        std::vector<std::size_t> interval_count;
     };
     std::vector<ThreadScratch> threads;
     std::vector<double> sum;
+    std::vector<double> sum_buildings;
 };
 
 /// Tangent of the horizon elevation angle (>= 0) in azimuth `azimuth_deg` (clockwise from north)
@@ -94,6 +139,19 @@ void compute_horizon_tangent(RasterView<const float> dsm_m, const CellMask& mask
 void compute_sky_view_factor(RasterView<const float> dsm_m, const CellMask& mask,
                              RasterView<float> svf, HorizonWorkspace& workspace,
                              const SkyViewFactorParams& params = {},
+                             const std::function<void()>& direction_done = {});
+
+/// Sky view factor with tree crowns (see the file comment): `svf` (0..1) of every cell with
+/// data, NaN elsewhere, from the opaque surface `dsm_m` (terrain plus buildings) and the crowns
+/// `canopy_top_m` / `canopy_base_m` (absolute heights; a cell has a crown where top > base and
+/// top > dsm). `svf_buildings`, if not empty (data() != nullptr), receives the sky view factor
+/// of the opaque surface alone, from the same sweep. Throws std::invalid_argument if shapes
+/// differ or the parameters are invalid.
+void compute_sky_view_factor(RasterView<const float> dsm_m, RasterView<const float> canopy_top_m,
+                             RasterView<const float> canopy_base_m, const CellMask& mask,
+                             RasterView<float> svf, RasterView<float> svf_buildings,
+                             HorizonWorkspace& workspace, const SkyViewFactorParams& params,
+                             const VegetationSkyParams& vegetation,
                              const std::function<void()>& direction_done = {});
 
 } // namespace lauter::kernels::thermal
