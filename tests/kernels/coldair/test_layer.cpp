@@ -6,6 +6,7 @@
 #include "../../support/test_support.hpp"
 
 #include <lauter/kernels/coldair/layer.hpp>
+#include "layer_test_support.hpp"
 
 #include <omp.h>
 
@@ -18,22 +19,11 @@
 using namespace lauter::kernels;
 using namespace lauter::kernels::coldair;
 using lauter::test::make_grid;
+using lauter::test::closed_layer_params;
 using shallow::CellField;
 using shallow::OuterFace;
 
 namespace {
-
-ColdAirLayerParams closed_params(double duration_s) {
-    ColdAirLayerParams p;
-    p.duration_s = duration_s;
-    p.output_times_s = {duration_s};
-    p.solver.boundary.north = OuterFace::closed;
-    p.solver.boundary.south = OuterFace::closed;
-    p.solver.boundary.west = OuterFace::closed;
-    p.solver.boundary.east = OuterFace::closed;
-    p.solver.boundary.next_to_no_data = OuterFace::closed;
-    return p;
-}
 
 /// Bumpy terrain on multiples of 1/16 m (exact in binary, so z + h is exact).
 void bumpy(Raster<float>& z, unsigned seed, int max_sixteenths) {
@@ -87,7 +77,7 @@ TEST_CASE("A cold-air lake at rest stays at rest", "[coldair]") {
     in.terrain_m = z.view();
     in.displacement_height_m = d.view();
     in.drag_coefficient = CellField::uniform(0.05);
-    ColdAirLayerParams p = closed_params(1800.0);
+    ColdAirLayerParams p = closed_layer_params(1800.0);
     p.solver.boundary = {}; // free outflow: the dry rim must hold the lake anyway
     ColdAirLayer<double> layer(in, mask, p, h0.view());
     layer.advance_to(1800.0);
@@ -119,7 +109,7 @@ TEST_CASE("Closed basin: cold-air volume equals production x area x time", "[col
         ColdAirInputs in;
         in.terrain_m = z.view();
         in.production_m3_per_m2_h = CellField::uniform(10.0);
-        ColdAirLayer<double> layer(in, mask, closed_params(t_end));
+        ColdAirLayer<double> layer(in, mask, closed_layer_params(t_end));
         layer.advance_to(t_end);
         const double expected = 10.0 / 3600.0 * t_end * g.cell_area_m2() *
                                 static_cast<double>(mask.count_with_data());
@@ -132,7 +122,7 @@ TEST_CASE("Closed basin: cold-air volume equals production x area x time", "[col
         ColdAirInputs in;
         in.terrain_m = z.view();
         in.production_m3_per_m2_h = CellField::raster(prod.view());
-        ColdAirLayer<double> layer(in, mask, closed_params(t_end));
+        ColdAirLayer<double> layer(in, mask, closed_layer_params(t_end));
         layer.advance_to(t_end);
         double expected = 0.0;
         for (std::size_t i = 0; i < g.cell_count(); ++i) {
@@ -170,7 +160,7 @@ TEST_CASE("Steady production on a uniform slope: physics.md table E row 18", "[c
     in.terrain_m = z.view();
     in.production_m3_per_m2_h = CellField::uniform(10.0);
     in.drag_coefficient = CellField::uniform(0.01);
-    ColdAirLayerParams p = closed_params(7200.0);
+    ColdAirLayerParams p = closed_layer_params(7200.0);
     p.solver.boundary.east = OuterFace::free_outflow;
     ColdAirLayer<double> layer(in, mask, p);
     layer.advance_to(7200.0);
@@ -309,7 +299,7 @@ TEST_CASE("Frictionless cold-air dam break scales with g' (physics.md A3)", "[co
     ColdAirInputs in;
     in.terrain_m = z.view();
     in.drag_coefficient = CellField::uniform(0.0);
-    ColdAirLayerParams p = closed_params(60.0);
+    ColdAirLayerParams p = closed_layer_params(60.0);
     p.solver.theta = 0.7; // as the solver's own dam-break test: damps the checkerboard
     p.solver.cfl = 0.7;
     ColdAirLayer<double> layer(in, mask, p, h0.view());

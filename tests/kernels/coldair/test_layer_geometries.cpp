@@ -8,6 +8,7 @@
 #include "../../support/test_support.hpp"
 
 #include <lauter/kernels/coldair/layer.hpp>
+#include "layer_test_support.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -17,6 +18,7 @@
 using namespace lauter::kernels;
 using namespace lauter::kernels::coldair;
 using lauter::test::make_grid;
+using lauter::test::closed_layer_params;
 using shallow::CellField;
 using shallow::OuterFace;
 
@@ -25,18 +27,6 @@ namespace {
 constexpr double g_reduced = 0.3403; // physics.md table E row 17 (10 K deficit at 15 degC)
 constexpr double production_m_per_h = 10.0;
 constexpr double drag = 0.01;
-
-ColdAirLayerParams closed_params(double duration_s) {
-    ColdAirLayerParams p;
-    p.duration_s = duration_s;
-    p.output_times_s = {duration_s};
-    p.solver.boundary.north = OuterFace::closed;
-    p.solver.boundary.south = OuterFace::closed;
-    p.solver.boundary.west = OuterFace::closed;
-    p.solver.boundary.east = OuterFace::closed;
-    p.solver.boundary.next_to_no_data = OuterFace::closed;
-    return p;
-}
 
 /// Drag-limited speed of a layer carrying the production of the `x_m` metres upslope on a bed
 /// slope `slope`: u = sqrt(g' h S / c_D) with h u = P x gives u^3 = g' S P x / c_D (the balance
@@ -86,7 +76,7 @@ TEST_CASE("layer geometries: downslope acceleration where a slope steepens",
     in.terrain_m = z.view();
     in.production_m3_per_m2_h = CellField::uniform(production_m_per_h);
     in.drag_coefficient = CellField::uniform(drag);
-    ColdAirLayerParams p = closed_params(7200.0);
+    ColdAirLayerParams p = closed_layer_params(7200.0);
     p.solver.boundary.east = OuterFace::free_outflow;
     ColdAirLayer<double> layer(in, mask, p);
     layer.advance_to(7200.0);
@@ -147,7 +137,7 @@ TEST_CASE("layer geometries: cold air pools in a basin at the foot of a slope",
     in.terrain_m = z.view();
     in.production_m3_per_m2_h = CellField::raster(production.view());
     in.drag_coefficient = CellField::uniform(drag);
-    ColdAirLayerParams p = closed_params(3600.0);
+    ColdAirLayerParams p = closed_layer_params(3600.0);
     p.output_times_s = {1800.0, 3600.0};
     ColdAirLayer<double> layer(in, mask, p);
     const auto snaps = layer.run();
@@ -210,7 +200,7 @@ TEST_CASE("layer geometries: an obstacle across a slope dams, diverts and shelte
         }
     }
     const CellMask mask(g);
-    ColdAirLayerParams p = closed_params(7200.0);
+    ColdAirLayerParams p = closed_layer_params(7200.0);
     p.solver.boundary.east = OuterFace::free_outflow;
     ColdAirInputs open;
     open.terrain_m = z.view();
