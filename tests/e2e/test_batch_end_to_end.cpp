@@ -34,10 +34,7 @@ std::string base_scenario() {
            "  crs: EPSG:25832\n"
            "  extent_from: osm\n"
            "  resolution_m: 50\n"
-           "inputs:\n"
-           "  osm: " + kaiserslautern_input("kaiserslautern_cc.osm.gz").string() + "\n"
-           "  dem: " + kaiserslautern_input("terrain_illustrative.tif").string() + "\n"
-           "  dem_kind: illustrative\n"
+           + city_centre_inputs_yaml() +
            "models:\n"
            "  runoff:\n"
            "    enabled: true\n"

@@ -26,10 +26,7 @@ namespace {
 std::string bus_scenario(const std::string& mobility_extra, const std::string& after = "") {
     return "name: bus\n"
            "study_area: {crs: EPSG:25832, extent_from: osm, resolution_m: 10}\n"
-           "inputs:\n"
-           "  osm: " + kaiserslautern_input("kaiserslautern_cc.osm.gz").string() + "\n"
-           "  dem: " + kaiserslautern_input("terrain_illustrative.tif").string() + "\n"
-           "  dem_kind: illustrative\n"
+           + city_centre_inputs_yaml() +
            "models:\n"
            "  terrain: {enabled: false}\n"
            "  mobility:\n"

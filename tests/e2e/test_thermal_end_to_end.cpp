@@ -26,10 +26,7 @@ std::string scenario_text(const std::string& thermal_block) {
            "  crs: EPSG:25832\n"
            "  extent_from: osm\n"
            "  resolution_m: 10\n"
-           "inputs:\n"
-           "  osm: " + kaiserslautern_input("kaiserslautern_cc.osm.gz").string() + "\n"
-           "  dem: " + kaiserslautern_input("terrain_illustrative.tif").string() + "\n"
-           "  dem_kind: illustrative\n"
+           + city_centre_inputs_yaml() +
            "models:\n"
            "  thermal:\n" + thermal_block;
 }

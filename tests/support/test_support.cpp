@@ -146,6 +146,13 @@ std::filesystem::path kaiserslautern_input(const std::string& name) {
     return source_dir() / "inputs" / "kaiserslautern" / name;
 }
 
+std::string city_centre_inputs_yaml() {
+    return "inputs:\n"
+           "  osm: " + kaiserslautern_input("kaiserslautern_cc.osm.gz").string() + "\n"
+           "  dem: " + kaiserslautern_input("terrain_illustrative.tif").string() + "\n"
+           "  dem_kind: illustrative\n";
+}
+
 std::string mpiexec_prefix(int ranks) {
     const std::string mpiexec = LAUTER_MPIEXEC;
     if (mpiexec.empty()) {

@@ -67,6 +67,9 @@ std::filesystem::path lauter_executable();
 std::string lauter_command();
 /// A file of the embedded Kaiserslautern inputs (inputs/kaiserslautern/<name>).
 std::filesystem::path kaiserslautern_input(const std::string& name);
+/// The `inputs:` block of a scenario on the city-centre extract (kaiserslautern_cc.osm.gz) with
+/// the illustrative terrain, as the end-to-end tests use it.
+std::string city_centre_inputs_yaml();
 
 /// "mpiexec -np N" with the environment OpenMPI needs in a container run as root on a small
 /// machine (root allowed, oversubscription allowed, no CMA single-copy), or "" when lauter was
