@@ -32,19 +32,11 @@ constexpr double origin_y = 5475400.0;
 
 /// A 400 m x 400 m bowl (10 m cells): z = 200 + 30 (r / 200 m)^2 around the centre.
 TestRaster bowl_dem() {
-    TestRaster t;
-    t.cols = 40;
-    t.rows = 40;
-    t.geotransform = {origin_x, 10.0, 0.0, origin_y, 0.0, -10.0};
-    t.crs = "EPSG:25832";
-    for (int r = 0; r < 40; ++r) {
-        for (int c = 0; c < 40; ++c) {
-            const double dx = (c + 0.5) * 10.0 - 200.0;
-            const double dy = (r + 0.5) * 10.0 - 200.0;
-            t.values.push_back(static_cast<float>(200.0 + 30.0 * (dx * dx + dy * dy) / 40000.0));
-        }
-    }
-    return t;
+    return utm_test_raster(40, 40, 10.0, origin_x, origin_y, [](double x, double y) {
+        const double dx = x - 200.0;
+        const double dy = y - 200.0;
+        return 200.0 + 30.0 * (dx * dx + dy * dy) / 40000.0;
+    });
 }
 
 /// OSM: a 100 m band of parking (sealed) around the border; the 200 m x 200 m centre is

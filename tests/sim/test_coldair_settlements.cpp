@@ -40,17 +40,9 @@ constexpr double origin_y = 5475400.0;
 
 /// 400 m x 400 m (10 m cells) sloping 5 % down to the east.
 TestRaster slope_dem() {
-    TestRaster t;
-    t.cols = 40;
-    t.rows = 40;
-    t.geotransform = {origin_x, 10.0, 0.0, origin_y, 0.0, -10.0};
-    t.crs = "EPSG:25832";
-    for (int r = 0; r < 40; ++r) {
-        for (int c = 0; c < 40; ++c) {
-            t.values.push_back(static_cast<float>(300.0 - 0.5 * c));
-        }
-    }
-    return t;
+    // 0.5 m lower per column: x / 10 m - 0.5 is the column index.
+    return utm_test_raster(40, 40, 10.0, origin_x, origin_y,
+                           [](double x, double) { return 300.0 - 0.5 * (x / 10.0 - 0.5); });
 }
 
 /// OSM: a built quarter (buildings 20 m high between streets) on the lower, eastern 120 m, the

@@ -78,6 +78,22 @@ template <typename T> std::vector<T> read_band(GDALDataset& dataset, int band) {
 template std::vector<float> read_band<float>(GDALDataset&, int);
 template std::vector<std::uint8_t> read_band<std::uint8_t>(GDALDataset&, int);
 
+TestRaster utm_test_raster(int rows, int cols, double cell_m, double x0, double y0,
+                           const std::function<double(double, double)>& value) {
+    TestRaster t;
+    t.rows = rows;
+    t.cols = cols;
+    t.geotransform = {x0, cell_m, 0.0, y0, 0.0, -cell_m};
+    t.crs = "EPSG:25832";
+    t.values.reserve(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
+    for (int r = 0; r < rows; ++r) {
+        for (int c = 0; c < cols; ++c) {
+            t.values.push_back(static_cast<float>(value((c + 0.5) * cell_m, (r + 0.5) * cell_m)));
+        }
+    }
+    return t;
+}
+
 void write_test_raster(const std::filesystem::path& path, const std::string& driver,
                        const TestRaster& raster) {
     REQUIRE(raster.values.size() ==

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -49,6 +50,12 @@ struct TestRaster {
     std::vector<float> values;            ///< rows * cols, row-major
     std::optional<double> no_data;        ///< the band's no-data value, if any
 };
+
+/// A square-celled EPSG:25832 raster of `rows` x `cols` cells of `cell_m` with its upper-left
+/// corner at (x0, y0); cell (r, c) holds value(column-centre offset, row-centre offset) in metres
+/// from that corner, i.e. value((c + 0.5) cell_m, (r + 0.5) cell_m).
+TestRaster utm_test_raster(int rows, int cols, double cell_m, double x0, double y0,
+                           const std::function<double(double, double)>& value);
 
 /// Writes `raster` to `path` with the GDAL driver `driver` ("GTiff", "AAIGrid", ...) through an
 /// in-memory copy, so that drivers without Create() work as well.
