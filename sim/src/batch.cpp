@@ -228,6 +228,12 @@ std::string task_fingerprint(ModelKind model, const Scenario& s, const StudyArea
             }
         }
     }
+    // The thermal model coupled to cold air runs the cold-air model: its settings and files are
+    // part of the thermal result.
+    if (model == ModelKind::thermal && s.models.thermal.cold_air_coupling) {
+        hash_node(h, "coldair_settings", resolved["models"]["coldair"]);
+        hash_named_files(h, resolved["models"]["coldair"]);
+    }
     return h.finish_hex();
 }
 

@@ -325,7 +325,12 @@ void thermal_indicators(const fs::path& part, const Manifest& m, Districts& dist
     const ReadLayer load = read_raster_layer(part, "/thermal/thermal_load_class");
     const ReadLayer residents = read_raster_layer(part, "/thermal/residents");
     const ReadLayer utci = read_raster_layer(part, "/thermal/utci_c");
-    const ReadLayer uhi = read_raster_layer(part, "/thermal/uhi_night_k");
+    // With the cold-air coupling on, the classes use the coupled night heat island: so does the
+    // mean over the classed settlement cells.
+    const std::string coupled = "/thermal/uhi_night_coupled_k";
+    const std::string uhi_layer =
+        has_layer(list_layers(part), coupled) ? coupled : "/thermal/uhi_night_k";
+    const ReadLayer uhi = read_raster_layer(part, uhi_layer);
     const GridSpec& grid = load.values.spec();
     const std::vector<int>& index = districts.index_on(grid);
     const std::size_t n = districts.names().size();

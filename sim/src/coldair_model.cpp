@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -339,7 +340,8 @@ Raster<std::uint8_t> load_class_on_model_grid(const Raster<std::uint8_t>& fine_c
     return coarse_class;
 }
 
-ColdAirSurface coldair_surface_for_scenario(const Scenario& scenario, const StudyArea& area) {
+ColdAirSurface coldair_surface_for_scenario(const Scenario& scenario, const StudyArea& area,
+                                            const ThermalRun* thermal) {
     const ColdAirModelSettings& settings = scenario.models.coldair;
     ColdAirSurface surface = coldair_surface_from_study_area(area, settings.resolution_m);
     if (effective_settlement_cells(settings.settlement_cells, scenario.models.thermal.enabled) ==
@@ -351,8 +353,12 @@ ColdAirSurface coldair_surface_for_scenario(const Scenario& scenario, const Stud
         }
         log_info("cold air: thermal-load classes of the study area for the settlements "
                  "(models.thermal)");
-        const ThermalRun thermal = run_thermal(area, scenario.models.thermal);
-        surface.load_class = load_class_on_model_grid(thermal.load_class, area.mask,
+        std::optional<ThermalRun> own;
+        if (thermal == nullptr) {
+            own.emplace(run_thermal(area, scenario.models.thermal));
+            thermal = &*own;
+        }
+        surface.load_class = load_class_on_model_grid(thermal->load_class, area.mask,
                                                       surface.grid());
         for (std::size_t i = 0; i < surface.grid().cell_count(); ++i) {
             if (!surface.mask.has_data(i)) {

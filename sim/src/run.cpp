@@ -12,6 +12,7 @@
 #include <lauter/sim/runoff_storm.hpp>
 #include <lauter/sim/run.hpp>
 #include <lauter/sim/sha256.hpp>
+#include <lauter/sim/thermal_coupling.hpp>
 #include <lauter/sim/thermal_model.hpp>
 #include <lauter/sim/vector_input.hpp>
 #include <lauter/version.hpp>
@@ -418,8 +419,11 @@ void run_model(ModelKind model, const Scenario& s, const StudyArea& area, Result
         }
         return;
     case ModelKind::thermal:
-        write_thermal_results(out, group, run_thermal(area, s.models.thermal), s.models.thermal,
-                              area.mask);
+        write_thermal_results(out, group,
+                              s.models.thermal.cold_air_coupling
+                                  ? run_thermal_coupled(s, area)
+                                  : run_thermal(area, s.models.thermal),
+                              s.models.thermal, area.mask);
         return;
     case ModelKind::coldair: {
         const ColdAirSurface surface = coldair_surface_for_scenario(s, area);

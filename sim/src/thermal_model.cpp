@@ -235,6 +235,64 @@ ThermalMoment thermal_moment(const GridSpec& grid, const ThermalWeather& weather
     return m;
 }
 
+void classify_thermal_run(ThermalRun& run, const StudyArea& area, const ThermalModelSettings& s,
+                          const Raster<float>& night_uhi_k) {
+    const GridSpec& g = area.grid;
+    const CellMask& mask = area.mask;
+    const OsmLandCover& lc = *area.land_cover;
+    const std::size_t n = g.cell_count();
+    const Raster<float>& building = fraction_of(lc, LandCover::building);
+    // 6. Thermal-load classes: building cells take the street-level conditions around them.
+    Raster<float> utci_for_class = run.utci_c.clone();
+    Raster<float> uhi_for_class = night_uhi_k.clone();
+    CellMask building_mask(g, CellStatus::no_data);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (mask.has_data(i) && !run.street_mask.has_data(i)) {
+            building_mask.set(i, CellStatus::active);
+        }
+    }
+    const std::size_t k = static_cast<std::size_t>(
+        std::llround(s.ambient_radius_m / (0.5 * (g.cell_size_x_m + g.cell_size_y_m))));
+    ambient_mean(run.utci_c, run.street_mask, building_mask, k, utci_for_class);
+    ambient_mean(night_uhi_k, run.street_mask, building_mask, k, uhi_for_class);
+    Raster<std::uint8_t> settlement(g, 0);
+    run.settlement_mask = CellMask(g, CellStatus::no_data);
+    for (std::size_t i = 0; i < n; ++i) {
+        // People live in any cell with a building share, so such cells are settlement even
+        // where gardens make them mostly unsealed.
+        if (mask.has_data(i) &&
+            (static_cast<double>(lc.impervious_fraction[i]) >=
+                 s.settlement_min_impervious_fraction ||
+             building[i] > 0.0F)) {
+            settlement[i] = 1;
+        }
+    }
+    kt::ThermalLoadBreaks breaks;
+    breaks.day_utci_c = s.day_utci_breaks_c;
+    breaks.night_uhi_k = s.night_uhi_breaks_k;
+    run.load_class = Raster<std::uint8_t>(g, 0);
+    kt::classify_thermal_load(utci_for_class.view(), uhi_for_class.view(), settlement.view(),
+                              mask, run.load_class.view(), breaks);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (run.load_class[i] > 0) {
+            run.settlement_mask.set(i, CellStatus::active);
+        }
+    }
+
+    // 7. Residents per district and class.
+    const Raster<std::int32_t>& district = run.district;
+    run.residents_by_class =
+        kt::residents_by_class(run.load_class.view(), run.residents.view(), district.view(),
+                               mask, run.district_names.size());
+    run.class_area_m2.assign(run.district_names.size() * 5, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (run.load_class[i] > 0 && district[i] >= 0) {
+            run.class_area_m2[static_cast<std::size_t>(district[i]) * 5 + run.load_class[i] -
+                              1U] += g.cell_area_m2();
+        }
+    }
+}
+
 ThermalRun run_thermal(const StudyArea& area, const ThermalModelSettings& s) {
     if (!area.elevation_m || !area.land_cover) {
         throw ConfigError("models.thermal: the thermal model needs the terrain (inputs.dem) and "
@@ -417,56 +475,12 @@ ThermalRun run_thermal(const StudyArea& area, const ThermalModelSettings& s) {
         kt::reduce_heat_island(run.uhi_max_k.view(), capacity.view(), run.heat_mitigation.view(),
                                {}, run.street_mask, run.uhi_night_k.view());
 
-        // 6. Thermal-load classes: building cells take the street-level conditions around them.
-        Raster<float> utci_for_class = run.utci_c.clone();
-        Raster<float> uhi_for_class = run.uhi_night_k.clone();
-        CellMask building_mask(g, CellStatus::no_data);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (mask.has_data(i) && !run.street_mask.has_data(i)) {
-                building_mask.set(i, CellStatus::active);
-            }
-        }
-        const std::size_t k = static_cast<std::size_t>(
-            std::llround(s.ambient_radius_m / (0.5 * (g.cell_size_x_m + g.cell_size_y_m))));
-        ambient_mean(run.utci_c, run.street_mask, building_mask, k, utci_for_class);
-        ambient_mean(run.uhi_night_k, run.street_mask, building_mask, k, uhi_for_class);
-        Raster<std::uint8_t> settlement(g, 0);
-        run.settlement_mask = CellMask(g, CellStatus::no_data);
-        for (std::size_t i = 0; i < n; ++i) {
-            // People live in any cell with a building share, so such cells are settlement even
-            // where gardens make them mostly unsealed.
-            if (mask.has_data(i) &&
-                (static_cast<double>(lc.impervious_fraction[i]) >=
-                     s.settlement_min_impervious_fraction ||
-                 building[i] > 0.0F)) {
-                settlement[i] = 1;
-            }
-        }
-        kt::ThermalLoadBreaks breaks;
-        breaks.day_utci_c = s.day_utci_breaks_c;
-        breaks.night_uhi_k = s.night_uhi_breaks_k;
-        run.load_class = Raster<std::uint8_t>(g, 0);
-        kt::classify_thermal_load(utci_for_class.view(), uhi_for_class.view(), settlement.view(),
-                                  mask, run.load_class.view(), breaks);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (run.load_class[i] > 0) {
-                run.settlement_mask.set(i, CellStatus::active);
-            }
-        }
+        run.cooling_capacity = std::move(capacity);
 
-        // 7. Residents per district and class.
+        // 6. and 7. Thermal-load classes and residents per district and class.
         run.residents = residents_raster(s, area, run.residents_source);
-        const Raster<std::int32_t> district = district_raster(s, g, run.district_names);
-        run.residents_by_class =
-            kt::residents_by_class(run.load_class.view(), run.residents.view(), district.view(),
-                                   mask, run.district_names.size());
-        run.class_area_m2.assign(run.district_names.size() * 5, 0.0);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (run.load_class[i] > 0 && district[i] >= 0) {
-                run.class_area_m2[static_cast<std::size_t>(district[i]) * 5 + run.load_class[i] -
-                                  1U] += g.cell_area_m2();
-            }
-        }
+        run.district = district_raster(s, g, run.district_names);
+        classify_thermal_run(run, area, s, run.uhi_night_k);
     } catch (const std::invalid_argument& e) {
         throw ConfigError(std::string("models.thermal: ") + e.what());
     }
@@ -546,9 +560,42 @@ void write_thermal_results(ResultsWriter& out, const std::string& group, const T
                       "UHI_max * (1 - HM)/(1 - CC) where parks cool more (heat_island.hpp)", {},
                       {}},
                      run.uhi_night_k, run.street_mask);
+    const bool coupled = run.cold_air_share.size() > 0;
+    if (coupled) {
+        const std::string when = " " + fixed(run.cold_air_time_h, 1) + " h after sunset";
+        out.write_raster(group,
+                         {"cold_air_speed_m_per_s", "m s-1",
+                          "cold-air layer speed u_c" + when + " (models.coldair)", "",
+                          "the cold-air model cell containing the cell centre", {}, {}},
+                         run.cold_air_speed_m_per_s, mask);
+        out.write_raster(group,
+                         {"cold_air_height_m", "m", "cold-air layer height" + when +
+                                                       " (models.coldair)", "",
+                          "the cold-air model cell containing the cell centre", {}, {}},
+                         run.cold_air_height_m, mask);
+        out.write_raster(group,
+                         {"cold_air_uhi_reduction_share", "1",
+                          "share f_cold of the night heat island removed by cold-air inflow", "",
+                          "1 - (U / sqrt(U^2 + u_c^2))^(1/4), U = " +
+                              fixed(s.weather.wind_10m_m_per_s, 2) +
+                              " m/s, where the layer is deeper than " +
+                              fixed(s.cold_air_min_depth_m, 2) +
+                              " m: lauter's coupling assumption on the U^(-1/4) law of Theeuwes "
+                              "et al. 2017 (cold_air_coupling.hpp)",
+                          {}, {}},
+                         run.cold_air_share, mask);
+        out.write_raster(group,
+                         {"uhi_night_coupled_k", "K",
+                          "night heat island after park cooling and cold-air inflow", "",
+                          "uhi_night_k * (1 - cold_air_uhi_reduction_share); the thermal-load "
+                          "classes use this layer",
+                          {}, {}},
+                         run.uhi_night_coupled_k, run.street_mask);
+    }
     LayerMeta class_meta{"thermal_load_class", "1", "thermal-load class of settlement cells", "",
                          "1 + ceil((day index + night index) / 2); building cells take the "
-                         "street-level conditions within " + fixed(s.ambient_radius_m, 0) + " m",
+                         "street-level conditions within " + fixed(s.ambient_radius_m, 0) + " m" +
+                             (coupled ? "; night index from uhi_night_coupled_k" : ""),
                          {1, 2, 3, 4, 5},
                          {"very_low", "low", "moderate", "high", "very_high"}};
     out.write_raster(group, class_meta, run.load_class, run.settlement_mask);
@@ -617,6 +664,14 @@ void write_thermal_results(ResultsWriter& out, const std::string& group, const T
     mean_max(run.tmrt_c, run.street_mask, "tmrt_c");
     mean_max(run.utci_c, run.street_mask, "utci_c");
     mean_max(run.uhi_night_k, run.street_mask, "uhi_night_k");
+    if (coupled) {
+        mean_max(run.uhi_night_coupled_k, run.street_mask, "uhi_night_coupled_k");
+        number("cold_air_time_h", run.cold_air_time_h);
+        out.set_group_attribute(group, "cold_air_coupling",
+                                "on: night heat island reduced by the cold air of models.coldair "
+                                "at " + fixed(run.cold_air_time_h, 1) + " h after sunset "
+                                "(docs/thermal-comfort.md)");
+    }
     for (std::uint8_t c = 1; c <= 5; ++c) {
         number("residents_class_" + std::to_string(c), rc.total[c - 1U]);
     }

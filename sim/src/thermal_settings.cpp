@@ -216,8 +216,23 @@ schema::KeySpec thermal_model_schema() {
                 .with_unit("m2")
                 .with_range(0.0, 1.0e8)
                 .with_default(format_number(d.park_min_green_area_m2)),
+            enum_key("cold_air_coupling", {"off", "on"},
+                     "on: reduce the night heat island where cold air of models.coldair flows "
+                     "in (f_cold from the U^(-1/4) law of Theeuwes et al. 2017 at the effective "
+                     "speed sqrt(U^2 + u_c^2), lauter's assumption, docs/thermal-comfort.md); "
+                     "the thermal-load classes then use the reduced heat island; needs "
+                     "models.coldair.enabled: true")
+                .with_default("off"),
+            number_key("cold_air_min_depth_m",
+                       "the cold-air layer (last output time of models.coldair) reduces the "
+                       "heat island only where it is deeper than this (2 m: screen height of "
+                       "air-temperature observations, lauter's choice)")
+                .with_unit("m")
+                .with_range(0.0, 100.0)
+                .with_default(format_number(d.cold_air_min_depth_m)),
         },
-        "night heat island: Theeuwes et al. (2017) reduced by InVEST park cooling");
+        "night heat island: Theeuwes et al. (2017) reduced by InVEST park cooling and, "
+        "optionally, by cold-air inflow");
 
     KeySpec classes = mapping_key(
         "classes",
@@ -320,6 +335,13 @@ void check_thermal_keys(const schema::ValidationResult& result, schema::Diagnost
                                  "land-cover model; set models.landcover.enabled: true");
     }
     check_weather_keys(result, diagnostics, child(thermal, "weather"), prefix + "weather");
+    if (scalar_or_empty(at_path(thermal, {"night", "cold_air_coupling"})) == "on" &&
+        scalar_or_empty(at_path(result.resolved, {"models", "coldair", "enabled"})) != "true") {
+        diagnostics.add(result.location_of(prefix + "night.cold_air_coupling"),
+                        prefix + "night.cold_air_coupling: on needs the cold-air model, but "
+                                 "models.coldair.enabled is not true; set models.coldair.enabled: "
+                                 "true or night.cold_air_coupling: off");
+    }
 }
 
 ThermalWeather thermal_weather_from(const YAML::Node& weather) {
@@ -359,6 +381,8 @@ ThermalModelSettings thermal_settings_from(const YAML::Node& t) {
     s.trunk_zone_fraction = number({"trees", "trunk_zone_fraction"});
     s.park_cooling_distance_m = number({"night", "park_cooling_distance_m"});
     s.park_min_green_area_m2 = number({"night", "park_min_green_area_m2"});
+    s.cold_air_coupling = scalar_or_empty(at_path(t, {"night", "cold_air_coupling"})) == "on";
+    s.cold_air_min_depth_m = number({"night", "cold_air_min_depth_m"});
     const YAML::Node day = at_path(t, {"classes", "day_utci_breaks_c"});
     const YAML::Node night = at_path(t, {"classes", "night_uhi_breaks_k"});
     for (std::size_t i = 0; i < 4; ++i) {

@@ -46,6 +46,8 @@
 
 namespace lauter::sim {
 
+struct ThermalRun;
+
 /// Inputs of a cold-air run on the model grid.
 struct ColdAirSurface {
     kernels::CellMask mask;
@@ -75,9 +77,11 @@ struct ColdAirSurface {
 
 /// The surface of a scenario's cold-air model: coldair_surface_from_study_area, plus the
 /// thermal-load classes (run_thermal on the study area, aggregated) when the effective settlement
-/// definition is thermal_load.
+/// definition is thermal_load. `thermal`, if given, is the scenario's uncoupled thermal run on
+/// `area`, whose classes are taken instead of running the thermal model again.
 [[nodiscard]] ColdAirSurface coldair_surface_for_scenario(const Scenario& scenario,
-                                                          const StudyArea& area);
+                                                          const StudyArea& area,
+                                                          const ThermalRun* thermal = nullptr);
 
 /// A surface on the grid of `elevation_m` from a class raster (LandCover codes): sealed classes
 /// (building, road, sealed_other) are fully sealed, building cells are fully built with

@@ -19,6 +19,8 @@
 ///    building share); building
 ///    cells take the mean UTCI and heat island of the street-level cells within
 ///    ambient_radius_m, so that their residents get the conditions outside their house.
+///    With night.cold_air_coupling on, the classes use the night heat island reduced by cold-air
+///    inflow (thermal_coupling.hpp) instead.
 /// 7. Residents per cell (a residents-per-hectare raster, or building volume / m³ per
 ///    resident), summed per district and class.
 
@@ -63,10 +65,19 @@ struct ThermalRun {
     kernels::thermal::UtciStats utci_stats;
     kernels::Raster<float> uhi_max_k;
     kernels::Raster<float> heat_mitigation;
-    kernels::Raster<float> uhi_night_k;
+    kernels::Raster<float> cooling_capacity; ///< InVEST cooling capacity CC
+    kernels::Raster<float> uhi_night_k;      ///< after park cooling, without cold air
+    /// Cold-air coupling (thermal_coupling.hpp); empty rasters when it is off.
+    kernels::Raster<float> cold_air_speed_m_per_s; ///< u_c on the study grid
+    kernels::Raster<float> cold_air_height_m;      ///< layer height on the study grid
+    kernels::Raster<float> cold_air_share;         ///< f_cold
+    kernels::Raster<float> uhi_night_coupled_k;    ///< uhi_night_k · (1 - f_cold)
+    double cold_air_time_h = 0.0;                  ///< cold-air output time used
     double theeuwes_factor_k = 0.0;
     kernels::Raster<std::uint8_t> load_class;
     kernels::Raster<float> residents;
+    /// District index per cell (-1: outside every district).
+    kernels::Raster<std::int32_t> district;
     /// Active cells that are not building cells (pedestrian layers).
     kernels::CellMask street_mask;
     /// Settlement cells (classed).
@@ -88,6 +99,14 @@ struct ThermalRun {
 /// Runs the thermal model on the study area (which must have elevation and land cover; else
 /// ConfigError). Reads the optional residents raster and district file (InputError on bad files).
 [[nodiscard]] ThermalRun run_thermal(const StudyArea& area, const ThermalModelSettings& settings);
+
+/// Steps 6 and 7 on a run whose day layers, residents and districts are set: thermal-load classes
+/// from the day UTCI and `night_uhi_k` (the run's uhi_night_k, or the cold-air coupled one),
+/// residents and settlement area per district and class. Throws std::invalid_argument on bad
+/// breaks.
+void classify_thermal_run(ThermalRun& run, const StudyArea& area,
+                          const ThermalModelSettings& settings,
+                          const kernels::Raster<float>& night_uhi_k);
 
 /// Writes the rasters, tables and summary numbers under `group` ("/<scenario>/thermal").
 void write_thermal_results(ResultsWriter& out, const std::string& group, const ThermalRun& run,

@@ -7,6 +7,7 @@
 /// schema entries and the conversion of a resolved scenario tree live in thermal_settings.cpp,
 /// the model itself in thermal_model.hpp.
 
+#include <lauter/kernels/thermal/cold_air_coupling.hpp>
 #include <lauter/kernels/thermal/heat_island.hpp>
 #include <lauter/kernels/thermal/mean_radiant_temperature.hpp>
 #include <lauter/kernels/thermal/shadow.hpp>
@@ -86,6 +87,11 @@ struct ThermalModelSettings {
     double trunk_zone_fraction = kernels::thermal::SurfaceModelParams{}.trunk_zone_fraction;
     double park_cooling_distance_m = kernels::thermal::ParkCoolingParams{}.cooling_distance_m;
     double park_min_green_area_m2 = kernels::thermal::ParkCoolingParams{}.min_green_area_m2;
+    /// night.cold_air_coupling: reduce the night heat island where cold air of models.coldair
+    /// flows in (thermal_coupling.hpp); needs models.coldair enabled.
+    bool cold_air_coupling = false;
+    /// Depth (m) the cold-air layer must exceed to reduce the heat island.
+    double cold_air_min_depth_m = kernels::thermal::ColdAirCouplingParams{}.min_depth_m;
     std::array<double, 4> day_utci_breaks_c = kernels::thermal::ThermalLoadBreaks{}.day_utci_c;
     std::array<double, 4> night_uhi_breaks_k = kernels::thermal::ThermalLoadBreaks{}.night_uhi_k;
     /// Cells with at least this impervious fraction (or any building share) are settlement

@@ -6,10 +6,14 @@
 /// Day index 0..4 from UTCI with the heat-stress breaks of the UTCI assessment scale (Bröde et
 /// al. 2012, Table 1): <= 26 (no heat stress), 26-32 moderate, 32-38 strong, 38-46 very strong,
 /// > 46 extreme. Night index 0..4 from the night heat island (K) with breaks 1, 2, 3, 4 K: our
-/// choice (no published German city-climate analysis with numeric UHI class breaks was found in
-/// the material available here; VDI 3787 Blatt 1 describes five-level thermal-load maps but its
-/// class limits could not be checked). Class = 1 + ceil((day + night) / 2): 1 very low, 2 low,
-/// 3 moderate, 4 high, 5 very high. A cell is "very high" only when day and night together are
+/// choice. No published German city-climate map with four numeric heat-island breaks in K was
+/// found: VDI 3787 Blatt 1 could not be checked, the planning maps found (Cologne, Düsseldorf)
+/// class the night descriptively or by z-scores relative to the city, and the pages of the NRW
+/// climate analysis give no limits. The only absolute classes in K are station indicators of
+/// climate-impact monitoring (LANUV NRW indicator 7.3 "Wärmeinsel-Intensität": daily maximum UHI
+/// above 1 up to 3 K, above 3 up to 6 K, above 6 K; LAU Sachsen-Anhalt: 1-3, 4-6, above 6 K):
+/// three classes, where four breaks are needed here. docs/thermal-comfort.md lists the search.
+/// Class = 1 + ceil((day + night) / 2): 1 very low, 2 low, 3 moderate, 4 high, 5 very high. A cell is "very high" only when day and night together are
 /// at least 7 of 8 index steps. All breaks are parameters.
 
 #include <lauter/kernels/grid.hpp>
