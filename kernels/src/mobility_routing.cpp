@@ -5,6 +5,12 @@
 
 namespace lauter::kernels::mobility {
 
+ShortestPathQuery::ShortestPathQuery(const Graph& graph)
+    : graph_(&graph), state_(graph.node_count()) {
+    heap_.reserve(1024);
+    settled_.reserve(graph.node_count());
+}
+
 void ShortestPathQuery::start(NodeId source, std::span<const float> weights) {
     if (weights.size() != graph_->edge_count()) {
         throw std::invalid_argument("ShortestPathQuery: weights do not match the graph");

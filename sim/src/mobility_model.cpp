@@ -644,19 +644,17 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
     std::optional<mob::TurnGeometry> turn_geometry;
     std::vector<float> bike_turn_s;
     std::vector<float> ebike_turn_s;
-    std::optional<mob::TurnCosts> bike_turns;
-    std::optional<mob::TurnCosts> ebike_turns;
     if (ms.bike_turn_penalty_m > 0.0) {
         mob::CyclingStressParams turn_params;
         turn_params.turn_penalty_m = ms.bike_turn_penalty_m;
         turn_geometry.emplace(g);
         bike_turn_s = mob::cycling_turn_penalty_s(g, bike_s, turn_params);
         ebike_turn_s = mob::cycling_turn_penalty_s(g, ebike_s, turn_params);
-        bike_turns = mob::TurnCosts{&*turn_geometry, bike_turn_s};
-        ebike_turns = mob::TurnCosts{&*turn_geometry, ebike_turn_s};
     }
-    const mob::TurnCosts* bike_tc = bike_turns ? &*bike_turns : nullptr;
-    const mob::TurnCosts* ebike_tc = ebike_turns ? &*ebike_turns : nullptr;
+    const mob::TurnCosts bike_turns{turn_geometry ? &*turn_geometry : nullptr, bike_turn_s};
+    const mob::TurnCosts ebike_turns{turn_geometry ? &*turn_geometry : nullptr, ebike_turn_s};
+    const mob::TurnCosts* bike_tc = turn_geometry ? &bike_turns : nullptr;
+    const mob::TurnCosts* ebike_tc = turn_geometry ? &ebike_turns : nullptr;
     const BikeSkim bike = bike_skim(g, bike_s, base_lts, {}, bike_node, n, bike_tc);
     const BikeSkim ebike = bike_skim(g, ebike_s, base_lts, {}, bike_node, n, ebike_tc);
 

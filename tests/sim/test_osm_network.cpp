@@ -82,7 +82,9 @@ void write_edges_csv(const std::filesystem::path& path, const mob::Graph& g,
         }
         return;
     }
-    edges << "edge,tail,head,weight,turn_penalty,segment,geometry\n";
+    // 17 digits: the script reads each float's exact value as a double, so the sums agree to
+    // double rounding (9 digits would only round-trip through float).
+    edges << std::setprecision(17) << "edge,tail,head,weight,turn_penalty,segment,geometry\n";
     std::vector<double> xs;
     std::vector<double> ys;
     for (mob::EdgeId e = 0; e < g.edge_count(); ++e) {
@@ -92,11 +94,10 @@ void write_edges_csv(const std::filesystem::path& path, const mob::Graph& g,
         xs.clear();
         ys.clear();
         g.append_geometry(e, xs, ys);
-        edges << std::setprecision(17);
         for (std::size_t i = 0; i < xs.size(); ++i) {
             edges << (i > 0 ? ";" : "") << xs[i] << ' ' << ys[i];
         }
-        edges << std::setprecision(9) << '\n';
+        edges << '\n';
     }
 }
 
