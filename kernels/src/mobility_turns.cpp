@@ -82,7 +82,8 @@ TurnKind TurnGeometry::classify(EdgeId in, EdgeId out) const noexcept {
 }
 
 TurnAwareQuery::TurnAwareQuery(const Graph& graph)
-    : graph_(&graph), labels_(graph.edge_count()), nodes_(graph.node_count()),
+    : graph_(&graph), labels_(graph.edge_count()), heap_pos_(graph.edge_count(), 0),
+      nodes_(graph.node_count()),
       label_sum_(graph.edge_count(), 0.0) {
     heap_.reserve(1024);
     settled_.reserve(graph.edge_count());
@@ -90,7 +91,7 @@ TurnAwareQuery::TurnAwareQuery(const Graph& graph)
 }
 
 void TurnAwareQuery::relax(EdgeId f, double nd, EdgeId parent) {
-    const auto set_pos = [this](std::uint32_t e, std::uint32_t pos) { labels_[e].heap_pos = pos; };
+    const auto set_pos = [this](std::uint32_t e, std::uint32_t pos) { heap_pos_[e] = pos; };
     LabelState& s = labels_[f];
     if (s.stamp != current_) {
         s.stamp = current_;
@@ -101,7 +102,7 @@ void TurnAwareQuery::relax(EdgeId f, double nd, EdgeId parent) {
         // Only a queued label can improve (non-negative costs).
         s.dist = nd;
         s.parent = parent;
-        const std::uint32_t pos = s.heap_pos;
+        const std::uint32_t pos = heap_pos_[f];
         heap_[pos].key = nd;
         detail::heap_sift_up(heap_, pos, set_pos);
     }
@@ -142,7 +143,7 @@ void TurnAwareQuery::start(NodeId source, std::span<const float> weights,
 }
 
 NodeId TurnAwareQuery::settle_next(std::span<const float> weights, const TurnCosts& turns) {
-    const auto set_pos = [this](std::uint32_t e, std::uint32_t pos) { labels_[e].heap_pos = pos; };
+    const auto set_pos = [this](std::uint32_t e, std::uint32_t pos) { heap_pos_[e] = pos; };
     const detail::HeapItem top = detail::heap_pop(heap_, set_pos);
     const EdgeId e = top.id;
     const double de = top.key;
