@@ -1,25 +1,31 @@
 // Street-network routing on the Kaiserslautern extract (inputs/kaiserslautern, with the
 // illustrative DEM): graph build including elevation, one-to-all bike queries with lauter's
 // 4-ary-heap Dijkstra against a plain binary-heap Dijkstra (std::priority_queue with lazy
-// deletion) measured in the same run, and a 300 x 300 zone matrix for four modes.
+// deletion) measured in the same run, the turn-aware (edge-based) bike query with R5's turn
+// penalty (turns.hpp) beside them, and a 300 x 300 zone matrix for four modes and for the bike
+// with and without turn costs.
 //
 // LAUTER_MOBILITY_EXPORT=DIR additionally writes the bike graph (edges.csv) and the query sources
 // (sources.csv) to DIR for bench/peers/networkx_routing.py, which times networkx on the same
 // graph and queries.
 #include <lauter/kernels/mobility/cycling_stress.hpp>
 #include <lauter/kernels/mobility/routing.hpp>
+#include <lauter/kernels/mobility/skims.hpp>
+#include <lauter/kernels/mobility/turns.hpp>
 #include <lauter/kernels/mobility/speed_models.hpp>
 #include <lauter/sim/osm_network.hpp>
 
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iomanip>
+#include <optional>
 #include <queue>
 #include <random>
 
@@ -37,6 +43,8 @@ struct Fixture {
     sim::MobilityNetwork net;
     std::vector<float> bike_time;
     std::vector<float> bike_cost;
+    std::vector<float> bike_turn_penalty; ///< R5's 54 m per turn, in seconds
+    std::optional<mob::TurnGeometry> turn_geometry;
     std::vector<mob::NodeId> sources; ///< 200 random nodes with bike edges (fixed seed)
 };
 
@@ -49,6 +57,8 @@ const Fixture& fixture() {
         out.bike_time = mob::edge_travel_times_s(g, bike);
         out.bike_cost =
             mob::cycling_perceived_cost_s(g, out.bike_time, mob::level_of_traffic_stress(g));
+        out.bike_turn_penalty = mob::cycling_turn_penalty_s(g, out.bike_time);
+        out.turn_geometry.emplace(g);
         std::vector<mob::NodeId> bike_nodes;
         for (mob::NodeId v = 0; v < g.node_count(); ++v) {
             for (std::uint32_t e = g.first_out()[v]; e < g.first_out()[v + 1]; ++e) {
@@ -119,6 +129,22 @@ void BM_BikeOneToAll(benchmark::State& state) {
     state.counters["nodes"] = f.net.graph.node_count();
 }
 BENCHMARK(BM_BikeOneToAll)->Unit(benchmark::kMicrosecond);
+
+/// The same queries on the edge-based graph with turn penalties (one label per edge).
+void BM_BikeOneToAllTurnAware(benchmark::State& state) {
+    const Fixture& f = fixture();
+    mob::TurnAwareQuery query(f.net.graph);
+    const mob::TurnCosts turns{&*f.turn_geometry, f.bike_turn_penalty};
+    std::size_t i = 0;
+    for (auto _ : state) {
+        query.one_to_all(f.sources[i++ % f.sources.size()], f.bike_cost, turns);
+        benchmark::DoNotOptimize(query.settled().size());
+    }
+    state.counters["queries_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["labels"] = static_cast<double>(query.settled().size());
+}
+BENCHMARK(BM_BikeOneToAllTurnAware)->Unit(benchmark::kMicrosecond);
 
 /// The reference: a plain binary-heap Dijkstra with lazy deletion (std::priority_queue), fresh
 /// distance array per query, as a textbook implementation would do it.
@@ -205,6 +231,31 @@ void BM_ZoneMatrix300FourModes(benchmark::State& state) {
         static_cast<double>(state.iterations()) * 1200.0, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ZoneMatrix300FourModes)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+/// 300 x 300 bike skim (perceived cost plus riding time, path_sums) without (arg 0) and with
+/// (arg 1) turn costs; second argument: threads.
+void BM_ZoneMatrix300Bike(benchmark::State& state) {
+    const Fixture& f = fixture();
+    const mob::Graph& g = f.net.graph;
+    std::vector<mob::NodeId> zones(f.sources.begin(), f.sources.end());
+    std::mt19937 rng(300);
+    std::uniform_int_distribution<std::size_t> pick(0, f.sources.size() - 1);
+    while (zones.size() < 300) {
+        // Sources are bike nodes; 100 more drawn from them (repeats cost the same work).
+        zones.push_back(f.sources[pick(rng)]);
+    }
+    const mob::TurnCosts turns{&*f.turn_geometry, f.bike_turn_penalty};
+    const bool with_turns = state.range(0) != 0;
+    const std::array<std::span<const float>, 1> values = {f.bike_time};
+    omp_set_num_threads(static_cast<int>(state.range(1)));
+    for (auto _ : state) {
+        const mob::PathSums s =
+            mob::path_sums(g, zones, zones, f.bike_cost, values, with_turns ? &turns : nullptr);
+        benchmark::DoNotOptimize(s.cost.data());
+    }
+}
+BENCHMARK(BM_ZoneMatrix300Bike)->Args({0, 2})->Args({1, 2})->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
 } // namespace

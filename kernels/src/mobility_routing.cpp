@@ -5,55 +5,10 @@
 
 namespace lauter::kernels::mobility {
 
-namespace {
-constexpr std::uint32_t arity = 4;
-}
-
 ShortestPathQuery::ShortestPathQuery(const Graph& graph)
     : graph_(&graph), state_(graph.node_count()) {
     heap_.reserve(1024);
     settled_.reserve(graph.node_count());
-}
-
-void ShortestPathQuery::sift_up(std::uint32_t i) noexcept {
-    const HeapItem item = heap_[i];
-    while (i > 0) {
-        const std::uint32_t p = (i - 1) / arity;
-        if (heap_[p].key <= item.key) {
-            break;
-        }
-        heap_[i] = heap_[p];
-        state_[heap_[i].node].heap_pos = i;
-        i = p;
-    }
-    heap_[i] = item;
-    state_[item.node].heap_pos = i;
-}
-
-void ShortestPathQuery::sift_down(std::uint32_t i) noexcept {
-    const HeapItem item = heap_[i];
-    const auto n = static_cast<std::uint32_t>(heap_.size());
-    while (true) {
-        const std::uint32_t first = arity * i + 1;
-        if (first >= n) {
-            break;
-        }
-        const std::uint32_t last = std::min(first + arity, n);
-        std::uint32_t best = first;
-        for (std::uint32_t c = first + 1; c < last; ++c) {
-            if (heap_[c].key < heap_[best].key) {
-                best = c;
-            }
-        }
-        if (heap_[best].key >= item.key) {
-            break;
-        }
-        heap_[i] = heap_[best];
-        state_[heap_[i].node].heap_pos = i;
-        i = best;
-    }
-    heap_[i] = item;
-    state_[item.node].heap_pos = i;
 }
 
 void ShortestPathQuery::start(NodeId source, std::span<const float> weights) {
@@ -79,13 +34,9 @@ void ShortestPathQuery::start(NodeId source, std::span<const float> weights) {
 }
 
 NodeId ShortestPathQuery::settle_next(std::span<const float> weights) {
-    const HeapItem top = heap_[0];
-    heap_[0] = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) {
-        sift_down(0);
-    }
-    const NodeId u = top.node;
+    const auto set_pos = [this](std::uint32_t v, std::uint32_t pos) { state_[v].heap_pos = pos; };
+    const detail::HeapItem top = detail::heap_pop(heap_, set_pos);
+    const NodeId u = top.id;
     settled_.push_back(u);
     const double du = top.key;
     const auto first_out = graph_->first_out();
@@ -103,15 +54,14 @@ NodeId ShortestPathQuery::settle_next(std::span<const float> weights) {
             sv.stamp = current_;
             sv.dist = nd;
             sv.parent = e;
-            heap_.push_back({nd, v});
-            sift_up(static_cast<std::uint32_t>(heap_.size() - 1));
+            detail::heap_push(heap_, nd, v, set_pos);
         } else if (nd < sv.dist) {
             // nd < dist is impossible for a settled node (non-negative weights), so v is queued.
             sv.dist = nd;
             sv.parent = e;
             const std::uint32_t pos = sv.heap_pos;
             heap_[pos].key = nd;
-            sift_up(pos);
+            detail::heap_sift_up(heap_, pos, set_pos);
         }
     }
     return u;
@@ -182,16 +132,11 @@ void ShortestPathQuery::tree_sums(std::span<const float> edge_values,
     }
 }
 
-Route find_route(const Graph& graph, ShortestPathQuery& query, NodeId from, NodeId to,
-                 std::span<const float> cost, std::span<const float> time_s,
-                 std::span<const std::uint8_t> lts) {
-    Route r;
-    r.cost = query.to_target(from, to, cost);
-    if (r.cost == unreachable) {
-        return r;
-    }
-    r.found = true;
-    r.edges = query.path_to(to);
+namespace {
+
+/// Fills the route's sums, stress shares and polyline from r.edges (the path from `from`).
+void describe_route(const Graph& graph, NodeId from, std::span<const float> time_s,
+                    std::span<const std::uint8_t> lts, Route& r) {
     std::array<double, 4> lts_length{};
     std::vector<double> xs;
     std::vector<double> ys;
@@ -224,6 +169,35 @@ Route find_route(const Graph& graph, ShortestPathQuery& query, NodeId from, Node
             r.lts_share[i] = lts_length[i] / r.length_m;
         }
     }
+}
+
+} // namespace
+
+Route find_route(const Graph& graph, ShortestPathQuery& query, NodeId from, NodeId to,
+                 std::span<const float> cost, std::span<const float> time_s,
+                 std::span<const std::uint8_t> lts) {
+    Route r;
+    r.cost = query.to_target(from, to, cost);
+    if (r.cost == unreachable) {
+        return r;
+    }
+    r.found = true;
+    r.edges = query.path_to(to);
+    describe_route(graph, from, time_s, lts, r);
+    return r;
+}
+
+Route find_route(const Graph& graph, TurnAwareQuery& query, NodeId from, NodeId to,
+                 std::span<const float> cost, std::span<const float> time_s,
+                 std::span<const std::uint8_t> lts, const TurnCosts& turns) {
+    Route r;
+    r.cost = query.to_target(from, to, cost, turns);
+    if (r.cost == unreachable) {
+        return r;
+    }
+    r.found = true;
+    r.edges = query.path_to(to);
+    describe_route(graph, from, time_s, lts, r);
     return r;
 }
 

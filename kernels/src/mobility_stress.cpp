@@ -74,13 +74,36 @@ std::vector<float> cycling_perceived_cost_s(const Graph& graph, std::span<const 
                 factor += params.upslope_term[b] * upslope_m[b] / length;
             }
             double c = t * factor;
-            if (graph.node_signal()[graph.head()[e]] != 0 && t > 0.0) {
-                c += params.signal_penalty_m * t / length;
+            if (graph.node_signal()[graph.head()[e]] != 0) {
+                c += penalty_seconds(params.signal_penalty_m, t, length);
             }
             cost[e] = static_cast<float>(c);
         }
     }
     return cost;
+}
+
+std::vector<float> cycling_turn_penalty_s(const Graph& graph, std::span<const float> time_s,
+                                          const CyclingStressParams& params) {
+    const std::uint32_t m = graph.edge_count();
+    if (time_s.size() != m) {
+        throw std::invalid_argument("cycling_turn_penalty_s: times do not match the graph");
+    }
+    if (!(params.turn_penalty_m >= 0.0) || !std::isfinite(params.turn_penalty_m)) {
+        throw std::invalid_argument("cycling_turn_penalty_s: turn_penalty_m must be >= 0");
+    }
+    std::vector<float> penalty(m, 0.0F);
+    const auto signed_m = static_cast<std::ptrdiff_t>(m);
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t ei = 0; ei < signed_m; ++ei) {
+        const auto e = static_cast<EdgeId>(ei);
+        const double t = static_cast<double>(time_s[e]);
+        if (std::isfinite(t)) {
+            penalty[e] = static_cast<float>(penalty_seconds(
+                params.turn_penalty_m, t, static_cast<double>(graph.length_m()[e])));
+        }
+    }
+    return penalty;
 }
 
 } // namespace lauter::kernels::mobility

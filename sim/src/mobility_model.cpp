@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -233,10 +234,12 @@ struct BikeSkim {
     std::vector<double> climb_m;   ///< ascent along the path
 };
 
+/// `turns`: turn costs of this profile (null: node-based routes, turn penalty 0).
 BikeSkim bike_skim(const mob::Graph& g, std::span<const float> time_s,
                    std::span<const std::uint8_t> lts,
                    std::span<const mob::CycleFacility> facility_override,
-                   std::span<const mob::NodeId> nodes, std::size_t n) {
+                   std::span<const mob::NodeId> nodes, std::size_t n,
+                   const mob::TurnCosts* turns) {
     BikeSkim b;
     const mob::CyclingStressParams stress;
     b.cost_s = mob::cycling_perceived_cost_s(g, time_s, lts, stress);
@@ -255,7 +258,7 @@ BikeSkim bike_skim(const mob::Graph& g, std::span<const float> time_s,
     }
     std::vector<float> climb(g.climb_m().begin(), g.climb_m().end());
     const std::array<std::span<const float>, 2> values = {time_s, climb};
-    mob::PathSums sums = mob::path_sums(g, nodes, nodes, b.cost_s, values);
+    mob::PathSums sums = mob::path_sums(g, nodes, nodes, b.cost_s, values, turns);
     b.cost_min = scaled(std::move(sums.cost), 1.0 / 60.0);
     set_intrazonal(b.cost_min, n);
     b.time_min = scaled(std::move(sums.sums[0]), 1.0 / 60.0);
@@ -636,8 +639,24 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
 
     const std::vector<mob::CycleFacility> base_facility(g.facility().begin(), g.facility().end());
     const std::vector<std::uint8_t> base_lts = mob::level_of_traffic_stress(g);
-    const BikeSkim bike = bike_skim(g, bike_s, base_lts, {}, bike_node, n);
-    const BikeSkim ebike = bike_skim(g, ebike_s, base_lts, {}, bike_node, n);
+    // Turn penalties (issue 6 item 3) make the bike and e-bike routes turn-aware; with a
+    // penalty of 0 the routes stay node-based and reproduce the results without turn costs.
+    std::optional<mob::TurnGeometry> turn_geometry;
+    std::vector<float> bike_turn_s;
+    std::vector<float> ebike_turn_s;
+    if (ms.bike_turn_penalty_m > 0.0) {
+        mob::CyclingStressParams turn_params;
+        turn_params.turn_penalty_m = ms.bike_turn_penalty_m;
+        turn_geometry.emplace(g);
+        bike_turn_s = mob::cycling_turn_penalty_s(g, bike_s, turn_params);
+        ebike_turn_s = mob::cycling_turn_penalty_s(g, ebike_s, turn_params);
+    }
+    const mob::TurnCosts bike_turns{turn_geometry ? &*turn_geometry : nullptr, bike_turn_s};
+    const mob::TurnCosts ebike_turns{turn_geometry ? &*turn_geometry : nullptr, ebike_turn_s};
+    const mob::TurnCosts* bike_tc = turn_geometry ? &bike_turns : nullptr;
+    const mob::TurnCosts* ebike_tc = turn_geometry ? &ebike_turns : nullptr;
+    const BikeSkim bike = bike_skim(g, bike_s, base_lts, {}, bike_node, n, bike_tc);
+    const BikeSkim ebike = bike_skim(g, ebike_s, base_lts, {}, bike_node, n, ebike_tc);
 
     // Bus: lines from OSM route relations and the line file, frequency-based skim.
     const WalkCsr walk_forward = walk_csr(g, walk_s, false);
@@ -834,8 +853,10 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
     std::vector<float> ebike_cost = ebike.cost_s;
     if (run.has_measures) {
         const std::vector<std::uint8_t> lts = lts_with(g, scenario_facility, scenario_maxspeed);
-        const BikeSkim bike2 = bike_skim(g, bike_s, lts, scenario_facility, bike_node, n);
-        const BikeSkim ebike2 = bike_skim(g, ebike_s, lts, scenario_facility, bike_node, n);
+        const BikeSkim bike2 =
+            bike_skim(g, bike_s, lts, scenario_facility, bike_node, n, bike_tc);
+        const BikeSkim ebike2 =
+            bike_skim(g, ebike_s, lts, scenario_facility, bike_node, n, ebike_tc);
         mob::ModeSkims scenario_skims = skims_for(bike2, ebike2);
         std::vector<double> car_min2;
         std::vector<double> car_km2;
@@ -904,9 +925,10 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         return std::span<const double>(run.scenario.mode_trips).subspan(k * n * n, n * n);
     };
     const std::vector<double> bike_volume =
-        mob::assign_all_or_nothing(g, bike_node, bike_node, bike_cost, mode_matrix(k_bike));
-    const std::vector<double> ebike_volume =
-        mob::assign_all_or_nothing(g, bike_node, bike_node, ebike_cost, mode_matrix(k_ebike));
+        mob::assign_all_or_nothing(g, bike_node, bike_node, bike_cost, mode_matrix(k_bike),
+                                   nullptr, bike_tc);
+    const std::vector<double> ebike_volume = mob::assign_all_or_nothing(
+        g, bike_node, bike_node, ebike_cost, mode_matrix(k_ebike), nullptr, ebike_tc);
 
     // 7. Accessibility over the residential buildings of the zones.
     std::vector<std::uint32_t> o_node;

@@ -79,6 +79,10 @@ schema::KeySpec mobility_model_schema() {
             number("bike_power_w", d.bike_power_w, 10.0, 1000.0, "W",
                    "rider power at the wheel (GraphHopper bike_elevation: 120 W)"),
             number("bike_mass_kg", d.bike_mass_kg, 30.0, 300.0, "kg", "rider + bike mass"),
+            number("bike_turn_penalty_m", d.bike_turn_penalty_m, 0.0, 1000.0, "m",
+                   "perceived cost of a left or right turn on bike and e-bike routes, metres "
+                   "of riding at the speed of the street turned from (R5 LaDotBikeCostSupplier: "
+                   "54); 0: no turn costs (node-based routes)"),
             number("ebike_power_w", d.ebike_power_w, 10.0, 1000.0, "W",
                    "pedelec rider power (mobility.md 3)"),
             number("ebike_assist_w", d.ebike_assist_w, 0.0, 1000.0, "W",
@@ -260,6 +264,7 @@ MobilityModelSettings mobility_settings_from(const YAML::Node& m) {
     s.home_attraction_share = number({"demand", "home_attraction_share"});
     s.bike_power_w = number({"travel", "bike_power_w"});
     s.bike_mass_kg = number({"travel", "bike_mass_kg"});
+    s.bike_turn_penalty_m = number({"travel", "bike_turn_penalty_m"});
     s.ebike_power_w = number({"travel", "ebike_power_w"});
     s.ebike_assist_w = number({"travel", "ebike_assist_w"});
     s.ebike_mass_kg = number({"travel", "ebike_mass_kg"});

@@ -86,6 +86,7 @@ struct RouteState {
     std::string output;
     std::string crs = "EPSG:25832";
     double max_snap_m = 500.0;
+    double turn_penalty_m = kernels::mobility::CyclingStressParams{}.turn_penalty_m;
 };
 
 /// Parses "LON,LAT" (decimal degrees); ConfigError naming the option otherwise.
@@ -162,11 +163,23 @@ int run_route(const RouteState& s) {
     const std::vector<float> cost = *mode == mob::Mode::bike
                                         ? mob::cycling_perceived_cost_s(g, time_s, lts)
                                         : time_s;
-    mob::ShortestPathQuery query(g);
-    const mob::Route route = mob::find_route(g, query, from, to, cost, time_s,
-                                             *mode == mob::Mode::bike
-                                                 ? std::span<const std::uint8_t>(lts)
-                                                 : std::span<const std::uint8_t>());
+    const bool bike = *mode == mob::Mode::bike;
+    const auto route_lts = bike ? std::span<const std::uint8_t>(lts)
+                                : std::span<const std::uint8_t>();
+    mob::Route route;
+    if (bike && s.turn_penalty_m > 0.0) {
+        // Bike and e-bike routes pay the turn penalty (cycling_stress.hpp, turns.hpp).
+        mob::CyclingStressParams params;
+        params.turn_penalty_m = s.turn_penalty_m;
+        const mob::TurnGeometry geometry(g);
+        const std::vector<float> penalty_s = mob::cycling_turn_penalty_s(g, time_s, params);
+        mob::TurnAwareQuery query(g);
+        route = mob::find_route(g, query, from, to, cost, time_s, route_lts,
+                                mob::TurnCosts{&geometry, penalty_s});
+    } else {
+        mob::ShortestPathQuery query(g);
+        route = mob::find_route(g, query, from, to, cost, time_s, route_lts);
+    }
     if (!route.found) {
         // The builder keeps one strongly connected component per mode, so this cannot happen
         // for snapped nodes; report it as a failure of the program, not of the input.
@@ -177,7 +190,7 @@ int run_route(const RouteState& s) {
             << fixed(route.time_s, 0) << " s)\nlength " << fixed(route.length_m, 0)
             << " m\nclimb " << fixed(route.climb_m, 1) << " m\ndescent "
             << fixed(route.descent_m, 1) << " m\n";
-    if (*mode == mob::Mode::bike) {
+    if (bike) {
         summary << "stress LTS1 " << fixed(100.0 * route.lts_share[0], 1) << " % LTS2 "
                 << fixed(100.0 * route.lts_share[1], 1) << " % LTS3 "
                 << fixed(100.0 * route.lts_share[2], 1) << " % LTS4 "
@@ -237,6 +250,11 @@ void add_route_tool(CLI::App& tool, CommandAction& action) {
                     "largest distance from --from/--to to the network, m")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
+    cmd->add_option("--turn-penalty-m", state->turn_penalty_m,
+                    "bike and ebike: perceived cost of a left or right turn, metres of riding "
+                    "(R5: 54); 0: no turn costs")
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber);
     add_common_options(*cmd, state->common);
     cmd->callback([&action, state] { action = [state] { return run_route(*state); }; });
 }

@@ -1,6 +1,7 @@
 // The street network from OSM through GDAL: topology from shared nodes, tags, bus stops, POIs,
 // traffic signals, bad input; the Kaiserslautern network with elevation; shortest paths against
-// networkx; the bike-speed and route tools.
+// networkx, turn-aware (turns.hpp) against networkx on the edge-expanded graph; the bike-speed
+// and route tools.
 #include <catch2/catch.hpp>
 
 #include "../support/gdal_fixtures.hpp"
@@ -8,12 +9,18 @@
 
 #include <lauter/kernels/mobility/cycling_stress.hpp>
 #include <lauter/kernels/mobility/routing.hpp>
+#include <lauter/kernels/mobility/skims.hpp>
+#include <lauter/kernels/mobility/turns.hpp>
 #include <lauter/kernels/mobility/speed_models.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/osm_network.hpp>
 
+#include <omp.h>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -56,6 +63,85 @@ const sim::MobilityNetwork& kaiserslautern() {
         test::source_dir() / "inputs/kaiserslautern/kaiserslautern.osm.gz",
         test::source_dir() / "inputs/kaiserslautern/terrain_illustrative.tif");
     return net;
+}
+
+/// Writes the graph's edges with finite `cost` as edges.csv for
+/// tests/python/networkx_shortest_paths.py. With `turn_penalty_s` the turn-aware form: every
+/// edge (inf where not usable) with its id, turn penalty, segment and polyline.
+void write_edges_csv(const std::filesystem::path& path, const mob::Graph& g,
+                     const std::vector<float>& cost,
+                     const std::vector<float>* turn_penalty_s = nullptr) {
+    std::ofstream edges(path);
+    edges << std::setprecision(9);
+    if (turn_penalty_s == nullptr) {
+        edges << "tail,head,weight\n";
+        for (mob::EdgeId e = 0; e < g.edge_count(); ++e) {
+            if (std::isfinite(cost[e])) {
+                edges << g.tail()[e] << ',' << g.head()[e] << ',' << cost[e] << '\n';
+            }
+        }
+        return;
+    }
+    // 17 digits: the script reads each float's exact value as a double, so the sums agree to
+    // double rounding (9 digits would only round-trip through float).
+    edges << std::setprecision(17) << "edge,tail,head,weight,turn_penalty,segment,geometry\n";
+    std::vector<double> xs;
+    std::vector<double> ys;
+    for (mob::EdgeId e = 0; e < g.edge_count(); ++e) {
+        // Unusable edges (infinite cost) are written as "inf".
+        edges << e << ',' << g.tail()[e] << ',' << g.head()[e] << ',' << cost[e] << ','
+              << (*turn_penalty_s)[e] << ',' << g.segment()[e] << ',';
+        xs.clear();
+        ys.clear();
+        g.append_geometry(e, xs, ys);
+        for (std::size_t i = 0; i < xs.size(); ++i) {
+            edges << (i > 0 ? ";" : "") << xs[i] << ' ' << ys[i];
+        }
+        edges << '\n';
+    }
+}
+
+/// `count` random nodes (fixed seed) with an out-edge of finite `cost`.
+std::vector<mob::NodeId> random_nodes(const mob::Graph& g, const std::vector<float>& cost,
+                                      std::mt19937& rng, std::size_t count) {
+    std::vector<mob::NodeId> usable;
+    for (mob::NodeId v = 0; v < g.node_count(); ++v) {
+        for (std::uint32_t e = g.first_out()[v]; e < g.first_out()[v + 1]; ++e) {
+            if (std::isfinite(cost[e])) {
+                usable.push_back(v);
+                break;
+            }
+        }
+    }
+    std::uniform_int_distribution<std::size_t> pick(0, usable.size() - 1);
+    std::vector<mob::NodeId> nodes(count);
+    for (auto& v : nodes) {
+        v = usable[pick(rng)];
+    }
+    return nodes;
+}
+
+void write_pairs_csv(const std::filesystem::path& path, const std::vector<mob::NodeId>& origins,
+                     const std::vector<mob::NodeId>& destinations) {
+    std::ofstream pairs(path);
+    pairs << "source,target\n";
+    for (const auto o : origins) {
+        for (const auto d : destinations) {
+            pairs << o << ',' << d << '\n';
+        }
+    }
+}
+
+/// The distances column of networkx_shortest_paths.py's output, in pair order.
+std::vector<double> read_distances(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    std::vector<double> out;
+    while (std::getline(in, line)) {
+        out.push_back(std::stod(line.substr(line.rfind(',') + 1)));
+    }
+    return out;
 }
 
 template <typename F> std::string input_error_of(F&& f) {
@@ -207,44 +293,12 @@ TEST_CASE("shortest paths on the Kaiserslautern bike graph agree with networkx f
     const std::vector<float> cost =
         mob::cycling_perceived_cost_s(g, time, mob::level_of_traffic_stress(g));
     const test::TempDir dir("mobility_networkx");
-    {
-        std::ofstream edges(dir / "edges.csv");
-        edges << "tail,head,weight\n" << std::setprecision(9);
-        for (mob::EdgeId e = 0; e < g.edge_count(); ++e) {
-            if (std::isfinite(cost[e])) {
-                edges << g.tail()[e] << ',' << g.head()[e] << ',' << cost[e] << '\n';
-            }
-        }
-    }
+    write_edges_csv(dir / "edges.csv", g, cost);
     // 25 random origins x 40 random destinations (fixed seed) among nodes with bike edges.
-    std::vector<mob::NodeId> bike_nodes;
-    for (mob::NodeId v = 0; v < g.node_count(); ++v) {
-        for (std::uint32_t e = g.first_out()[v]; e < g.first_out()[v + 1]; ++e) {
-            if (std::isfinite(cost[e])) {
-                bike_nodes.push_back(v);
-                break;
-            }
-        }
-    }
     std::mt19937 rng(20261128);
-    std::uniform_int_distribution<std::size_t> pick(0, bike_nodes.size() - 1);
-    std::vector<mob::NodeId> origins(25);
-    std::vector<mob::NodeId> destinations(40);
-    for (auto& o : origins) {
-        o = bike_nodes[pick(rng)];
-    }
-    for (auto& d : destinations) {
-        d = bike_nodes[pick(rng)];
-    }
-    {
-        std::ofstream pairs(dir / "pairs.csv");
-        pairs << "source,target\n";
-        for (const auto o : origins) {
-            for (const auto d : destinations) {
-                pairs << o << ',' << d << '\n';
-            }
-        }
-    }
+    const std::vector<mob::NodeId> origins = random_nodes(g, cost, rng, 25);
+    const std::vector<mob::NodeId> destinations = random_nodes(g, cost, rng, 40);
+    write_pairs_csv(dir / "pairs.csv", origins, destinations);
     const mob::OdMatrix m = mob::many_to_many(g, origins, destinations, cost, time);
     const test::CommandResult r =
         test::run_python(test::source_dir() / "tests/python/networkx_shortest_paths.py",
@@ -252,20 +306,107 @@ TEST_CASE("shortest paths on the Kaiserslautern bike graph agree with networkx f
                           (dir / "out.csv").string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    std::ifstream in(dir / "out.csv");
-    std::string line;
-    std::getline(in, line);
-    std::size_t compared = 0;
-    std::size_t i = 0;
-    while (std::getline(in, line)) {
-        const double expected = std::stod(line.substr(line.rfind(',') + 1));
-        const double ours = m.cost[i++];
-        INFO("pair " << i << ": " << line);
-        REQUIRE(std::isfinite(expected)); // the graph is one strongly connected bike component
-        CHECK(ours == Approx(expected).epsilon(1e-6));
-        ++compared;
+    const std::vector<double> expected = read_distances(dir / "out.csv");
+    REQUIRE(expected.size() == 1000);
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO("pair " << i);
+        REQUIRE(std::isfinite(expected[i])); // the graph is one strongly connected bike component
+        CHECK(m.cost[i] == Approx(expected[i]).epsilon(1e-6));
     }
-    CHECK(compared == 1000);
+}
+
+TEST_CASE("turn-aware bike paths on the Kaiserslautern graph agree with networkx on the "
+          "edge-expanded graph for 200 pairs",
+          "[mobility][osm][routing][turns]") {
+    const mob::Graph& g = kaiserslautern().graph;
+    mob::TravelProfile bike;
+    const std::vector<float> time = mob::edge_travel_times_s(g, bike);
+    const std::vector<float> cost =
+        mob::cycling_perceived_cost_s(g, time, mob::level_of_traffic_stress(g));
+    const std::vector<float> penalty = mob::cycling_turn_penalty_s(g, time); // R5: 54 m
+    const mob::TurnGeometry geometry(g);
+    const mob::TurnCosts turns{&geometry, penalty};
+    const test::TempDir dir("mobility_networkx_turns");
+    write_edges_csv(dir / "edges.csv", g, cost, &penalty);
+    std::mt19937 rng(20261129);
+    const std::vector<mob::NodeId> origins = random_nodes(g, cost, rng, 10);
+    const std::vector<mob::NodeId> destinations = random_nodes(g, cost, rng, 20);
+    write_pairs_csv(dir / "pairs.csv", origins, destinations);
+    const mob::PathSums ours = mob::path_sums(g, origins, destinations, cost, {}, &turns);
+    const mob::PathSums plain = mob::path_sums(g, origins, destinations, cost, {});
+    const test::CommandResult r =
+        test::run_python(test::source_dir() / "tests/python/networkx_shortest_paths.py",
+                         {(dir / "edges.csv").string(), (dir / "pairs.csv").string(),
+                          (dir / "out.csv").string(), "--turns"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const std::vector<double> expected = read_distances(dir / "out.csv");
+    REQUIRE(expected.size() == 200);
+    std::size_t dearer = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO("pair " << i);
+        REQUIRE(std::isfinite(expected[i]));
+        CHECK(ours.cost[i] == Approx(expected[i]).epsilon(1e-9));
+        CHECK(ours.cost[i] >= plain.cost[i] * (1.0 - 1e-12));
+        dearer += ours.cost[i] > plain.cost[i] * (1.0 + 1e-9) ? 1U : 0U;
+    }
+    // Nearly every city route turns somewhere.
+    CHECK(dearer > 150);
+}
+
+TEST_CASE("turn-aware routing on the Kaiserslautern graph: penalty 0 gives the node-based "
+          "distances; 1 and 2 threads agree bitwise",
+          "[mobility][osm][routing][turns]") {
+    const mob::Graph& g = kaiserslautern().graph;
+    mob::TravelProfile bike;
+    const std::vector<float> time = mob::edge_travel_times_s(g, bike);
+    const std::vector<float> cost =
+        mob::cycling_perceived_cost_s(g, time, mob::level_of_traffic_stress(g));
+    const mob::TurnGeometry geometry(g);
+    const std::vector<float> zero(g.edge_count(), 0.0F);
+    std::mt19937 rng(7);
+    const std::vector<mob::NodeId> sources = random_nodes(g, cost, rng, 20);
+    mob::ShortestPathQuery plain(g);
+    mob::TurnAwareQuery aware(g);
+    std::size_t compared = 0;
+    std::size_t bitwise = 0;
+    for (const mob::NodeId s : sources) {
+        plain.one_to_all(s, cost);
+        aware.one_to_all(s, cost, mob::TurnCosts{&geometry, zero});
+        for (mob::NodeId v = 0; v < g.node_count(); ++v) {
+            const double a = plain.distance(v);
+            const double b = aware.distance(v);
+            REQUIRE(std::isfinite(a) == std::isfinite(b));
+            if (std::isfinite(a)) {
+                CHECK(b == Approx(a).epsilon(1e-12));
+                ++compared;
+                bitwise += a == b ? 1U : 0U;
+            }
+        }
+    }
+    CHECK(compared > 20 * g.node_count() / 2);
+    // Equal-cost alternatives may sum in another order; nearly all distances are bitwise equal.
+    CHECK(bitwise > compared * 99 / 100);
+
+    const std::vector<float> penalty = mob::cycling_turn_penalty_s(g, time);
+    const mob::TurnCosts turns{&geometry, penalty};
+    const std::vector<mob::NodeId> zones = random_nodes(g, cost, rng, 40);
+    const std::vector<double> trips(zones.size() * zones.size(), 2.5);
+    const std::array<std::span<const float>, 1> values = {time};
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const mob::PathSums s1 = mob::path_sums(g, zones, zones, cost, values, &turns);
+    const std::vector<double> v1 =
+        mob::assign_all_or_nothing(g, zones, zones, cost, trips, nullptr, &turns);
+    omp_set_num_threads(2);
+    const mob::PathSums s2 = mob::path_sums(g, zones, zones, cost, values, &turns);
+    const std::vector<double> v2 =
+        mob::assign_all_or_nothing(g, zones, zones, cost, trips, nullptr, &turns);
+    omp_set_num_threads(saved);
+    CHECK(std::memcmp(s1.cost.data(), s2.cost.data(), s1.cost.size() * sizeof(double)) == 0);
+    CHECK(std::memcmp(s1.sums[0].data(), s2.sums[0].data(),
+                      s1.sums[0].size() * sizeof(double)) == 0);
+    CHECK(std::memcmp(v1.data(), v2.data(), v1.size() * sizeof(double)) == 0);
 }
 
 TEST_CASE("lauter tool bike-speed and route", "[mobility][osm][cli]") {
@@ -298,6 +439,18 @@ TEST_CASE("lauter tool bike-speed and route", "[mobility][osm][cli]") {
     const std::string text = test::read_text_file(geojson);
     CHECK_THAT(text, Catch::Contains("\"LineString\"") && Catch::Contains("\"climb_m\""));
     CHECK(dir.entries() == std::vector<std::string>{"route.geojson"}); // no temporary left
+    // The default route pays R5's 54 m per turn; without turn costs the perceived cost is lower.
+    const auto cost_of = [](const std::string& json) {
+        const auto at = json.find("\"cost_s\":");
+        REQUIRE(at != std::string::npos);
+        return std::stod(json.substr(at + 9));
+    };
+    const auto no_turns = dir / "no_turns.geojson";
+    r = test::run_command(exe + " -q tool route --osm " + osm + " --dem " + dem +
+                          " --from 7.7620,49.4380 --to 7.7750,49.4440 --mode bike "
+                          "--turn-penalty-m 0 --output " + test::shell_quote(no_turns.string()));
+    REQUIRE(r.exit_code == 0);
+    CHECK(cost_of(test::read_text_file(no_turns)) < cost_of(text));
 
     r = test::run_command(exe + " tool route --osm " + osm + " --dem " + dem +
                           " --from 7.7620,49.4380 --to 7.7750,49.4440 --mode scooter");

@@ -8,6 +8,7 @@
 /// mobility_settings.cpp, the model in mobility_model.hpp.
 
 #include <lauter/kernels/mobility/accessibility.hpp>
+#include <lauter/kernels/mobility/cycling_stress.hpp>
 #include <lauter/kernels/mobility/demand.hpp>
 #include <lauter/kernels/mobility/graph.hpp>
 #include <lauter/kernels/mobility/mode_choice.hpp>
@@ -85,6 +86,9 @@ struct MobilityModelSettings {
     /// Travel parameters (defaults: the kernel parameter structs, speed_models.hpp).
     double bike_power_w = kernels::mobility::BikeParams{}.rider_power_w;
     double bike_mass_kg = kernels::mobility::BikeParams{}.system_mass_kg;
+    /// Perceived cost of a left or right turn on bike and e-bike routes, metres of riding
+    /// (cycling_stress.hpp: R5's 54 m); 0 = node-based routes without turn costs.
+    double bike_turn_penalty_m = kernels::mobility::CyclingStressParams{}.turn_penalty_m;
     double ebike_power_w = kernels::mobility::pedelec_params().rider_power_w;
     double ebike_assist_w = kernels::mobility::pedelec_params().assist_power_w;
     double ebike_mass_kg = kernels::mobility::pedelec_params().system_mass_kg;

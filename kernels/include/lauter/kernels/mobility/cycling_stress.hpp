@@ -19,8 +19,13 @@
 ///   5. otherwise                                                                        -> 4
 /// Untagged maxspeed counts as 50 km/h (German urban default), untagged lanes as 2.
 ///
-/// Not modelled: turn penalties (R5's +54 m per turn) need an edge-based (turn-aware) graph,
-/// which this node-based graph is not; intersection LTS (the maximum over crossing streets).
+/// Turn penalty (R5 LaDotBikeCostSupplier: +54 m for any turn, mobility.md section 4):
+/// cycling_turn_penalty_s gives it per incoming edge in seconds, for the turn-aware routines
+/// (turns.hpp), which add it to every left or right turn. Not modelled: R5's traffic-dependent
+/// turn and crossing terms (left turn or straight across AADT 5-10 k / 10-20 k / > 20 k:
+/// +78 / +81 / +424 m; right turn across > 10 k: +50 m; left turn with parallel traffic:
+/// +117 / +297 m), since there are no traffic counts; intersection LTS (the maximum over
+/// crossing streets).
 
 #include <lauter/kernels/mobility/graph.hpp>
 
@@ -46,7 +51,18 @@ struct CyclingStressParams {
     /// Traffic-signal penalty, metres of equivalent riding (R5: 27 m), converted to seconds at
     /// the edge's mean speed.
     double signal_penalty_m = 27.0;
+    /// Penalty per left or right turn, metres of equivalent riding (R5: 54 m), converted to
+    /// seconds at the incoming edge's mean speed; 0 switches turn costs off.
+    double turn_penalty_m = 54.0;
 };
+
+/// A penalty in metres of equivalent riding as seconds on an edge ridden in `time_s` over
+/// `length_m` (at the edge's mean speed, as R5 converts its metre penalties); 0 on edges with
+/// no riding time.
+[[nodiscard]] inline double penalty_seconds(double penalty_m, double time_s,
+                                            double length_m) noexcept {
+    return time_s > 0.0 ? penalty_m * time_s / length_m : 0.0;
+}
 
 /// LTS 1..4 of every edge (rules in the file comment).
 [[nodiscard]] std::vector<std::uint8_t> level_of_traffic_stress(const Graph& graph);
@@ -62,5 +78,12 @@ struct CyclingStressParams {
                                                           std::span<const float> time_s,
                                                           std::span<const std::uint8_t> lts,
                                                           const CyclingStressParams& params = {});
+
+/// Turn penalty (s) per edge for the turn-aware routines (turns.hpp TurnCosts::penalty_s):
+/// params.turn_penalty_m at the edge's mean speed (penalty_seconds); 0 where the time is not
+/// finite (the edge is not usable anyway). OpenMP over edges; thread-count independent.
+[[nodiscard]] std::vector<float> cycling_turn_penalty_s(const Graph& graph,
+                                                        std::span<const float> time_s,
+                                                        const CyclingStressParams& params = {});
 
 } // namespace lauter::kernels::mobility

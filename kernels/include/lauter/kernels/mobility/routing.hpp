@@ -4,17 +4,20 @@
 /// one float per edge; +infinity = edge not usable).
 ///
 /// ShortestPathQuery is Dijkstra's algorithm (Dijkstra 1959) with a 4-ary heap supporting
-/// decrease-key, and timestamped per-node state so that a new query does not clear O(n) arrays
-/// (the pattern of RoutingKit's query objects). A query object owns O(node_count) scratch and is
-/// reused across queries; it is not thread-safe: use one per thread. Each query is sequential;
-/// parallelism comes from independent queries (many_to_many: OpenMP over origins, every row
-/// computed by exactly one thread, so results do not depend on the thread count).
+/// decrease-key (dary_heap.hpp), and timestamped per-node state so that a new query does not
+/// clear O(n) arrays (the pattern of RoutingKit's query objects). A query object owns
+/// O(node_count) scratch and is reused across queries; it is not thread-safe: use one per
+/// thread. Each query is sequential; parallelism comes from independent queries (many_to_many:
+/// OpenMP over origins, every row computed by exactly one thread, so results do not depend on
+/// the thread count). TurnAwareQuery (turns.hpp) is the edge-based variant with turn costs.
 ///
 /// Determinism and ties: for equal tentative distances the first relaxation wins (CSR edge order),
 /// the heap breaks key ties by its own deterministic sift order; the same inputs always give the
 /// same tree.
 
+#include <lauter/kernels/mobility/dary_heap.hpp>
 #include <lauter/kernels/mobility/graph.hpp>
+#include <lauter/kernels/mobility/turns.hpp>
 
 #include <array>
 #include <cstdint>
@@ -55,15 +58,9 @@ public:
     void tree_sums(std::span<const float> edge_values, std::span<double> per_node) const;
 
 private:
-    struct HeapItem {
-        double key;
-        NodeId node;
-    };
     void start(NodeId source, std::span<const float> weights);
     /// Settles one node; returns it.
     NodeId settle_next(std::span<const float> weights);
-    void sift_up(std::uint32_t i) noexcept;
-    void sift_down(std::uint32_t i) noexcept;
 
     /// Everything a relaxation touches for one node, in one 24-byte record (one cache line
     /// access per relaxation instead of one per array).
@@ -77,7 +74,7 @@ private:
 
     const Graph* graph_;
     std::vector<NodeState> state_;
-    std::vector<HeapItem> heap_;
+    std::vector<detail::HeapItem> heap_;
     std::vector<NodeId> settled_;
     std::uint32_t current_ = 0;
 };
@@ -102,6 +99,10 @@ struct Route {
 [[nodiscard]] Route find_route(const Graph& graph, ShortestPathQuery& query, NodeId from,
                                NodeId to, std::span<const float> cost,
                                std::span<const float> time_s, std::span<const std::uint8_t> lts);
+/// The same with turn costs (turns.hpp): `cost` of the route includes the turn penalties.
+[[nodiscard]] Route find_route(const Graph& graph, TurnAwareQuery& query, NodeId from, NodeId to,
+                               std::span<const float> cost, std::span<const float> time_s,
+                               std::span<const std::uint8_t> lts, const TurnCosts& turns);
 
 /// Origin x destination matrices along the cost-shortest paths (row-major, origins by rows).
 struct OdMatrix {

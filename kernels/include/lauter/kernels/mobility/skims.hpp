@@ -12,8 +12,14 @@
 /// loading of Ortuzar & Willumsen 2011, "Modelling Transport", 4th ed., section 10.2).
 /// Origins run in parallel in blocks; each block's per-origin edge lists are added to the volume
 /// array in origin order afterwards, so volumes are bitwise independent of the thread count.
+///
+/// With turn costs (turns.hpp, `turns` not null) the same code runs on the label tree of
+/// TurnAwareQuery instead: the tree's items are edge labels instead of nodes, a destination's
+/// item is the label that reached it, and each item loads its own edge. Without them (nullptr)
+/// the node-based results are exactly those of ShortestPathQuery.
 
 #include <lauter/kernels/mobility/graph.hpp>
+#include <lauter/kernels/mobility/turns.hpp>
 
 #include <cstddef>
 #include <span>
@@ -32,22 +38,25 @@ struct PathSums {
 
 /// Cost-shortest paths from every origin node to every destination node under `cost` (one
 /// weight per edge, +infinity: not usable) and the sums of each `edge_values` array along them.
-/// OpenMP over origins. Throws std::invalid_argument on arrays of the wrong size or nodes out of
-/// range.
+/// OpenMP over origins. `turns`: turn-aware paths (see file comment). Throws
+/// std::invalid_argument on arrays of the wrong size or nodes out of range.
 [[nodiscard]] PathSums path_sums(const Graph& graph, std::span<const NodeId> origins,
                                  std::span<const NodeId> destinations,
                                  std::span<const float> cost,
-                                 std::span<const std::span<const float>> edge_values);
+                                 std::span<const std::span<const float>> edge_values,
+                                 const TurnCosts* turns = nullptr);
 
 /// All-or-nothing assignment: trips[o * destinations.size() + d] (>= 0, finite) are loaded onto
 /// the cost-shortest path from origins[o] to destinations[d]. Returns the volume per edge.
 /// Trips of unreachable pairs are not loaded; their sum is added to `unassigned` (if given).
+/// `turns`: turn-aware paths (see file comment).
 /// Throws std::invalid_argument on sizes, node ids or negative / non-finite trips.
 [[nodiscard]] std::vector<double> assign_all_or_nothing(const Graph& graph,
                                                         std::span<const NodeId> origins,
                                                         std::span<const NodeId> destinations,
                                                         std::span<const float> cost,
                                                         std::span<const double> trips,
-                                                        double* unassigned = nullptr);
+                                                        double* unassigned = nullptr,
+                                                        const TurnCosts* turns = nullptr);
 
 } // namespace lauter::kernels::mobility
