@@ -650,6 +650,9 @@ INDICATOR_NAMES = {
     "bike_km_per_day": "bike kilometres per day",
     "car_km_per_day": "car kilometres per day",
     "co2_t_per_day": "CO₂ per day",
+    "pct_pairs_cycle_share_percent": "cycling share on the PCT zone pairs (model)",
+    "pct_godutch_share_percent": "PCT Go Dutch cycling potential on those pairs",
+    "pct_ebike_share_percent": "PCT E-bike cycling potential on those pairs",
 }
 
 

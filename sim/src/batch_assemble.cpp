@@ -17,10 +17,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <set>
+#include <utility>
 
 namespace lauter::sim {
 
@@ -587,6 +589,17 @@ void mobility_indicators(const fs::path& part, std::vector<IndicatorRow>& rows) 
     const auto& shares = std::get<std::vector<double>>(access.column("share").values);
     for (std::size_t k = 0; k < names.size(); ++k) {
         rows.push_back({-1, "accessibility_share_" + names[k], "1", shares[k]});
+    }
+    // The PCT cross-check over the zone pairs of the table pct_od: the member's cycling share
+    // next to the Go Dutch and E-bike potential (mobility_pct.hpp).
+    const std::array<std::pair<const char*, const char*>, 3> pct = {
+        {{"pct_scenario_cycle_share", "pct_pairs_cycle_share_percent"},
+         {"pct_godutch_share", "pct_godutch_share_percent"},
+         {"pct_ebike_share", "pct_ebike_share_percent"}}};
+    for (const auto& [key, indicator] : pct) {
+        if (const auto v = read_attribute(part, "/mobility", key)) {
+            rows.push_back({-1, indicator, "%", 100.0 * std::stod(*v)});
+        }
     }
 }
 

@@ -232,6 +232,10 @@ struct BikeSkim {
     std::vector<double> cost_min;  ///< perceived minutes along the path (the utility's time)
     std::vector<double> time_min;  ///< physical riding time along the path
     std::vector<double> climb_m;   ///< ascent along the path
+    /// Only with route_shape (the PCT cross-check): length and descent along the path, 0 from
+    /// a zone to itself.
+    std::vector<double> length_m;
+    std::vector<double> descent_m;
 };
 
 /// `turns`: turn costs of this profile (null: node-based routes, turn penalty 0).
@@ -239,7 +243,7 @@ BikeSkim bike_skim(const mob::Graph& g, std::span<const float> time_s,
                    std::span<const std::uint8_t> lts,
                    std::span<const mob::CycleFacility> facility_override,
                    std::span<const mob::NodeId> nodes, std::size_t n,
-                   const mob::TurnCosts* turns) {
+                   const mob::TurnCosts* turns, bool route_shape = false) {
     BikeSkim b;
     const mob::CyclingStressParams stress;
     b.cost_s = mob::cycling_perceived_cost_s(g, time_s, lts, stress);
@@ -257,7 +261,11 @@ BikeSkim bike_skim(const mob::Graph& g, std::span<const float> time_s,
         }
     }
     std::vector<float> climb(g.climb_m().begin(), g.climb_m().end());
-    const std::array<std::span<const float>, 2> values = {time_s, climb};
+    std::vector<std::span<const float>> values = {time_s, climb};
+    if (route_shape) {
+        values.push_back(g.length_m());
+        values.push_back(g.descent_m());
+    }
     mob::PathSums sums = mob::path_sums(g, nodes, nodes, b.cost_s, values, turns);
     b.cost_min = scaled(std::move(sums.cost), 1.0 / 60.0);
     set_intrazonal(b.cost_min, n);
@@ -266,6 +274,10 @@ BikeSkim bike_skim(const mob::Graph& g, std::span<const float> time_s,
     set_intrazonal(b.time_min, n);
     for (std::size_t i = 0; i < n; ++i) {
         b.climb_m[i * n + i] = 0.0;
+    }
+    if (route_shape) {
+        b.length_m = std::move(sums.sums[2]);
+        b.descent_m = std::move(sums.sums[3]);
     }
     return b;
 }
@@ -322,6 +334,59 @@ std::string number_text(double v) {
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, "%.6g", v);
     return buffer;
+}
+
+/// E-bike ownership share per origin zone after the ebike_ownership measures in list order: a
+/// measure sets every zone, the zones whose residents-weighted centre lies in one of its areas,
+/// or its named zones. An area that selects no zone is a warning naming the measure (it changes
+/// nothing); an unknown zone name is an InputError.
+std::vector<double> scenario_ebike_shares(const Scenario& s, const MobilityZones& z,
+                                          const std::string& osm_file) {
+    const MobilityModelSettings& ms = s.models.mobility;
+    const std::size_t n = z.name.size();
+    std::vector<double> share(n, ms.ebike_ownership_share);
+    for (const EbikeOwnershipMeasure& measure : ms.ebike_ownership) {
+        if (measure.areas.empty() && measure.zones.empty()) {
+            std::fill(share.begin(), share.end(), measure.share);
+            continue;
+        }
+        std::size_t selected = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            bool in = false;
+            for (const MapRings& rings : measure.areas) {
+                in = in || inside_rings(z.x_m[i], z.y_m[i], rings);
+            }
+            in = in || std::find(measure.zones.begin(), measure.zones.end(), z.name[i]) !=
+                           measure.zones.end();
+            if (in) {
+                share[i] = measure.share;
+                ++selected;
+            }
+        }
+        for (const std::string& name : measure.zones) {
+            if (std::find(z.name.begin(), z.name.end(), name) == z.name.end()) {
+                std::string known;
+                for (std::size_t i = 0; i < n && i < 8; ++i) {
+                    known += (i > 0 ? ", " : "") + z.name[i];
+                }
+                throw InputError(s.source_file.string() + ": " + measure.label + ": zone '" +
+                                 name + "' is not a zone of the mobility model on " + osm_file +
+                                 " (zones: " + known +
+                                 (n > 8 ? ", ..." : "") + "; see the results table `zones`); "
+                                 "correct the name in `zones`");
+            }
+        }
+        if (selected == 0) {
+            log_warning("mobility: " + measure.label + ": the area contains the residents-"
+                        "weighted centre of no zone; the e-bike ownership share " +
+                        number_text(measure.share) + " changes nothing");
+        } else {
+            log_info("mobility: " + measure.label + ": e-bike ownership share " +
+                     number_text(measure.share) + " in " + std::to_string(selected) + " of " +
+                     std::to_string(n) + " zones");
+        }
+    }
+    return share;
 }
 
 /// The bus part of a run: line tables (baseline and with the headway measures), skims and the
@@ -570,6 +635,10 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         residents_total = ms.residents.total;
     }
     origins.zone = zone_of;
+    // The measures' zones are known now: a wrong zone name fails before the expensive steps.
+    const std::vector<double> scenario_ebike_share =
+        ms.ebike_ownership.empty() ? std::vector<double>()
+                                   : scenario_ebike_shares(s, z, osm_file);
 
     // POIs per zone.
     for (const PointOfInterest& poi : net.pois) {
@@ -655,7 +724,7 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
     const mob::TurnCosts ebike_turns{turn_geometry ? &*turn_geometry : nullptr, ebike_turn_s};
     const mob::TurnCosts* bike_tc = turn_geometry ? &bike_turns : nullptr;
     const mob::TurnCosts* ebike_tc = turn_geometry ? &ebike_turns : nullptr;
-    const BikeSkim bike = bike_skim(g, bike_s, base_lts, {}, bike_node, n, bike_tc);
+    const BikeSkim bike = bike_skim(g, bike_s, base_lts, {}, bike_node, n, bike_tc, true);
     const BikeSkim ebike = bike_skim(g, ebike_s, base_lts, {}, bike_node, n, ebike_tc);
 
     // Bus: lines from OSM route relations and the line file, frequency-based skim.
@@ -847,7 +916,7 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
     }
     const bool calming = !ms.traffic_calming.empty();
     const bool new_headway = !ms.bus_headway_changes.empty();
-    const bool new_ebike_ownership = ms.scenario_ebike_ownership_share.has_value();
+    const bool new_ebike_ownership = !ms.ebike_ownership.empty();
     run.has_measures = !ms.bike_lanes.empty() || calming || new_headway || new_ebike_ownership;
     std::vector<float> bike_cost = bike.cost_s;
     std::vector<float> ebike_cost = ebike.cost_s;
@@ -877,10 +946,10 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         }
         // E-bike ownership enters V_ebike as ln(share) (mode_choice.hpp), so the pivot sees
         // Delta V_ebike = ln(s' / s); the same share gives Delta V = 0 and the baseline bitwise.
-        std::vector<double> ebike_share2;
+        // Per origin zone: zones a measure does not select keep the baseline share, so their
+        // pairs see Delta V = 0 and keep the baseline split bit for bit.
         if (new_ebike_ownership) {
-            ebike_share2.assign(n, *ms.scenario_ebike_ownership_share);
-            scenario_skims.ebike_share = ebike_share2;
+            scenario_skims.ebike_share = scenario_ebike_share;
         }
         const std::vector<double> v0 = mob::mode_utilities(base_skims, choice);
         const std::vector<double> v1 = mob::mode_utilities(scenario_skims, choice);
@@ -891,6 +960,20 @@ MobilityRun run_mobility(const Scenario& s, const StudyArea& area, const Mobilit
         ebike_cost = ebike2.cost_s;
     } else {
         run.scenario = run.baseline.split;
+    }
+
+    // PCT cross-check on the baseline bike routes (mobility_pct.hpp).
+    {
+        std::vector<double> base_cycle(n * n);
+        std::vector<double> scenario_cycle(n * n);
+        for (std::size_t od = 0; od < n * n; ++od) {
+            base_cycle[od] = run.baseline.split.mode_trips[k_bike * n * n + od] +
+                             run.baseline.split.mode_trips[k_ebike * n * n + od];
+            scenario_cycle[od] = run.scenario.mode_trips[k_bike * n * n + od] +
+                                 run.scenario.mode_trips[k_ebike * n * n + od];
+        }
+        run.pct = pct_cross_check({n, z.name, trips.trips, bike.length_m, bike.climb_m,
+                                   bike.descent_m, base_cycle, scenario_cycle});
     }
 
     // Level-of-service summaries of the scenario split.
@@ -1171,6 +1254,19 @@ void write_mobility_results(ResultsWriter& out, const std::string& group, const 
     out.set_group_number(group, "network_seconds", run.network_seconds);
     out.set_group_number(group, "model_seconds", run.total_seconds);
     out.write_table(group, "bus_lines", run.bus_lines);
+    out.write_table(group, "pct_od", run.pct.od);
+    out.write_table(group, "pct_zones", run.pct.zones);
+    out.set_group_number(group, "pct_trips_per_day", run.pct.city.trips);
+    out.set_group_number(group, "pct_model_cycle_share", run.pct.city.baseline_cycle);
+    out.set_group_number(group, "pct_scenario_cycle_share", run.pct.city.scenario_cycle);
+    out.set_group_number(group, "pct_godutch_share", run.pct.city.godutch);
+    out.set_group_number(group, "pct_ebike_share", run.pct.city.ebike);
+    out.set_group_attribute(group, "pct_model",
+                            "PCT cross-check (tables pct_od, pct_zones): Go Dutch 2020 and "
+                            "E-bike 2020 uptake (Lovelace et al. 2017; pct-scripts) of each zone "
+                            "pair with trips and a baseline bike route under 30 km; hilliness = "
+                            "100 (climb + descent) / route length; zone and city shares are "
+                            "trip-weighted, the PCT ones never below the model's baseline share");
     out.set_group_attribute(group, "bus_model",
                             "lines from OSM route relations and models.mobility.bus.lines_file; "
                             "frequency-based skim: walk to and from stops, half the headway of "

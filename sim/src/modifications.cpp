@@ -278,13 +278,18 @@ KeySpec build_schema() {
         "ebike_ownership",
         {
             schema::number_key("share", "share of the travellers who own or can use an e-bike "
-                                        "in the scenario (city-wide; the baseline is "
+                                        "in the scenario (the baseline is "
                                         "models.mobility.choice.ebike_ownership_share)")
                 .with_range(0.0, 1.0)
                 .make_required(),
+            area_key("the zones whose residents-weighted centre lies inside get the share "
+                     "(optional; without area and zones the share is city-wide)"),
+            string_key("zones", "names of the zones that get the share, comma-separated, as in "
+                                "the results table `zones` (e.g. \"r3_c5, r3_c6\" or "
+                                "\"district_2\"); not together with area"),
         },
         "e-bike ownership: the e-bike availability term ln(share) of the logit, against the "
-        "calibrated baseline (docs/measures.md)"));
+        "calibrated baseline, city-wide or per zone (docs/measures.md)"));
 
     const KeySpec runoff = runoff_model_schema();
     const KeySpec thermal = thermal_model_schema();
@@ -815,28 +820,57 @@ void apply_bike_lanes(const Context& c, Scenario& s) {
              text(c.m.buffer_m) + " m) get bike facilities; the mobility model reports the edges");
 }
 
-void apply_traffic_calming(const Context& c, Scenario& s) {
-    MobilityModelSettings& ms = mobility_of(c, s);
+/// The polygons of a mobility measure's `area` as rings in the study CRS, and their area.
+std::vector<MapRings> area_rings(const Context& c, double& area_m2) {
     const VectorGeometries g = read_source(c, *c.m.area);
     if (g.polygons.empty()) {
         throw InputError(c.what() + ": the area has no polygon; give a POLYGON or MULTIPOLYGON");
     }
-    double area_m2 = 0.0;
+    std::vector<MapRings> polygons;
+    area_m2 = 0.0;
     for (const Polygon& p : g.polygons) {
-        TrafficCalmingMeasure calming;
-        calming.car_max_speed_kmh = c.m.car_max_speed_kmh;
+        MapRings rings;
         for (const kernels::Ring& r : p.rings) {
             std::vector<MapPoint> ring;
             for (const Point2& q : r) {
                 ring.push_back({q.x, q.y});
             }
-            calming.rings.push_back(std::move(ring));
+            rings.push_back(std::move(ring));
         }
         area_m2 += kernels::polygon_area(p);
-        ms.traffic_calming.push_back(std::move(calming));
+        polygons.push_back(std::move(rings));
+    }
+    return polygons;
+}
+
+void apply_traffic_calming(const Context& c, Scenario& s) {
+    MobilityModelSettings& ms = mobility_of(c, s);
+    double area_m2 = 0.0;
+    for (MapRings& rings : area_rings(c, area_m2)) {
+        ms.traffic_calming.push_back({std::move(rings), c.m.car_max_speed_kmh});
     }
     log_info(label(c.m) + ": car speed limit " + text(c.m.car_max_speed_kmh) + " km/h in " +
              text(area_m2) + " m2; the mobility model reports the edges");
+}
+
+void apply_ebike_ownership(const Context& c, Scenario& s) {
+    MobilityModelSettings& ms = mobility_of(c, s);
+    EbikeOwnershipMeasure measure;
+    measure.share = c.m.share;
+    measure.zones = c.m.ebike_zones;
+    measure.label = label(c.m);
+    std::string where = "every zone";
+    if (c.m.area) {
+        double area_m2 = 0.0;
+        measure.areas = area_rings(c, area_m2);
+        where = "the zones whose residents-weighted centre lies in " + text(area_m2) + " m2";
+    } else if (!measure.zones.empty()) {
+        where = std::to_string(measure.zones.size()) + " named zone(s)";
+    }
+    ms.ebike_ownership.push_back(std::move(measure));
+    log_info(label(c.m) + ": e-bike ownership " + text(100.0 * c.m.share) +
+             " % of the travellers in " + where + " (baseline " +
+             text(100.0 * ms.ebike_ownership_share) + " %)");
 }
 
 } // namespace
@@ -906,6 +940,12 @@ void check_modification_keys(const schema::ValidationResult& result,
                             path + ".all_buildings: false selects no building; give `area` "
                                    "instead, or all_buildings: true");
         }
+        if (t == ModificationType::ebike_ownership && result.is_given(path + ".area") &&
+            result.is_given(path + ".zones")) {
+            diagnostics.add(result.location_of(path + ".zones"),
+                            path + ": an ebike_ownership modification takes area or zones, not "
+                                   "both; give one (or neither for a city-wide share)");
+        }
         if (t == ModificationType::bike_lanes && !result.is_given(path + ".way_ids") &&
             !result.is_given(path + ".along")) {
             diagnostics.add(result.location_of(path + ".type"),
@@ -916,8 +956,9 @@ void check_modification_keys(const schema::ValidationResult& result,
 
 namespace {
 
-/// Line refs of a bus_headway `lines:` value: comma-separated, blanks around each trimmed.
-std::vector<std::string> bus_line_refs(const std::string& text) {
+/// The items of a comma-separated value (bus_headway `lines:`, ebike_ownership `zones:`), blanks
+/// around each trimmed, empty items dropped.
+std::vector<std::string> comma_separated(const std::string& text) {
     std::vector<std::string> refs;
     std::size_t start = 0;
     while (start <= text.size()) {
@@ -999,7 +1040,10 @@ std::vector<Modification> modifications_from(const YAML::Node& resolved_list) {
             break;
         case ModificationType::bus_headway:
             m.headway_min = number("headway_min", 0.0);
-            m.bus_lines = bus_line_refs(scalar_or_empty(child(n, "lines")));
+            m.bus_lines = comma_separated(scalar_or_empty(child(n, "lines")));
+            break;
+        case ModificationType::ebike_ownership:
+            m.ebike_zones = comma_separated(scalar_or_empty(child(n, "zones")));
             break;
         case ModificationType::heavy_rain: m.storm = storm_settings_from(child(n, "storm")); break;
         case ModificationType::hot_day: m.weather = thermal_weather_from(n); break;
@@ -1048,8 +1092,15 @@ std::string describe(const Modification& m) {
         return head + text(m.car_max_speed_kmh) + " km/h in " + where(m.area);
     case ModificationType::bus_headway:
         return head + text(m.headway_min) + " min on " + bus_lines_text(m.bus_lines);
-    case ModificationType::ebike_ownership:
-        return head + text(100.0 * m.share) + " % of the travellers";
+    case ModificationType::ebike_ownership: {
+        std::string zones;
+        for (const std::string& zone : m.ebike_zones) {
+            zones += (zones.empty() ? "" : ", ") + zone;
+        }
+        return head + text(100.0 * m.share) + " % of the travellers" +
+               (m.area ? " in the zones of " + where(m.area)
+                       : (zones.empty() ? std::string() : " in zones " + zones));
+    }
     case ModificationType::heavy_rain:
         return head + "storm " + std::string(storm_kind_name(m.storm.kind));
     case ModificationType::hot_day:
@@ -1077,12 +1128,7 @@ void apply_modifications(const std::vector<Modification>& mods, Scenario& scenar
                      bus_lines_text(m.bus_lines) + " (baseline: the line file, else " +
                      text(scenario.models.mobility.bus_headway_min) + " min)");
             break;
-        case ModificationType::ebike_ownership:
-            mobility_of(c, scenario).scenario_ebike_ownership_share = m.share;
-            log_info(label(m) + ": e-bike ownership " + text(100.0 * m.share) +
-                     " % of the travellers (baseline " +
-                     text(100.0 * scenario.models.mobility.ebike_ownership_share) + " %)");
-            break;
+        case ModificationType::ebike_ownership: apply_ebike_ownership(c, scenario); break;
         case ModificationType::heavy_rain:
             scenario.models.runoff.storm = m.storm;
             log_info(label(m) + ": runoff storm replaced (" + describe(m) + ")");

@@ -444,9 +444,10 @@ std::string schema_markdown() {
             "`study_area.crs` must be a projected CRS with metre units.",
             "`modifications`: every geometry mapping (`area`, `trees`, `along`) needs exactly one "
             "of `wkt` and `file`; unseal, green_roofs, plant_trees, new_development and keep_free "
-            "need `models.landcover.enabled: true`, bike_lanes, traffic_calming and bus_headway "
-            "`models.mobility.enabled: true`, heavy_rain the runoff model and hot_day the thermal "
-            "model; bike_lanes needs `way_ids`, `along` or both. Measures: docs/measures.md.",
+            "need `models.landcover.enabled: true`, bike_lanes, traffic_calming, bus_headway and "
+            "ebike_ownership `models.mobility.enabled: true`, heavy_rain the runoff model and "
+            "hot_day the thermal model; bike_lanes needs `way_ids`, `along` or both; "
+            "ebike_ownership takes `area` or `zones`, not both. Measures: docs/measures.md.",
             "Optional keys without a default may be left out or set to `null` (`~`); the "
             "resolved scenario lists them as `~`.",
         });

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace lauter::test;
@@ -308,6 +309,30 @@ TEST_CASE("batch: mobility indicators per district from the zones, by residents"
     const std::string csv = read_text_file(run.dir / "access.h5.indicators.csv");
     CHECK(csv.find("ebike_more," + names.front() + ",mode_share_percent_ebike,%,") !=
           std::string::npos);
+}
+
+TEST_CASE("batch: PCT cross-check indicators for the whole area", "[access][pct][e2e]") {
+    const AccessBatch& run = batch();
+    REQUIRE(run.result.exit_code == 0);
+    const fs::path f = run.file();
+    const Table t = read_table(f, "/comparison/indicators");
+    const std::vector<std::pair<std::string, std::string>> pct = {
+        {"pct_pairs_cycle_share_percent", "pct_scenario_cycle_share"},
+        {"pct_godutch_share_percent", "pct_godutch_share"},
+        {"pct_ebike_share_percent", "pct_ebike_share"}};
+    for (const std::string member : {"baseline", "ebike_same", "ebike_more"}) {
+        for (const auto& [name, key] : pct) {
+            INFO(member << " " << name);
+            const double v = std::stod(read_attribute(f, "/" + member + "/mobility", key).value());
+            CHECK(indicator(t, member, "all", name) == Approx(100.0 * v).epsilon(1e-12));
+        }
+    }
+    // More e-bike owners raise the cycling share on the PCT pairs; the PCT potential is a
+    // reference on the baseline routes and shares, the same for every member.
+    CHECK(indicator(t, "ebike_more", "all", "pct_pairs_cycle_share_percent", "difference") > 0.0);
+    CHECK(indicator(t, "ebike_same", "all", "pct_pairs_cycle_share_percent", "difference") == 0.0);
+    CHECK(indicator(t, "ebike_more", "all", "pct_godutch_share_percent", "difference") == 0.0);
+    CHECK(indicator(t, "ebike_more", "all", "pct_ebike_share_percent", "difference") == 0.0);
 }
 
 // Hidden (about 90 s on the shared machine, mostly the headless Chromium check): run with

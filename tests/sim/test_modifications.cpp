@@ -373,7 +373,11 @@ TEST_CASE("mobility, storm and weather measures edit the model settings", "[modi
     CHECK(ms.bus_headway_changes[1].headway_min == 7.5);
     CHECK(ms.bus_headway_changes[1].lines == std::vector<std::string>{"101", "105"});
     CHECK(ms.bus_headway_min == original.models.mobility.bus_headway_min);
-    CHECK(ms.scenario_ebike_ownership_share == 0.25);
+    REQUIRE(ms.ebike_ownership.size() == 1);
+    CHECK(ms.ebike_ownership[0].share == 0.25);
+    CHECK(ms.ebike_ownership[0].areas.empty()); // city-wide
+    CHECK(ms.ebike_ownership[0].zones.empty());
+    CHECK(ms.ebike_ownership[0].label == "modifications[4] (ebike_ownership)");
     CHECK(ms.ebike_ownership_share == original.models.mobility.ebike_ownership_share);
     CHECK(describe(s.modifications[4]) == "ebike_ownership: 25 % of the travellers");
     CHECK(s.models.runoff.storm.kind == StormKind::constant);
@@ -383,6 +387,31 @@ TEST_CASE("mobility, storm and weather measures edit the model settings", "[modi
           original.models.thermal.weather.relative_humidity_pct);
     CHECK(describe(s.modifications[5]) == "heavy_rain: storm constant");
     CHECK(describe(s.modifications[3]) == "bus_headway: 10 min on every line");
+}
+
+TEST_CASE("ebike_ownership takes an area or a list of zones", "[modifications][ebike]") {
+    const Fixture fx;
+    const std::string models = "  mobility:\n    enabled: true\n    demand: {mean_trip_km: 1}\n";
+    Scenario s = fx.scenario("  - type: ebike_ownership\n    share: 0.3\n" +
+                                 wkt_area(rect(0, 0, 50, 50)) +
+                                 "  - {type: ebike_ownership, share: 0.05,\n"
+                                 "     zones: \" r1_c2 ,r3_c4\"}\n",
+                             models);
+    StudyArea area = synthetic_area(s);
+    apply_modifications(s.modifications, s, area);
+    const MobilityModelSettings& ms = s.models.mobility;
+    REQUIRE(ms.ebike_ownership.size() == 2);
+    CHECK(ms.ebike_ownership[0].share == 0.3);
+    REQUIRE(ms.ebike_ownership[0].areas.size() == 1);
+    CHECK(ms.ebike_ownership[0].areas[0][0][0][0] == Approx(x0));
+    CHECK(ms.ebike_ownership[0].zones.empty());
+    CHECK(ms.ebike_ownership[1].areas.empty());
+    CHECK(ms.ebike_ownership[1].zones == std::vector<std::string>{"r1_c2", "r3_c4"});
+    CHECK(ms.ebike_ownership[1].label == "modifications[1] (ebike_ownership)");
+    CHECK(describe(s.modifications[0]) ==
+          "ebike_ownership: 30 % of the travellers in the zones of inline WKT");
+    CHECK(describe(s.modifications[1]) ==
+          "ebike_ownership: 5 % of the travellers in zones r1_c2, r3_c4");
 }
 
 TEST_CASE("modification errors name the file, line and key", "[modifications]") {

@@ -28,8 +28,12 @@
 ///      (accessibility_cells.hpp; every active cell within travel.max_snap_m of the walk
 ///      network) and the residential origins with their zone (table `origins`, which the batch
 ///      comparison uses to give zone values to its districts).
+///   8. PCT cross-check (mobility_pct.hpp): per zone pair the baseline bike route's length and
+///      hilliness, the Go Dutch and E-bike 2020 uptake and the model's cycling share (tables
+///      pct_od, pct_zones; city-wide values as group numbers pct_*).
 
 #include <lauter/kernels/mobility/mode_choice.hpp>
+#include <lauter/sim/mobility_pct.hpp>
 #include <lauter/sim/osm_network.hpp>
 #include <lauter/sim/results.hpp>
 #include <lauter/sim/scenario.hpp>
@@ -99,6 +103,8 @@ struct MobilityRun {
     double network_seconds = 0.0;
     double total_seconds = 0.0;
     std::string residents_note; ///< how the residents were estimated (residents.hpp)
+    /// The PCT cross-check per zone pair, per zone and city-wide (mobility_pct.hpp).
+    PctCrossCheck pct;
 };
 
 /// Runs the mobility model of scenario `s` on `area` (which must hold the OSM land cover).

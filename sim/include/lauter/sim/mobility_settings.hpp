@@ -41,9 +41,12 @@ struct BikeLaneMeasure {
     bool operator==(const BikeLaneMeasure&) const = default;
 };
 
+/// The rings of one polygon (study CRS), filled by the even-odd rule.
+using MapRings = std::vector<std::vector<MapPoint>>;
+
 /// A car speed cap inside a polygon (rings in the study CRS, even-odd rule).
 struct TrafficCalmingMeasure {
-    std::vector<std::vector<MapPoint>> rings;
+    MapRings rings;
     double car_max_speed_kmh = 30.0;
 
     bool operator==(const TrafficCalmingMeasure&) const = default;
@@ -55,6 +58,19 @@ struct BusHeadwayMeasure {
     std::vector<std::string> lines;
 
     bool operator==(const BusHeadwayMeasure&) const = default;
+};
+
+/// A scenario e-bike ownership share: for every zone (no `areas`, no `zones`), for the zones
+/// whose residents-weighted centre lies in one of `areas`, or for the zones named in `zones`
+/// (names of the results table `zones`, e.g. r3_c5 or district_2).
+struct EbikeOwnershipMeasure {
+    double share = 0.13;
+    std::vector<MapRings> areas;
+    std::vector<std::string> zones;
+    /// The measure in messages, e.g. "modifications[2] (ebike_ownership)".
+    std::string label;
+
+    bool operator==(const EbikeOwnershipMeasure&) const = default;
 };
 
 struct MobilityModelSettings {
@@ -151,9 +167,10 @@ struct MobilityModelSettings {
     /// Headway changes of bus_headway modifications in list order (a later one wins), pivoting
     /// against the calibrated baseline; empty: unchanged.
     std::vector<BusHeadwayMeasure> bus_headway_changes;
-    /// E-bike ownership share of the scenario (an ebike_ownership modification), pivoting
-    /// against the calibrated baseline with ebike_ownership_share; unset: unchanged.
-    std::optional<double> scenario_ebike_ownership_share;
+    /// E-bike ownership shares of the scenario (ebike_ownership modifications in list order, a
+    /// later one wins per zone), pivoting against the calibrated baseline with
+    /// ebike_ownership_share; empty: unchanged.
+    std::vector<EbikeOwnershipMeasure> ebike_ownership;
 
     bool operator==(const MobilityModelSettings&) const = default;
 };

@@ -93,7 +93,9 @@ struct Modification {
     double car_max_speed_kmh = 30.0; ///< traffic_calming
     double headway_min = 0.0;        ///< bus_headway
     std::vector<std::string> bus_lines; ///< bus_headway: line refs (empty: every line)
-    // ebike_ownership uses `share`: the scenario's e-bike ownership share (0-1).
+    // ebike_ownership uses `share`: the scenario's e-bike ownership share (0-1), in `area` or
+    // in the zones named here (neither: city-wide).
+    std::vector<std::string> ebike_zones; ///< ebike_ownership: zone names
     StormSettings storm;             ///< heavy_rain
     ThermalWeather weather;          ///< hot_day
 
