@@ -34,29 +34,6 @@ using kernels::Raster;
 
 namespace {
 
-constexpr double origin_x = 410000.0;
-constexpr double origin_y = 5475400.0;
-
-/// 400 m x 400 m (10 m cells) sloping 5 % down to the east.
-TestRaster slope_dem() {
-    return utm_test_raster(40, 40, 10.0, origin_x, origin_y,
-                           [](double x, double) { return 300.0 - 0.5 * (x / 10.0 - 0.5); });
-}
-
-/// OSM: a built quarter (20 m apartment blocks between streets, parking around them) on the lower,
-/// eastern 120 m; the slope above it is unmapped open land that produces cold air.
-std::string quarter_osm() {
-    OsmXmlWriter w;
-    const std::string building = osm_tag("building", "residential") + osm_tag("height", "20");
-    const std::string parking = osm_tag("amenity", "parking");
-    w.rectangle(origin_x + 280.0, origin_y - 400.0, origin_x + 400.0, origin_y, parking);
-    for (int k = 0; k < 4; ++k) {
-        const double y = origin_y - 20.0 - 100.0 * k;
-        w.rectangle(origin_x + 300.0, y - 60.0, origin_x + 380.0, y, building);
-    }
-    return w.text();
-}
-
 /// Thermal and cold air on the slope; `coupling` is the night.cold_air_coupling value ("" for
 /// the default), `coldair` whether models.coldair is enabled.
 std::string scenario_text(const std::string& coupling, bool coldair) {
@@ -88,8 +65,8 @@ std::string scenario_text(const std::string& coupling, bool coldair) {
 }
 
 void write_inputs(const TempDir& dir) {
-    write_test_raster(dir / "dem.tif", "GTiff", slope_dem());
-    dir.write("area.osm", quarter_osm());
+    write_test_raster(dir / "dem.tif", "GTiff", cold_air_slope_dem());
+    dir.write("area.osm", cold_air_quarter_osm("residential"));
 }
 
 } // namespace

@@ -164,4 +164,24 @@ std::string osm_tag(const std::string& key, const std::string& value) {
     return "<tag k=\"" + key + "\" v=\"" + value + "\"/>";
 }
 
+TestRaster cold_air_slope_dem() {
+    // x / 10 m - 0.5 is the column index.
+    return utm_test_raster(40, 40, 10.0, 410000.0, 5475400.0,
+                           [](double x, double) { return 300.0 - 0.5 * (x / 10.0 - 0.5); });
+}
+
+std::string cold_air_quarter_osm(const std::string& building_value) {
+    constexpr double x0 = 410000.0;
+    constexpr double y0 = 5475400.0;
+    OsmXmlWriter w;
+    const std::string building = osm_tag("building", building_value) + osm_tag("height", "20");
+    const std::string parking = osm_tag("amenity", "parking");
+    w.rectangle(x0 + 280.0, y0 - 400.0, x0 + 400.0, y0, parking);
+    for (int k = 0; k < 4; ++k) {
+        const double y = y0 - 20.0 - 100.0 * k;
+        w.rectangle(x0 + 300.0, y - 60.0, x0 + 380.0, y, building);
+    }
+    return w.text();
+}
+
 } // namespace lauter::test

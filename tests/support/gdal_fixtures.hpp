@@ -85,4 +85,13 @@ private:
 /// An OSM tag element.
 std::string osm_tag(const std::string& key, const std::string& value);
 
+/// The slope of the cold-air settlement tests: 40 x 40 cells of 10 m from the upper-left corner
+/// (410000, 5475400), falling 0.5 m per column (5 %) to the east.
+TestRaster cold_air_slope_dem();
+
+/// OSM of that slope: a built quarter on its lower, eastern 120 m (four 80 m x 60 m blocks,
+/// `building=<building_value>`, 20 m high, on a parking area); the slope above stays unmapped
+/// open land, which produces cold air.
+std::string cold_air_quarter_osm(const std::string& building_value);
+
 } // namespace lauter::test
