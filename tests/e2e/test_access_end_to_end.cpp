@@ -204,9 +204,7 @@ TEST_CASE("ebike_ownership: a share outside 0-1 is a clear error with exit code 
     TempDir dir("access-bad");
     dir.write("bad.yaml", base_scenario() +
                               "modifications:\n  - {type: ebike_ownership, share: 1.5}\n");
-    const CommandResult r = run_command(lauter_command() + " run " +
-                                        shell_quote((dir / "bad.yaml").string()) + " -o " +
-                                        shell_quote((dir / "out.h5").string()));
+    const CommandResult r = run_lauter_scenario(dir / "bad.yaml", dir / "out.h5");
     INFO(r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("bad.yaml") != std::string::npos);

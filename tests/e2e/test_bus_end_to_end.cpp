@@ -44,9 +44,7 @@ struct BusRun {
             dir.write("lines.yaml", line_file);
         }
         dir.write("scenario.yaml", scenario);
-        result = run_command(lauter_command() + " run " +
-                             shell_quote((dir / "scenario.yaml").string()) + " -o " +
-                             shell_quote((dir / "out.h5").string()) + " --threads 2");
+        result = run_lauter_scenario(dir / "scenario.yaml", dir / "out.h5", "--threads 2");
     }
     [[nodiscard]] Table table(const std::string& name) const {
         return read_table(dir / "out.h5", "/bus/mobility/" + name);

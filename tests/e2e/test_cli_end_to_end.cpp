@@ -13,8 +13,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string baseline_scenario() {
-    return shell_quote((source_dir() / "scenarios/kaiserslautern/baseline.yaml").string());
+std::filesystem::path baseline_scenario() {
+    return source_dir() / "scenarios/kaiserslautern/baseline.yaml";
 }
 
 /// Runs the baseline once per test binary run, at 50 m (fast), and keeps the file for all checks.
@@ -23,9 +23,8 @@ const fs::path& baseline_results() {
     static const fs::path results = [] {
         const fs::path out = dir / "baseline.h5";
         const CommandResult r =
-            run_command(lauter_command() + " run " + baseline_scenario() + " -o " +
-                        shell_quote(out.string()) +
-                        " --set study_area.resolution_m=50 --threads 2");
+            run_lauter_scenario(baseline_scenario(), out,
+                                "--set study_area.resolution_m=50 --threads 2");
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
         return out;
@@ -179,8 +178,7 @@ TEST_CASE("Bad scenarios exit with code 2, name file, line and key, and write no
     for (const Case& c : cases) {
         const fs::path scenario = dir / "bad.yaml";
         write_text_file(scenario, c.yaml);
-        const CommandResult r = run_command(lauter_command() + " run " + shell_quote(scenario.string()) +
-                                            " -o " + shell_quote(out.string()));
+        const CommandResult r = run_lauter_scenario(scenario, out);
         INFO(c.what << ": " << r.err);
         CHECK(r.exit_code == 2);
         CHECK(r.err.find("bad.yaml:") != std::string::npos);
@@ -188,9 +186,8 @@ TEST_CASE("Bad scenarios exit with code 2, name file, line and key, and write no
         CHECK_FALSE(fs::exists(out));
     }
 
-    const CommandResult bad_set = run_command(lauter_command() + " run " + baseline_scenario() + " -o " +
-                                              shell_quote(out.string()) +
-                                              " --set study_area.resolution=5");
+    const CommandResult bad_set =
+        run_lauter_scenario(baseline_scenario(), out, "--set study_area.resolution=5");
     INFO(bad_set.err);
     CHECK(bad_set.exit_code == 2);
     CHECK(bad_set.err.find("resolution_m") != std::string::npos);
@@ -210,8 +207,7 @@ TEST_CASE("A DEM without a CRS is rejected unless the scenario states one", "[e2
                              dem.string() + "\n";
     write_text_file(dir / "s.yaml", yaml);
     const fs::path out = dir / "out.h5";
-    const CommandResult r = run_command(lauter_command() + " run " + shell_quote((dir / "s.yaml").string()) +
-                                        " -o " + shell_quote(out.string()));
+    const CommandResult r = run_lauter_scenario(dir / "s.yaml", out);
     INFO(r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("nocrs.asc") != std::string::npos);

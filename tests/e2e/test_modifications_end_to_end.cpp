@@ -50,9 +50,7 @@ struct Run {
     CommandResult result;
     explicit Run(const std::string& text) {
         dir.write("scenario.yaml", text);
-        result = run_command(shell_quote(lauter_executable().string()) + " run " +
-                             shell_quote((dir / "scenario.yaml").string()) + " -o " +
-                             shell_quote((dir / "out.h5").string()));
+        result = run_lauter_scenario(dir / "scenario.yaml", dir / "out.h5");
     }
     [[nodiscard]] double layer_sum(const std::string& layer) const {
         const auto read = read_raster_layer(dir / "out.h5", "/mods/landcover/" + layer);

@@ -64,10 +64,8 @@ struct Run {
     CommandResult result;
     Run(const std::string& scenario, int threads) {
         dir.write("scenario.yaml", scenario);
-        result = run_command(shell_quote(lauter_executable().string()) + " run " +
-                             shell_quote((dir / "scenario.yaml").string()) + " -o " +
-                             shell_quote((dir / "out.h5").string()) + " --threads " +
-                             std::to_string(threads));
+        result = run_lauter_scenario(dir / "scenario.yaml", dir / "out.h5",
+                                     "--threads " + std::to_string(threads));
     }
     [[nodiscard]] Table table(const std::string& name) const {
         return read_table(dir / "out.h5", "/pct/mobility/" + name);

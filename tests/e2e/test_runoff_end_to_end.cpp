@@ -115,8 +115,7 @@ struct Project {
         dir.write("scenario.yaml", scenario);
     }
     [[nodiscard]] CommandResult run() const {
-        return run_command(lauter_command() + " run " + shell_quote((dir / "scenario.yaml").string()) +
-                           " -o " + shell_quote((dir / "out.h5").string()) + " --threads 2");
+        return run_lauter_scenario(dir / "scenario.yaml", dir / "out.h5", "--threads 2");
     }
 };
 

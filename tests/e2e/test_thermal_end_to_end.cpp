@@ -61,10 +61,8 @@ struct Run {
         dir.write("districts.geojson", districts_geojson);
         write_test_raster(dir / "residents.tif", "GTiff", residents_raster());
         dir.write("scenario.yaml", scenario_text(thermal_block));
-        result = run_command(lauter_command() + " run " +
-                             shell_quote((dir / "scenario.yaml").string()) + " -o " +
-                             shell_quote((dir / "out.h5").string()) + " --threads " +
-                             std::to_string(threads));
+        result = run_lauter_scenario(dir / "scenario.yaml", dir / "out.h5",
+                                     "--threads " + std::to_string(threads));
     }
     [[nodiscard]] fs::path out() const { return dir / "out.h5"; }
 };
@@ -263,9 +261,7 @@ TEST_CASE("thermal bad input: one message, exit code 2, no results file", "[ther
                       scenario_text("    enabled: true\n    sky_view_factor: {directions: 4, "
                                     "search_radius_m: 100}\n    residents: {raster: nocrs.tif}\n"));
         fs::remove(run.out());
-        run.result = run_command(lauter_command() + " run " +
-                                 shell_quote((run.dir / "scenario.yaml").string()) + " -o " +
-                                 shell_quote(run.out().string()));
+        run.result = run_lauter_scenario(run.dir / "scenario.yaml", run.out());
         check_bad_input(run, "models.thermal.residents.raster_crs");
     }
 }

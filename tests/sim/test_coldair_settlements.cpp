@@ -237,9 +237,7 @@ TEST_CASE("lauter run: settlement.cells thermal_load without models.thermal exit
     TempDir dir("coldair-no-thermal");
     write_inputs(dir);
     dir.write("s.yaml", scenario_text("    settlement: {cells: thermal_load}\n", false));
-    const CommandResult r = run_command(lauter_command() + " run " +
-                                        shell_quote((dir / "s.yaml").string()) + " -o " +
-                                        shell_quote((dir / "out.h5").string()));
+    const CommandResult r = run_lauter_scenario(dir / "s.yaml", dir / "out.h5");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("s.yaml") != std::string::npos);
     CHECK(r.err.find("settlement.cells") != std::string::npos);

@@ -220,9 +220,7 @@ TEST_CASE("lauter run: cold_air_coupling on without models.coldair exits with 2"
     write_inputs(dir);
     dir.write("s.yaml", scenario_text("on", false));
     CHECK_THROWS_AS(sim::load_scenario(dir / "s.yaml"), sim::ConfigError);
-    const CommandResult r = run_command(lauter_command() + " run " +
-                                        shell_quote((dir / "s.yaml").string()) + " -o " +
-                                        shell_quote((dir / "out.h5").string()));
+    const CommandResult r = run_lauter_scenario(dir / "s.yaml", dir / "out.h5");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("s.yaml") != std::string::npos);
     CHECK(r.err.find("models.thermal.night.cold_air_coupling") != std::string::npos);

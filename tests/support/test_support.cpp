@@ -142,6 +142,14 @@ kernels::GridSpec make_grid(std::size_t rows, std::size_t cols, double cell_size
 
 std::string lauter_command() { return shell_quote(lauter_executable().string()); }
 
+CommandResult run_lauter_scenario(const std::filesystem::path& scenario,
+                                  const std::filesystem::path& out,
+                                  const std::string& extra_arguments) {
+    return run_command(lauter_command() + " run " + shell_quote(scenario.string()) + " -o " +
+                       shell_quote(out.string()) +
+                       (extra_arguments.empty() ? "" : " " + extra_arguments));
+}
+
 std::filesystem::path kaiserslautern_input(const std::string& name) {
     return source_dir() / "inputs" / "kaiserslautern" / name;
 }

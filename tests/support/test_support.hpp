@@ -65,6 +65,11 @@ std::filesystem::path source_dir();
 std::filesystem::path lauter_executable();
 /// The same, quoted for /bin/sh, to start a command line with.
 std::string lauter_command();
+/// Runs `lauter run <scenario> -o <out>` followed by `extra_arguments` (e.g. "--threads 2",
+/// quoted by the caller where needed), with stdout and stderr captured.
+CommandResult run_lauter_scenario(const std::filesystem::path& scenario,
+                                  const std::filesystem::path& out,
+                                  const std::string& extra_arguments = "");
 /// A file of the embedded Kaiserslautern inputs (inputs/kaiserslautern/<name>).
 std::filesystem::path kaiserslautern_input(const std::string& name);
 /// The `inputs:` block of a scenario on the city-centre extract (kaiserslautern_cc.osm.gz) with
