@@ -4,7 +4,6 @@
 // fingerprint, and the exit code of settlement.cells: thermal_load without models.thermal.
 #include <catch2/catch.hpp>
 
-#include <lauter/sim/batch.hpp>
 #include <lauter/sim/coldair_model.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/results.hpp>
@@ -263,23 +262,12 @@ TEST_CASE("batch: the cold-air fingerprint follows the thermal settings only wit
               "  - name: sealed_svf4\n"
               "    set: [\"models.coldair.settlement.cells=sealed\",\n"
               "          \"models.thermal.sky_view_factor.directions=4\"]\n");
-    const sim::Batch batch = sim::load_batch(dir / "b.yaml");
-    sim::BatchSession session(dir / "parts", true);
-    std::map<std::string, std::string> coldair;
-    for (const sim::BatchMember& m : batch.members) {
-        const sim::MemberReport report = session.run_member(m);
-        INFO(m.name << ": " << report.error);
-        REQUIRE(report.ok);
-        for (const sim::TaskReport& t : report.tasks) {
-            if (t.model == "coldair") {
-                coldair[m.name] = t.fingerprint;
-            }
-        }
-    }
+    const std::map<std::string, std::string> coldair =
+        batch_task_fingerprints(dir / "b.yaml", dir / "parts", "coldair");
     REQUIRE(coldair.size() == 4);
-    CHECK(coldair["baseline"] != coldair["svf4"]);
-    CHECK(coldair["sealed"] == coldair["sealed_svf4"]);
-    CHECK(coldair["baseline"] != coldair["sealed"]);
+    CHECK(coldair.at("baseline") != coldair.at("svf4"));
+    CHECK(coldair.at("sealed") == coldair.at("sealed_svf4"));
+    CHECK(coldair.at("baseline") != coldair.at("sealed"));
 }
 
 TEST_CASE("scenario keys: settlement cells, load class, supply threshold, speed breaks",

@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <lauter/kernels/thermal/cold_air_coupling.hpp>
-#include <lauter/sim/batch.hpp>
 #include <lauter/sim/coldair_model.hpp>
 #include <lauter/sim/error.hpp>
 #include <lauter/sim/results.hpp>
@@ -246,21 +245,10 @@ TEST_CASE("batch: the thermal fingerprint follows the cold-air settings only whe
                         "  - name: off_warm\n"
                         "    set: [\"models.thermal.night.cold_air_coupling=off\",\n"
                         "          \"models.coldair.layer.deficit_k=5\"]\n");
-    const sim::Batch batch = sim::load_batch(dir / "b.yaml");
-    sim::BatchSession session(dir / "parts", true);
-    std::map<std::string, std::string> thermal;
-    for (const sim::BatchMember& m : batch.members) {
-        const sim::MemberReport report = session.run_member(m);
-        INFO(m.name << ": " << report.error);
-        REQUIRE(report.ok);
-        for (const sim::TaskReport& task : report.tasks) {
-            if (task.model == "thermal") {
-                thermal[m.name] = task.fingerprint;
-            }
-        }
-    }
+    const std::map<std::string, std::string> thermal =
+        batch_task_fingerprints(dir / "b.yaml", dir / "parts", "thermal");
     REQUIRE(thermal.size() == 4);
-    CHECK(thermal["baseline"] != thermal["warm"]);
-    CHECK(thermal["off"] == thermal["off_warm"]);
-    CHECK(thermal["baseline"] != thermal["off"]);
+    CHECK(thermal.at("baseline") != thermal.at("warm"));
+    CHECK(thermal.at("off") == thermal.at("off_warm"));
+    CHECK(thermal.at("baseline") != thermal.at("off"));
 }

@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <lauter/sim/batch.hpp>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -148,6 +150,26 @@ CommandResult run_lauter_scenario(const std::filesystem::path& scenario,
     return run_command(lauter_command() + " run " + shell_quote(scenario.string()) + " -o " +
                        shell_quote(out.string()) +
                        (extra_arguments.empty() ? "" : " " + extra_arguments));
+}
+
+std::map<std::string, std::string> batch_task_fingerprints(const std::filesystem::path& batch_file,
+                                                           const std::filesystem::path& parts_dir,
+                                                           const std::string& model) {
+    const sim::Batch batch = sim::load_batch(batch_file);
+    sim::BatchSession session(parts_dir, true);
+    std::map<std::string, std::string> fingerprints;
+    for (const sim::BatchMember& member : batch.members) {
+        const sim::MemberReport report = session.run_member(member);
+        if (!report.ok) {
+            throw std::runtime_error("batch member " + member.name + " failed: " + report.error);
+        }
+        for (const sim::TaskReport& task : report.tasks) {
+            if (task.model == model) {
+                fingerprints[member.name] = task.fingerprint;
+            }
+        }
+    }
+    return fingerprints;
 }
 
 std::filesystem::path kaiserslautern_input(const std::string& name) {

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,12 @@ std::string lauter_command();
 CommandResult run_lauter_scenario(const std::filesystem::path& scenario,
                                   const std::filesystem::path& out,
                                   const std::string& extra_arguments = "");
+/// Runs every member of the batch file `batch_file` in one session (parts in `parts_dir`, reuse
+/// on) and returns the fingerprint of `model`'s task per member name. Throws std::runtime_error
+/// naming the member if one fails.
+std::map<std::string, std::string> batch_task_fingerprints(const std::filesystem::path& batch_file,
+                                                           const std::filesystem::path& parts_dir,
+                                                           const std::string& model);
 /// A file of the embedded Kaiserslautern inputs (inputs/kaiserslautern/<name>).
 std::filesystem::path kaiserslautern_input(const std::string& name);
 /// The `inputs:` block of a scenario on the city-centre extract (kaiserslautern_cc.osm.gz) with
