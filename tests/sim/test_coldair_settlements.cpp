@@ -38,16 +38,7 @@ constexpr double origin_x = 410000.0;
 constexpr double origin_y = 5475400.0;
 
 std::string scenario_text(const std::string& coldair_extra, bool thermal) {
-    return "name: night\n"
-           "study_area:\n"
-           "  crs: EPSG:25832\n"
-           "  extent: [410000, 5475000, 410400, 5475400]\n"
-           "  resolution_m: 10\n"
-           "inputs:\n"
-           "  osm: area.osm\n"
-           "  dem: dem.tif\n"
-           "models:\n"
-           "  terrain: {enabled: false}\n"
+    return cold_air_slope_scenario_head() +
            "  thermal:\n"
            "    enabled: " +
            std::string(thermal ? "true" : "false") +
@@ -59,11 +50,6 @@ std::string scenario_text(const std::string& coldair_extra, bool thermal) {
            "    output_times_h: [0.5]\n"
            "    resolution_m: 20\n" +
            coldair_extra;
-}
-
-void write_inputs(const TempDir& dir) {
-    write_test_raster(dir / "dem.tif", "GTiff", cold_air_slope_dem());
-    dir.write("area.osm", cold_air_quarter_osm("yes"));
 }
 
 } // namespace
@@ -181,7 +167,7 @@ TEST_CASE("cold air: settlements from load classes, supply and flow-speed classe
 TEST_CASE("scenario: cold air with models.thermal takes the thermally loaded settlements",
           "[coldair_model][coldair4]") {
     TempDir dir("coldair-thermal");
-    write_inputs(dir);
+    write_cold_air_slope_inputs(dir.path(), "yes");
     dir.write("s.yaml", scenario_text("    settlement: {min_load_class: 1}\n", true));
     const sim::Scenario s = sim::load_scenario(dir / "s.yaml");
     CHECK(s.models.coldair.settlement_cells == sim::ColdAirSettlementCells::automatic);
@@ -234,7 +220,7 @@ TEST_CASE("scenario: cold air with models.thermal takes the thermally loaded set
 TEST_CASE("lauter run: settlement.cells thermal_load without models.thermal exits with 2",
           "[coldair_model][coldair4][e2e]") {
     TempDir dir("coldair-no-thermal");
-    write_inputs(dir);
+    write_cold_air_slope_inputs(dir.path(), "yes");
     dir.write("s.yaml", scenario_text("    settlement: {cells: thermal_load}\n", false));
     const CommandResult r = run_lauter_scenario(dir / "s.yaml", dir / "out.h5");
     CHECK(r.exit_code == 2);
@@ -247,7 +233,7 @@ TEST_CASE("lauter run: settlement.cells thermal_load without models.thermal exit
 TEST_CASE("batch: the cold-air fingerprint follows the thermal settings only with thermal_load",
           "[coldair_model][coldair4][batch]") {
     TempDir dir("coldair-fingerprint");
-    write_inputs(dir);
+    write_cold_air_slope_inputs(dir.path(), "yes");
     dir.write("s.yaml", scenario_text("", true));
     // Two members change only the thermal model (its sky view factor), two more do the same
     // with settlement.cells: sealed.
@@ -273,7 +259,7 @@ TEST_CASE("batch: the cold-air fingerprint follows the thermal settings only wit
 TEST_CASE("scenario keys: settlement cells, load class, supply threshold, speed breaks",
           "[coldair_model][coldair4]") {
     TempDir dir("coldair-keys");
-    write_inputs(dir);
+    write_cold_air_slope_inputs(dir.path(), "yes");
     dir.write("s.yaml", scenario_text("    settlement: {cells: sealed, min_load_class: 4,\n"
                                       "                 supply_min_unit_inflow_m2_per_s: 0.05}\n"
                                       "    corridors: {speed_breaks_m_per_s: [0.1, 0.4, 0.9]}\n",

@@ -36,16 +36,7 @@ namespace {
 /// Thermal and cold air on the slope; `coupling` is the night.cold_air_coupling value ("" for
 /// the default), `coldair` whether models.coldair is enabled.
 std::string scenario_text(const std::string& coupling, bool coldair) {
-    std::string text = "name: night\n"
-                       "study_area:\n"
-                       "  crs: EPSG:25832\n"
-                       "  extent: [410000, 5475000, 410400, 5475400]\n"
-                       "  resolution_m: 10\n"
-                       "inputs:\n"
-                       "  osm: area.osm\n"
-                       "  dem: dem.tif\n"
-                       "models:\n"
-                       "  terrain: {enabled: false}\n"
+    std::string text = cold_air_slope_scenario_head() +
                        "  thermal:\n"
                        "    enabled: true\n"
                        "    sky_view_factor: {directions: 4, search_radius_m: 100}\n";
@@ -63,17 +54,12 @@ std::string scenario_text(const std::string& coupling, bool coldair) {
     return text;
 }
 
-void write_inputs(const TempDir& dir) {
-    write_test_raster(dir / "dem.tif", "GTiff", cold_air_slope_dem());
-    dir.write("area.osm", cold_air_quarter_osm("residential"));
-}
-
 } // namespace
 
 TEST_CASE("thermal coupling: cold air lowers the night heat island, never raises it",
           "[thermal_coupling]") {
     TempDir dir("thermal-coupling");
-    write_inputs(dir);
+    write_cold_air_slope_inputs(dir.path(), "residential");
     dir.write("on.yaml", scenario_text("on", true));
     const sim::Scenario s = sim::load_scenario(dir / "on.yaml");
     REQUIRE(s.models.thermal.cold_air_coupling);
@@ -159,7 +145,7 @@ TEST_CASE("thermal coupling: cold air lowers the night heat island, never raises
 TEST_CASE("thermal coupling: results file on, and unchanged with coupling off",
           "[thermal_coupling]") {
     TempDir dir("thermal-coupling-results");
-    write_inputs(dir);
+    write_cold_air_slope_inputs(dir.path(), "residential");
     dir.write("on.yaml", scenario_text("on", true));
     dir.write("off.yaml", scenario_text("off", true));
     dir.write("default.yaml", scenario_text("", true));
@@ -216,7 +202,7 @@ TEST_CASE("thermal coupling: results file on, and unchanged with coupling off",
 TEST_CASE("lauter run: cold_air_coupling on without models.coldair exits with 2",
           "[thermal_coupling][e2e]") {
     TempDir dir("thermal-coupling-no-coldair");
-    write_inputs(dir);
+    write_cold_air_slope_inputs(dir.path(), "residential");
     dir.write("s.yaml", scenario_text("on", false));
     CHECK_THROWS_AS(sim::load_scenario(dir / "s.yaml"), sim::ConfigError);
     const CommandResult r = run_lauter_scenario(dir / "s.yaml", dir / "out.h5");
@@ -233,7 +219,7 @@ TEST_CASE("lauter run: cold_air_coupling on without models.coldair exits with 2"
 TEST_CASE("batch: the thermal fingerprint follows the cold-air settings only when coupled",
           "[thermal_coupling][batch]") {
     TempDir dir("thermal-coupling-fingerprint");
-    write_inputs(dir);
+    write_cold_air_slope_inputs(dir.path(), "residential");
     dir.write("s.yaml", scenario_text("on", true));
     dir.write("b.yaml", "batch: fp\n"
                         "base: s.yaml\n"

@@ -1,4 +1,5 @@
 #include "gdal_fixtures.hpp"
+#include "test_support.hpp"
 
 #include <iomanip>
 
@@ -164,15 +165,15 @@ std::string osm_tag(const std::string& key, const std::string& value) {
     return "<tag k=\"" + key + "\" v=\"" + value + "\"/>";
 }
 
-TestRaster cold_air_slope_dem() {
-    // x / 10 m - 0.5 is the column index.
-    return utm_test_raster(40, 40, 10.0, 410000.0, 5475400.0,
-                           [](double x, double) { return 300.0 - 0.5 * (x / 10.0 - 0.5); });
-}
-
-std::string cold_air_quarter_osm(const std::string& building_value) {
+void write_cold_air_slope_inputs(const std::filesystem::path& dir,
+                                 const std::string& building_value) {
     constexpr double x0 = 410000.0;
     constexpr double y0 = 5475400.0;
+    // x / 10 m - 0.5 is the column index.
+    write_test_raster(dir / "dem.tif", "GTiff",
+                      utm_test_raster(40, 40, 10.0, x0, y0, [](double x, double) {
+                          return 300.0 - 0.5 * (x / 10.0 - 0.5);
+                      }));
     OsmXmlWriter w;
     const std::string building = osm_tag("building", building_value) + osm_tag("height", "20");
     const std::string parking = osm_tag("amenity", "parking");
@@ -181,7 +182,20 @@ std::string cold_air_quarter_osm(const std::string& building_value) {
         const double y = y0 - 20.0 - 100.0 * k;
         w.rectangle(x0 + 300.0, y - 60.0, x0 + 380.0, y, building);
     }
-    return w.text();
+    write_text_file(dir / "area.osm", w.text());
+}
+
+std::string cold_air_slope_scenario_head() {
+    return "name: night\n"
+           "study_area:\n"
+           "  crs: EPSG:25832\n"
+           "  extent: [410000, 5475000, 410400, 5475400]\n"
+           "  resolution_m: 10\n"
+           "inputs:\n"
+           "  osm: area.osm\n"
+           "  dem: dem.tif\n"
+           "models:\n"
+           "  terrain: {enabled: false}\n";
 }
 
 } // namespace lauter::test

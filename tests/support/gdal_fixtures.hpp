@@ -85,13 +85,16 @@ private:
 /// An OSM tag element.
 std::string osm_tag(const std::string& key, const std::string& value);
 
-/// The slope of the cold-air settlement tests: 40 x 40 cells of 10 m from the upper-left corner
-/// (410000, 5475400), falling 0.5 m per column (5 %) to the east.
-TestRaster cold_air_slope_dem();
+/// The inputs of the cold-air settlement tests, written to `dir` as dem.tif and area.osm: a
+/// slope of 40 x 40 cells of 10 m from the upper-left corner (410000, 5475400), falling 0.5 m per
+/// column (5 %) to the east, with a built quarter on its lower, eastern 120 m (four 80 m x 60 m
+/// blocks, `building=<building_value>`, 20 m high, on a parking area); the slope above stays
+/// unmapped open land, which produces cold air.
+void write_cold_air_slope_inputs(const std::filesystem::path& dir,
+                                 const std::string& building_value);
 
-/// OSM of that slope: a built quarter on its lower, eastern 120 m (four 80 m x 60 m blocks,
-/// `building=<building_value>`, 20 m high, on a parking area); the slope above stays unmapped
-/// open land, which produces cold air.
-std::string cold_air_quarter_osm(const std::string& building_value);
+/// The head of a scenario on those inputs, up to and including `models:` with the terrain model
+/// off; callers append their models.
+std::string cold_air_slope_scenario_head();
 
 } // namespace lauter::test
