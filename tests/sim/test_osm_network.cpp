@@ -26,6 +26,7 @@
 #include <iomanip>
 #include <random>
 #include <sstream>
+#include <utility>
 
 namespace mob = lauter::kernels::mobility;
 namespace sim = lauter::sim;
@@ -102,6 +103,14 @@ void write_edges_csv(const std::filesystem::path& path, const mob::Graph& g,
 }
 
 /// `count` random nodes (fixed seed) with an out-edge of finite `cost`.
+/// Riding time (s) and perceived cost (s) of every edge for the default bike profile.
+std::pair<std::vector<float>, std::vector<float>> default_bike_time_and_cost(const mob::Graph& g) {
+    std::vector<float> time = mob::edge_travel_times_s(g, mob::TravelProfile{});
+    std::vector<float> cost =
+        mob::cycling_perceived_cost_s(g, time, mob::level_of_traffic_stress(g));
+    return {std::move(time), std::move(cost)};
+}
+
 std::vector<mob::NodeId> random_nodes(const mob::Graph& g, const std::vector<float>& cost,
                                       std::mt19937& rng, std::size_t count) {
     std::vector<mob::NodeId> usable;
@@ -288,10 +297,7 @@ TEST_CASE("the Kaiserslautern network with elevation", "[mobility][osm]") {
 TEST_CASE("shortest paths on the Kaiserslautern bike graph agree with networkx for 1000 pairs",
           "[mobility][osm][routing]") {
     const mob::Graph& g = kaiserslautern().graph;
-    mob::TravelProfile bike;
-    const std::vector<float> time = mob::edge_travel_times_s(g, bike);
-    const std::vector<float> cost =
-        mob::cycling_perceived_cost_s(g, time, mob::level_of_traffic_stress(g));
+    const auto [time, cost] = default_bike_time_and_cost(g);
     const test::TempDir dir("mobility_networkx");
     write_edges_csv(dir / "edges.csv", g, cost);
     // 25 random origins x 40 random destinations (fixed seed) among nodes with bike edges.
@@ -319,10 +325,7 @@ TEST_CASE("turn-aware bike paths on the Kaiserslautern graph agree with networkx
           "edge-expanded graph for 200 pairs",
           "[mobility][osm][routing][turns]") {
     const mob::Graph& g = kaiserslautern().graph;
-    mob::TravelProfile bike;
-    const std::vector<float> time = mob::edge_travel_times_s(g, bike);
-    const std::vector<float> cost =
-        mob::cycling_perceived_cost_s(g, time, mob::level_of_traffic_stress(g));
+    const auto [time, cost] = default_bike_time_and_cost(g);
     const std::vector<float> penalty = mob::cycling_turn_penalty_s(g, time); // R5: 54 m
     const mob::TurnGeometry geometry(g);
     const mob::TurnCosts turns{&geometry, penalty};
@@ -358,10 +361,7 @@ TEST_CASE("turn-aware routing on the Kaiserslautern graph: penalty 0 gives the n
           "distances; 1 and 2 threads agree bitwise",
           "[mobility][osm][routing][turns]") {
     const mob::Graph& g = kaiserslautern().graph;
-    mob::TravelProfile bike;
-    const std::vector<float> time = mob::edge_travel_times_s(g, bike);
-    const std::vector<float> cost =
-        mob::cycling_perceived_cost_s(g, time, mob::level_of_traffic_stress(g));
+    const auto [time, cost] = default_bike_time_and_cost(g);
     const mob::TurnGeometry geometry(g);
     const std::vector<float> zero(g.edge_count(), 0.0F);
     std::mt19937 rng(7);
