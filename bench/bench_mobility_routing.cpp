@@ -2,8 +2,9 @@
 // illustrative DEM): graph build including elevation, one-to-all bike queries with lauter's
 // 4-ary-heap Dijkstra against a plain binary-heap Dijkstra (std::priority_queue with lazy
 // deletion) measured in the same run, the turn-aware (edge-based) bike query with R5's turn
-// penalty (turns.hpp) beside them, and a 300 x 300 zone matrix for four modes and for the bike
-// with and without turn costs.
+// penalty (turns.hpp) beside a textbook edge-based binary-heap Dijkstra with the same turn rules,
+// and a 300 x 300 zone matrix for four modes (turns on for bike and e-bike, as in the product) and
+// for the bike with and without turn costs.
 //
 // LAUTER_MOBILITY_EXPORT=DIR additionally writes the bike graph (edges.csv) and the query sources
 // (sources.csv) to DIR for bench/peers/networkx_routing.py, which times networkx on the same
@@ -185,12 +186,72 @@ void BM_BikeOneToAllBinaryHeapReference(benchmark::State& state) {
 }
 BENCHMARK(BM_BikeOneToAllBinaryHeapReference)->Unit(benchmark::kMicrosecond);
 
-/// 300 x 300 zone matrix (zones = 300 random network nodes) for walk, bike, e-bike and car.
+/// The turn-aware reference: textbook edge-based Dijkstra (labels on edges, std::priority_queue
+/// with lazy deletion, fresh arrays per query) with the same turn rules as TurnAwareQuery (R5's
+/// penalty on turns of 27 degrees or more, U-turns only at dead ends).
+void BM_BikeOneToAllTurnAwareBinaryHeapReference(benchmark::State& state) {
+    const Fixture& f = fixture();
+    const mob::Graph& g = f.net.graph;
+    const mob::TurnGeometry& geometry = *f.turn_geometry;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        std::vector<double> label(g.edge_count(), mob::unreachable);
+        std::vector<double> dist(g.node_count(), mob::unreachable);
+        using Item = std::pair<double, mob::EdgeId>;
+        std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
+        const mob::NodeId s = f.sources[i++ % f.sources.size()];
+        dist[s] = 0.0;
+        for (std::uint32_t e = g.first_out()[s]; e < g.first_out()[s + 1]; ++e) {
+            if (std::isfinite(f.bike_cost[e])) {
+                label[e] = f.bike_cost[e];
+                heap.emplace(label[e], e);
+            }
+        }
+        while (!heap.empty()) {
+            const auto [d, e] = heap.top();
+            heap.pop();
+            if (d > label[e]) {
+                continue;
+            }
+            const mob::NodeId v = g.head()[e];
+            dist[v] = std::min(dist[v], d);
+            const mob::EdgeId twin = geometry.twin()[e];
+            bool other_exit = false;
+            const auto offer = [&](mob::EdgeId out, double nd) {
+                if (nd < label[out]) {
+                    label[out] = nd;
+                    heap.emplace(nd, out);
+                }
+            };
+            for (std::uint32_t out = g.first_out()[v]; out < g.first_out()[v + 1]; ++out) {
+                if (!std::isfinite(f.bike_cost[out]) || out == twin) {
+                    continue;
+                }
+                other_exit = true;
+                const double turn =
+                    geometry.is_turn(e, out) ? static_cast<double>(f.bike_turn_penalty[e]) : 0.0;
+                offer(out, d + turn + static_cast<double>(f.bike_cost[out]));
+            }
+            if (!other_exit && twin != mob::invalid_id && std::isfinite(f.bike_cost[twin])) {
+                offer(twin, d + static_cast<double>(f.bike_cost[twin]));
+            }
+        }
+        benchmark::DoNotOptimize(dist.data());
+    }
+    state.counters["queries_per_s"] =
+        benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_BikeOneToAllTurnAwareBinaryHeapReference)->Unit(benchmark::kMicrosecond);
+
+/// 300 x 300 zone matrix (zones = 300 random network nodes) for walk, bike, e-bike and car, as
+/// the mobility model computes it: cost, time and length per pair; bike and e-bike with R5's
+/// turn penalty (turn-aware path_sums), walk and car node-based (many_to_many).
 void BM_ZoneMatrix300FourModes(benchmark::State& state) {
     const Fixture& f = fixture();
     const mob::Graph& g = f.net.graph;
     std::vector<std::vector<float>> cost;
     std::vector<std::vector<float>> time;
+    std::vector<std::vector<float>> turn_penalty;
     std::vector<std::vector<mob::NodeId>> zones;
     for (const int m : {0, 1, 2, 3}) {
         mob::TravelProfile p;
@@ -203,6 +264,9 @@ void BM_ZoneMatrix300FourModes(benchmark::State& state) {
                            ? mob::cycling_perceived_cost_s(g, time.back(),
                                                            mob::level_of_traffic_stress(g))
                            : time.back());
+        turn_penalty.push_back(p.mode == mob::Mode::bike
+                                   ? mob::cycling_turn_penalty_s(g, time.back())
+                                   : std::vector<float>{});
         // Zone centroids snapped to nodes of the mode's network (fixed seed).
         std::vector<mob::NodeId> usable;
         for (mob::NodeId v = 0; v < g.node_count(); ++v) {
@@ -220,11 +284,21 @@ void BM_ZoneMatrix300FourModes(benchmark::State& state) {
             zones.back().push_back(usable[pick(rng)]);
         }
     }
+    const std::vector<float> length(g.length_m().begin(), g.length_m().end());
     omp_set_num_threads(static_cast<int>(state.range(0)));
     for (auto _ : state) {
         for (std::size_t m = 0; m < 4; ++m) {
-            const mob::OdMatrix od = mob::many_to_many(g, zones[m], zones[m], cost[m], time[m]);
-            benchmark::DoNotOptimize(od.cost.data());
+            if (turn_penalty[m].empty()) {
+                const mob::OdMatrix od =
+                    mob::many_to_many(g, zones[m], zones[m], cost[m], time[m]);
+                benchmark::DoNotOptimize(od.cost.data());
+            } else {
+                const mob::TurnCosts turns{&*f.turn_geometry, turn_penalty[m]};
+                const std::array<std::span<const float>, 2> values = {time[m], length};
+                const mob::PathSums s =
+                    mob::path_sums(g, zones[m], zones[m], cost[m], values, &turns);
+                benchmark::DoNotOptimize(s.cost.data());
+            }
         }
     }
     state.counters["queries_per_s"] = benchmark::Counter(

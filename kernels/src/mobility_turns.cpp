@@ -82,29 +82,54 @@ TurnKind TurnGeometry::classify(EdgeId in, EdgeId out) const noexcept {
 }
 
 TurnAwareQuery::TurnAwareQuery(const Graph& graph)
-    : graph_(&graph), labels_(graph.edge_count()), heap_pos_(graph.edge_count(), 0),
-      nodes_(graph.node_count()),
+    : graph_(&graph), labels_(graph.edge_count()), nodes_(graph.node_count()),
       label_sum_(graph.edge_count(), 0.0) {
-    heap_.reserve(1024);
+    chain_.reserve(64);
     settled_.reserve(graph.edge_count());
     reached_nodes_.reserve(graph.node_count());
 }
 
-void TurnAwareQuery::relax(EdgeId f, double nd, EdgeId parent) {
-    const auto set_pos = [this](std::uint32_t e, std::uint32_t pos) { heap_pos_[e] = pos; };
+bool TurnAwareQuery::dominated(EdgeId f, double nd, std::span<const float> weights,
+                               const TurnCosts& turns) const noexcept {
+    const NodeState& head = nodes_[graph_->head()[f]];
+    if (head.stamp != reached_stamp()) {
+        return false;
+    }
+    const EdgeId e1 = head.label;
+    if (e1 == invalid_id) {
+        // The source: its exits cost their weight alone, f can only add to that.
+        return true;
+    }
+    const LabelState& first = labels_[e1];
+    if (nd < first.dist + static_cast<double>(turns.penalty_s[e1])) {
+        return false;
+    }
+    // e1 may not U-turn: f is still needed if it could reach e1's twin more cheaply.
+    const EdgeId twin = turns.geometry->twin()[e1];
+    if (twin == invalid_id || !(weights[twin] < std::numeric_limits<float>::infinity())) {
+        return true;
+    }
+    const LabelState& t = labels_[twin];
+    return t.stamp >= reached_stamp() && t.dist <= nd + static_cast<double>(weights[twin]);
+}
+
+void TurnAwareQuery::relax(EdgeId f, double nd, EdgeId parent, bool chain,
+                           std::span<const float> weights, const TurnCosts& turns) {
     LabelState& s = labels_[f];
-    if (s.stamp != current_) {
-        s.stamp = current_;
-        s.dist = nd;
-        s.parent = parent;
-        detail::heap_push(heap_, nd, f, set_pos);
-    } else if (nd < s.dist) {
-        // Only a queued label can improve (non-negative costs).
-        s.dist = nd;
-        s.parent = parent;
-        const std::uint32_t pos = heap_pos_[f];
-        heap_[pos].key = nd;
-        detail::heap_sift_up(heap_, pos, set_pos);
+    if (s.stamp == settled_stamp() || (s.stamp == reached_stamp() && !(nd < s.dist))) {
+        return;
+    }
+    if (dominated(f, nd, weights, turns)) {
+        return;
+    }
+    s.dist = nd;
+    s.parent = parent;
+    if (chain) {
+        s.stamp = settled_stamp();
+        chain_.push_back(f);
+    } else {
+        s.stamp = reached_stamp();
+        heap_.push(nd, f);
     }
 }
 
@@ -120,42 +145,49 @@ void TurnAwareQuery::start(NodeId source, std::span<const float> weights,
     if (source >= graph_->node_count()) {
         throw std::invalid_argument("TurnAwareQuery: source node out of range");
     }
-    if (++current_ == 0) {
-        // Timestamp wrap-around (after 2^32 queries): clear once.
+    current_ += 2;
+    if (current_ >= std::numeric_limits<std::uint32_t>::max() - 1) {
+        // Timestamp wrap-around (after 2^31 queries): clear once.
         std::fill(labels_.begin(), labels_.end(), LabelState{});
         std::fill(nodes_.begin(), nodes_.end(), NodeState{});
-        current_ = 1;
+        current_ = 2;
     }
     heap_.clear();
+    chain_.clear();
     settled_.clear();
     reached_nodes_.clear();
     source_ = source;
-    nodes_[source].stamp = current_;
+    nodes_[source].stamp = reached_stamp();
     nodes_[source].label = invalid_id;
     reached_nodes_.push_back(source);
     const auto first_out = graph_->first_out();
     for (std::uint32_t f = first_out[source]; f < first_out[source + 1]; ++f) {
         const float w = weights[f];
         if (w < std::numeric_limits<float>::infinity()) {
-            relax(f, static_cast<double>(w), invalid_id);
+            relax(f, static_cast<double>(w), invalid_id, false, weights, turns);
         }
     }
 }
 
-NodeId TurnAwareQuery::settle_next(std::span<const float> weights, const TurnCosts& turns) {
-    const auto set_pos = [this](std::uint32_t e, std::uint32_t pos) { heap_pos_[e] = pos; };
-    const detail::HeapItem top = detail::heap_pop(heap_, set_pos);
-    const EdgeId e = top.id;
-    const double de = top.key;
-    settled_.push_back(e);
+void TurnAwareQuery::reach_head(EdgeId e) {
     const NodeId v = graph_->head()[e];
-    NodeId first_reached = invalid_id;
-    if (nodes_[v].stamp != current_) {
-        nodes_[v].stamp = current_;
-        nodes_[v].label = e;
+    NodeState& node = nodes_[v];
+    if (node.stamp != reached_stamp()) {
+        node.stamp = reached_stamp();
+        node.label = e;
         reached_nodes_.push_back(v);
-        first_reached = v;
+    } else if (node.label != invalid_id && labels_[e].dist < labels_[node.label].dist) {
+        // A straight-on label can be processed before a cheaper label into the same node.
+        node.label = e;
     }
+}
+
+void TurnAwareQuery::settle(EdgeId e, double key_bound, std::span<const float> weights,
+                            const TurnCosts& turns) {
+    settled_.push_back(e);
+    reach_head(e);
+    const double de = labels_[e].dist;
+    const NodeId v = graph_->head()[e];
     const TurnGeometry& geometry = *turns.geometry;
     const EdgeId twin = geometry.twin()[e];
     const double penalty = static_cast<double>(turns.penalty_s[e]);
@@ -168,25 +200,52 @@ NodeId TurnAwareQuery::settle_next(std::span<const float> weights, const TurnCos
             continue;
         }
         other_exit = true;
-        double nd = de + static_cast<double>(w);
+        double cost_before_f = de;
         if (penalty > 0.0 && geometry.is_turn(e, f)) {
-            nd += penalty;
+            cost_before_f += penalty;
         }
-        relax(f, nd, e);
+        relax(f, cost_before_f + static_cast<double>(w), e, cost_before_f <= key_bound, weights,
+              turns);
     }
     // The U-turn is allowed only where the street ends for this mode, at no extra cost.
     if (!other_exit && twin != invalid_id &&
         weights[twin] < std::numeric_limits<float>::infinity()) {
-        relax(twin, de + static_cast<double>(weights[twin]), e);
+        relax(twin, de + static_cast<double>(weights[twin]), e, de <= key_bound, weights, turns);
     }
-    return first_reached;
+}
+
+bool TurnAwareQuery::process_next(std::span<const float> weights, const TurnCosts& turns) {
+    while (!heap_.empty()) {
+        const detail::RadixHeap::Item top = heap_.pop();
+        LabelState& s = labels_[top.id];
+        if (s.stamp != reached_stamp() || top.key > s.dist) {
+            continue; // stale: settled, dropped or improved since it was pushed
+        }
+        s.stamp = settled_stamp();
+        if (dominated(top.id, top.key, weights, turns)) {
+            continue;
+        }
+        // Every unsettled label costs at least top.key: a continuation that adds no turn cost
+        // to it is final at once (class comment).
+        chain_.push_back(top.id);
+        while (!chain_.empty()) {
+            const EdgeId e = chain_.back();
+            chain_.pop_back();
+            settle(e, top.key, weights, turns);
+        }
+        return true;
+    }
+    return false;
+}
+
+double TurnAwareQuery::unsettled_bound() const noexcept {
+    return heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.lower_bound();
 }
 
 void TurnAwareQuery::one_to_all(NodeId source, std::span<const float> weights,
                                 const TurnCosts& turns) {
     start(source, weights, turns);
-    while (!heap_.empty()) {
-        settle_next(weights, turns);
+    while (process_next(weights, turns)) {
     }
 }
 
@@ -199,37 +258,30 @@ double TurnAwareQuery::to_target(NodeId source, NodeId target, std::span<const f
     if (target == source) {
         return 0.0;
     }
-    while (!heap_.empty()) {
-        if (settle_next(weights, turns) == target) {
-            return distance(target);
-        }
+    // The target's distance is final once no unsettled label is cheaper.
+    while (!(distance(target) <= unsettled_bound()) && process_next(weights, turns)) {
     }
-    return unreachable;
+    return distance(target);
 }
 
 void TurnAwareQuery::to_targets(NodeId source, std::span<const NodeId> targets,
                                 std::span<const float> weights, const TurnCosts& turns) {
     start(source, weights, turns);
-    std::size_t remaining = 0;
     for (const NodeId t : targets) {
         if (t >= graph_->node_count()) {
             throw std::invalid_argument("TurnAwareQuery: target node out of range");
         }
-        if (nodes_[t].target_stamp != current_) {
-            nodes_[t].target_stamp = current_;
-            remaining += t == source ? 0U : 1U;
-        }
     }
-    while (!heap_.empty() && remaining > 0) {
-        const NodeId v = settle_next(weights, turns);
-        if (v != invalid_id && nodes_[v].target_stamp == current_) {
-            --remaining;
+    // Targets are visited in order; each is final once no unsettled label is cheaper, and stays
+    // final while the search goes on for the next.
+    for (const NodeId t : targets) {
+        while (!(distance(t) <= unsettled_bound()) && process_next(weights, turns)) {
         }
     }
 }
 
 double TurnAwareQuery::distance(NodeId v) const noexcept {
-    if (nodes_[v].stamp != current_) {
+    if (nodes_[v].stamp != reached_stamp()) {
         return unreachable;
     }
     const EdgeId e = nodes_[v].label;

@@ -100,6 +100,55 @@ Graph u_turn_graph(bool through) {
     return build_graph(b.input());
 }
 
+/// Node distances by Bellman-Ford relaxation of the explicit line graph (every transition e -> f
+/// at e's head, with the turn rules of turns.hpp written out again): an independent oracle for
+/// the query's shortcuts (straight-on continuations without the heap, dominated labels dropped).
+std::vector<double> line_graph_distances(const Graph& g, NodeId source,
+                                         std::span<const float> w, const TurnGeometry& geometry,
+                                         std::span<const float> penalty) {
+    std::vector<double> label(g.edge_count(), unreachable);
+    for (std::uint32_t f = g.first_out()[source]; f < g.first_out()[source + 1]; ++f) {
+        if (std::isfinite(w[f])) {
+            label[f] = w[f];
+        }
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (EdgeId e = 0; e < g.edge_count(); ++e) {
+            if (label[e] == unreachable) {
+                continue;
+            }
+            const NodeId v = g.head()[e];
+            std::vector<EdgeId> exits;
+            for (std::uint32_t f = g.first_out()[v]; f < g.first_out()[v + 1]; ++f) {
+                if (std::isfinite(w[f]) && f != geometry.twin()[e]) {
+                    exits.push_back(f);
+                }
+            }
+            const bool dead_end = exits.empty();
+            if (dead_end && geometry.twin()[e] != invalid_id &&
+                std::isfinite(w[geometry.twin()[e]])) {
+                exits.push_back(geometry.twin()[e]);
+            }
+            for (const EdgeId f : exits) {
+                const double turn =
+                    !dead_end && geometry.is_turn(e, f) ? static_cast<double>(penalty[e]) : 0.0;
+                const double nd = label[e] + turn + static_cast<double>(w[f]);
+                if (nd < label[f] - 1e-9) {
+                    label[f] = nd;
+                    changed = true;
+                }
+            }
+        }
+    }
+    std::vector<double> dist(g.node_count(), unreachable);
+    dist[source] = 0.0;
+    for (EdgeId e = 0; e < g.edge_count(); ++e) {
+        dist[g.head()[e]] = std::min(dist[g.head()[e]], label[e]);
+    }
+    return dist;
+}
+
 } // namespace
 
 TEST_CASE("Turns: bearings, twins and the kind of each turn", "[mobility][turns]") {
@@ -333,6 +382,60 @@ TEST_CASE("Turns: penalty 0 gives the node-based distances; threads do not matte
         dearer += s1.cost[i] > plain.cost[i] + 1e-9 ? 1U : 0U;
     }
     CHECK(dearer > s1.cost.size() / 2);
+}
+
+TEST_CASE("Turns: the query's shortcuts match plain edge-based relaxation; targets stop early "
+          "with final distances and consistent paths",
+          "[mobility][turns]") {
+    // A 9 x 11 grid with uneven weights, so that straight-on chains, dominated labels and turn
+    // detours all occur; penalties large enough to change many paths.
+    const Graph g = build_graph(lauter::test::grid_network(9, 11, 60.0));
+    std::vector<float> w(g.edge_count());
+    std::vector<float> penalty(g.edge_count());
+    for (EdgeId e = 0; e < g.edge_count(); ++e) {
+        w[e] = 5.0F + static_cast<float>((e * 37U) % 23U);
+        penalty[e] = static_cast<float>((e * 11U) % 3U) * 9.0F;
+    }
+    const TurnGeometry geometry(g);
+    const TurnCosts turns{&geometry, penalty};
+    TurnAwareQuery query(g);
+    for (NodeId source = 0; source < g.node_count(); source += 13) {
+        const std::vector<double> oracle = line_graph_distances(g, source, w, geometry, penalty);
+        query.one_to_all(source, w, turns);
+        std::vector<double> all(g.node_count());
+        for (NodeId v = 0; v < g.node_count(); ++v) {
+            all[v] = query.distance(v);
+            CHECK(all[v] == Approx(oracle[v]).epsilon(1e-12));
+        }
+        // Parents come before their children in settle order.
+        std::vector<int> position(g.edge_count(), -1);
+        for (std::size_t i = 0; i < query.settled().size(); ++i) {
+            position[query.settled()[i]] = static_cast<int>(i);
+        }
+        for (const EdgeId e : query.settled()) {
+            const EdgeId p = query.parent_label(e);
+            CHECK((p == invalid_id || position[p] < position[e]));
+        }
+        for (NodeId target = 0; target < g.node_count(); target += 7) {
+            CHECK(query.to_target(source, target, w, turns) == all[target]);
+            // The path's own cost: weights plus the penalty of each turn along it.
+            const std::vector<EdgeId> path = query.path_to(target);
+            double cost = 0.0;
+            for (std::size_t i = 0; i < path.size(); ++i) {
+                cost += static_cast<double>(w[path[i]]);
+                if (i > 0 && geometry.is_turn(path[i - 1], path[i]) &&
+                    geometry.twin()[path[i - 1]] != path[i]) {
+                    cost += static_cast<double>(penalty[path[i - 1]]);
+                }
+            }
+            CHECK(cost == Approx(all[target]).epsilon(1e-12));
+        }
+        const std::vector<NodeId> targets = {static_cast<NodeId>(g.node_count() - 1), 3, 40};
+        query.to_targets(source, targets, w, turns);
+        for (const NodeId t : targets) {
+            CHECK(query.distance(t) == all[t]);
+        }
+    }
 }
 
 TEST_CASE("Turns: the cycling turn penalty is 54 m at the edge's speed", "[mobility][turns]") {

@@ -1,9 +1,10 @@
 #pragma once
 /// @file dary_heap.hpp
-/// The 4-ary min-heap with decrease-key shared by the shortest-path queries (routing.hpp
-/// ShortestPathQuery over nodes, turns.hpp TurnAwareQuery over edge labels). The heap stores
-/// (key, id) items; the caller keeps each id's heap position in its own per-id state record
-/// (so that one relaxation touches one record) and hands a setter to the sift functions.
+/// The 4-ary min-heap with decrease-key of the node-based shortest-path query (routing.hpp
+/// ShortestPathQuery). The heap stores (key, id) items; the caller keeps each id's heap position
+/// in its own per-id state record (so that one relaxation touches one record) and hands a setter
+/// to the sift functions. (The turn-aware query, whose labels can be pushed again instead of
+/// decreased, uses the radix heap of radix_heap.hpp.)
 ///
 /// A 4-ary heap halves the depth of a binary heap and keeps the children of a node in one cache
 /// line (LaMarca & Ladner 1996, "The influence of caches on the performance of heaps"). Ties are
