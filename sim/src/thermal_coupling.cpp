@@ -67,14 +67,22 @@ void couple_thermal_to_cold_air(ThermalRun& run, const StudyArea& area,
     log_info(text);
 }
 
-ThermalRun run_thermal_coupled(const Scenario& scenario, const StudyArea& area) {
-    ThermalRun run = run_thermal(area, scenario.models.thermal);
-    log_info("thermal: cold-air coupling: running the cold-air model with the uncoupled "
-             "thermal-load classes");
-    const ColdAirSurface surface = coldair_surface_for_scenario(scenario, area, &run);
-    const ColdAirRun cold_air = run_coldair(surface, scenario.models.coldair);
-    couple_thermal_to_cold_air(run, area, scenario.models.thermal, cold_air, surface);
+ThermalRun run_thermal_coupled(const Scenario& scenario, const StudyArea& area,
+                               ModelCache& cache) {
+    // The cold-air run first: it may need the uncoupled thermal-load classes, and the coupled
+    // run below takes the uncoupled thermal run out of the cache.
+    log_info("thermal: cold-air coupling: the cold-air run with the uncoupled thermal-load "
+             "classes");
+    const ModelCache::ColdAir& cold_air = cache.cold_air(scenario, area);
+    ThermalRun run = cache.take_thermal_run(scenario, area);
+    couple_thermal_to_cold_air(run, area, scenario.models.thermal, cold_air.run,
+                               cold_air.surface);
     return run;
+}
+
+ThermalRun run_thermal_coupled(const Scenario& scenario, const StudyArea& area) {
+    ModelCache cache;
+    return run_thermal_coupled(scenario, area, cache);
 }
 
 } // namespace lauter::sim
