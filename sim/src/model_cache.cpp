@@ -25,18 +25,28 @@ const ThermalRun& ModelCache::thermal_run_for(const std::string& key, const Scen
     return *thermal_;
 }
 
-ThermalRun ModelCache::take_thermal_run(const Scenario& s, const StudyArea& area) {
-    static_cast<void>(thermal_run(s, area));
+const ModelCache::ColdAir& ModelCache::cold_air(const Scenario& s, const StudyArea& area) {
+    return cold_air_for(task_fingerprint(ModelKind::coldair, s, area), nullptr, s, area);
+}
+
+ModelCache::CoupledInputs ModelCache::coupled_inputs(const Scenario& s, const StudyArea& area) {
+    // Each fingerprint once: hashing the study area takes a noticeable part of a second on the
+    // Kaiserslautern grid.
+    const std::string thermal_key = task_fingerprint(ModelKind::thermal, s, area);
+    const ColdAir& cold =
+        cold_air_for(task_fingerprint(ModelKind::coldair, s, area), &thermal_key, s, area);
+    static_cast<void>(thermal_run_for(thermal_key, s, area));
     ThermalRun run = std::move(*thermal_);
     thermal_.reset();
     thermal_key_.clear();
-    return run;
+    return {std::move(run), cold};
 }
 
-const ModelCache::ColdAir& ModelCache::cold_air(const Scenario& s, const StudyArea& area) {
+const ModelCache::ColdAir& ModelCache::cold_air_for(const std::string& key,
+                                                    const std::string* thermal_key,
+                                                    const Scenario& s, const StudyArea& area) {
     // The cold-air fingerprint covers the thermal settings and modifications whenever the
     // settlements come from the thermal-load classes.
-    const std::string key = task_fingerprint(ModelKind::coldair, s, area);
     if (cold_air_ && key == cold_air_key_) {
         log_info("cold air: run reused from this member's thermal run (cold-air coupling)");
         return *cold_air_;
@@ -46,11 +56,12 @@ const ModelCache::ColdAir& ModelCache::cold_air(const Scenario& s, const StudyAr
     if (effective_settlement_cells(s.models.coldair.settlement_cells, s.models.thermal.enabled) ==
             ColdAirSettlementCells::thermal_load &&
         s.models.thermal.enabled) {
-        const std::string thermal_key = task_fingerprint(ModelKind::thermal, s, area);
-        if (thermal_ && thermal_key == thermal_key_) {
+        const std::string own_key =
+            thermal_key != nullptr ? *thermal_key : task_fingerprint(ModelKind::thermal, s, area);
+        if (thermal_ && own_key == thermal_key_) {
             log_info("cold air: thermal-load classes reused from this member's thermal run");
         }
-        thermal = &thermal_run_for(thermal_key, s, area);
+        thermal = &thermal_run_for(own_key, s, area);
     }
     auto products = std::make_unique<ColdAir>();
     products->surface = coldair_surface_for_scenario(s, area, thermal);

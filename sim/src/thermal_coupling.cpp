@@ -69,15 +69,12 @@ void couple_thermal_to_cold_air(ThermalRun& run, const StudyArea& area,
 
 ThermalRun run_thermal_coupled(const Scenario& scenario, const StudyArea& area,
                                ModelCache& cache) {
-    // The cold-air run first: it may need the uncoupled thermal-load classes, and the coupled
-    // run below takes the uncoupled thermal run out of the cache.
     log_info("thermal: cold-air coupling: the cold-air run with the uncoupled thermal-load "
              "classes");
-    const ModelCache::ColdAir& cold_air = cache.cold_air(scenario, area);
-    ThermalRun run = cache.take_thermal_run(scenario, area);
-    couple_thermal_to_cold_air(run, area, scenario.models.thermal, cold_air.run,
-                               cold_air.surface);
-    return run;
+    ModelCache::CoupledInputs inputs = cache.coupled_inputs(scenario, area);
+    couple_thermal_to_cold_air(inputs.thermal, area, scenario.models.thermal,
+                               inputs.cold_air.run, inputs.cold_air.surface);
+    return std::move(inputs.thermal);
 }
 
 ThermalRun run_thermal_coupled(const Scenario& scenario, const StudyArea& area) {

@@ -65,18 +65,26 @@ public:
     /// The uncoupled thermal run of `s` on `area` (run_thermal), computed on first use.
     const ThermalRun& thermal_run(const Scenario& s, const StudyArea& area);
 
-    /// thermal_run moved out of the cache (which forgets it), for the coupled thermal task
-    /// that changes it; call it after cold_air, which may need the run's classes.
-    [[nodiscard]] ThermalRun take_thermal_run(const Scenario& s, const StudyArea& area);
-
     /// The cold-air surface (coldair_surface_for_scenario, with the classes of thermal_run when
     /// the settlements are thermal_load) and run of `s` on `area`, computed on first use.
     const ColdAir& cold_air(const Scenario& s, const StudyArea& area);
+
+    /// What the thermal model coupled to cold air starts from: the uncoupled thermal run, moved
+    /// out of the cache (which forgets it, as the coupling changes it), and cold_air.
+    struct CoupledInputs {
+        ThermalRun thermal;
+        const ColdAir& cold_air;
+    };
+    [[nodiscard]] CoupledInputs coupled_inputs(const Scenario& s, const StudyArea& area);
 
 private:
     /// thermal_run for the run's fingerprint `key`.
     const ThermalRun& thermal_run_for(const std::string& key, const Scenario& s,
                                       const StudyArea& area);
+    /// cold_air for the run's fingerprint `key`; `thermal_key`, if given, is the fingerprint of
+    /// the thermal run (else computed when the classes are needed).
+    const ColdAir& cold_air_for(const std::string& key, const std::string* thermal_key,
+                                const Scenario& s, const StudyArea& area);
 
     std::string network_key_;
     std::unique_ptr<MobilityNetwork> network_;
