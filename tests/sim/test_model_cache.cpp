@@ -13,6 +13,7 @@
 #include "../support/gdal_fixtures.hpp"
 #include "../support/test_support.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -153,4 +154,57 @@ TEST_CASE("model cache: changed settings, a settings modification or a changed s
     REQUIRE_FALSE(same_bytes(raised_run.sky_view_factor, base_run.sky_view_factor));
     CHECK(same_bytes(cache.thermal_run(base, raised).sky_view_factor,
                      raised_run.sky_view_factor));
+}
+
+TEST_CASE("model cache: lauter run with the coupling writes the thermal and cold-air results of "
+          "each model run alone",
+          "[cache]") {
+    TempDir dir("model-cache-run");
+    write_cold_air_slope_inputs(dir.path(), "residential");
+    dir.write("on.yaml", cache_scenario_text(true));
+    const sim::Scenario s = sim::load_scenario(dir / "on.yaml");
+    // With the cache: run_scenario shares the runs between the two tasks.
+    sim::run_scenario(s, dir / "shared.h5");
+    // Without: each model on its own, as run_model without a cache does.
+    {
+        const sim::StudyArea area = sim::prepare_study_area(s);
+        sim::ResultsWriter out(dir / "alone.h5", sim::results_root_attributes(s, "alone"),
+                               sim::results_write_options(s));
+        for (const sim::ModelKind model : {sim::ModelKind::thermal, sim::ModelKind::coldair}) {
+            sim::run_model(model, s, area, out, "/night/" + std::string(sim::model_name(model)));
+        }
+        out.commit();
+    }
+    std::size_t layers = 0;
+    for (const sim::LayerInfo& info : sim::list_layers(dir / "alone.h5")) {
+        const sim::ReadLayer a = sim::read_raster_layer(dir / "alone.h5", info.path);
+        const sim::ReadLayer b = sim::read_raster_layer(dir / "shared.h5", info.path);
+        INFO(info.path);
+        CHECK(same_bytes(a.values, b.values));
+        ++layers;
+    }
+    CHECK(layers > 20);
+    std::size_t tables = 0;
+    for (const sim::TableInfo& info : sim::list_tables(dir / "alone.h5")) {
+        const sim::Table a = sim::read_table(dir / "alone.h5", info.path);
+        const sim::Table b = sim::read_table(dir / "shared.h5", info.path);
+        INFO(info.path);
+        REQUIRE(a.column_count() == b.column_count());
+        for (std::size_t k = 0; k < a.column_count(); ++k) {
+            CHECK(a.columns()[k].name == b.columns()[k].name);
+            CHECK(a.columns()[k].values == b.columns()[k].values);
+        }
+        ++tables;
+    }
+    CHECK(tables > 0);
+    for (const std::string group : {"/night/thermal", "/night/coldair"}) {
+        auto a = sim::read_attributes(dir / "alone.h5", group);
+        auto b = sim::read_attributes(dir / "shared.h5", group);
+        const auto timing = [](const auto& item) { return item.first == "wall_time_s"; };
+        a.erase(std::remove_if(a.begin(), a.end(), timing), a.end());
+        b.erase(std::remove_if(b.begin(), b.end(), timing), b.end());
+        INFO(group);
+        CHECK(a.size() > 5);
+        CHECK(a == b);
+    }
 }
