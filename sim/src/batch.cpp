@@ -270,6 +270,10 @@ std::string seconds_text(double seconds) {
 
 } // namespace
 
+std::string task_fingerprint(ModelKind model, const Scenario& s, const StudyArea& area) {
+    return task_fingerprint(model, s, area, YAML::Load(s.resolved_yaml));
+}
+
 std::string_view task_state_name(TaskState state) noexcept {
     switch (state) {
     case TaskState::computed:

@@ -418,17 +418,22 @@ void run_model(ModelKind model, const Scenario& s, const StudyArea& area, Result
             write_mobility_results(out, group, run_mobility(s, area));
         }
         return;
-    case ModelKind::thermal:
-        write_thermal_results(out, group,
-                              s.models.thermal.cold_air_coupling
-                                  ? run_thermal_coupled(s, area)
-                                  : run_thermal(area, s.models.thermal),
-                              s.models.thermal, area.mask);
+    case ModelKind::thermal: {
+        ModelCache own;
+        ModelCache& shared = cache != nullptr ? *cache : own;
+        if (s.models.thermal.cold_air_coupling) {
+            write_thermal_results(out, group, run_thermal_coupled(s, area, shared),
+                                  s.models.thermal, area.mask);
+        } else {
+            write_thermal_results(out, group, shared.thermal_run(s, area), s.models.thermal,
+                                  area.mask);
+        }
         return;
+    }
     case ModelKind::coldair: {
-        const ColdAirSurface surface = coldair_surface_for_scenario(s, area);
-        write_coldair_results(out, group, run_coldair(surface, s.models.coldair), surface,
-                              s.models.coldair);
+        ModelCache own;
+        const ModelCache::ColdAir& cold_air = (cache != nullptr ? *cache : own).cold_air(s, area);
+        write_coldair_results(out, group, cold_air.run, cold_air.surface, s.models.coldair);
         return;
     }
     }
@@ -499,8 +504,10 @@ void run_scenario(const Scenario& s, const std::filesystem::path& output) {
         }
         out.set_group_attribute(group, "modifications", lines);
     }
+    ModelCache cache;
     for (const ModelKind model : models_to_run(modified, area)) {
-        run_model(model, modified, area, out, group + "/" + std::string(model_name(model)));
+        run_model(model, modified, area, out, group + "/" + std::string(model_name(model)),
+                  &cache);
     }
     out.commit();
     log_info("wrote " + output.string() + " in " + std::to_string(timer.seconds()) + " s");

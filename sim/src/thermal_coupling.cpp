@@ -67,14 +67,19 @@ void couple_thermal_to_cold_air(ThermalRun& run, const StudyArea& area,
     log_info(text);
 }
 
+ThermalRun run_thermal_coupled(const Scenario& scenario, const StudyArea& area,
+                               ModelCache& cache) {
+    log_info("thermal: cold-air coupling: the cold-air run with the uncoupled thermal-load "
+             "classes");
+    ModelCache::CoupledInputs inputs = cache.coupled_inputs(scenario, area);
+    couple_thermal_to_cold_air(inputs.thermal, area, scenario.models.thermal,
+                               inputs.cold_air.run, inputs.cold_air.surface);
+    return std::move(inputs.thermal);
+}
+
 ThermalRun run_thermal_coupled(const Scenario& scenario, const StudyArea& area) {
-    ThermalRun run = run_thermal(area, scenario.models.thermal);
-    log_info("thermal: cold-air coupling: running the cold-air model with the uncoupled "
-             "thermal-load classes");
-    const ColdAirSurface surface = coldair_surface_for_scenario(scenario, area, &run);
-    const ColdAirRun cold_air = run_coldair(surface, scenario.models.coldair);
-    couple_thermal_to_cold_air(run, area, scenario.models.thermal, cold_air, surface);
-    return run;
+    ModelCache cache;
+    return run_thermal_coupled(scenario, area, cache);
 }
 
 } // namespace lauter::sim

@@ -62,6 +62,11 @@ struct Batch {
 /// unknown sweep `from`, `vary` path not found, member values the scenario schema rejects).
 [[nodiscard]] Batch load_batch(const std::filesystem::path& file);
 
+/// The fingerprint of task `model` of `s` (the scenario after its modifications, whose
+/// resolved_yaml is the resolved scenario file) on `area`, as the batch names its part file.
+[[nodiscard]] std::string task_fingerprint(ModelKind model, const Scenario& s,
+                                           const StudyArea& area);
+
 /// How a task's result was obtained.
 enum class TaskState { computed, reused, resumed, failed };
 [[nodiscard]] std::string_view task_state_name(TaskState state) noexcept;

@@ -16,8 +16,11 @@
 ///   4. uhi_night_coupled_k = UHI_max · r_park · (1 - f_cold) (reduce_heat_island), and the
 ///      thermal-load classes and residents per class from it.
 /// uhi_night_k stays the heat island after park cooling alone, so both can be compared.
+/// Steps 1 and 2 are the runs of the scenario's own thermal and cold-air tasks: a ModelCache hands
+/// them to both tasks, so each is computed once per scenario (run.hpp).
 
 #include <lauter/sim/coldair_model.hpp>
+#include <lauter/sim/run.hpp>
 #include <lauter/sim/scenario.hpp>
 #include <lauter/sim/study_area.hpp>
 #include <lauter/sim/thermal_model.hpp>
@@ -30,7 +33,12 @@ void couple_thermal_to_cold_air(ThermalRun& run, const StudyArea& area,
                                 const ThermalModelSettings& settings, const ColdAirRun& cold_air,
                                 const ColdAirSurface& surface);
 
-/// Steps 1 to 4 for a scenario with models.thermal and models.coldair.
+/// Steps 1 to 4 for a scenario with models.thermal and models.coldair; steps 1 and 2 are taken
+/// from `cache` (shared with the scenario's cold-air task) or computed there.
+[[nodiscard]] ThermalRun run_thermal_coupled(const Scenario& scenario, const StudyArea& area,
+                                             ModelCache& cache);
+
+/// run_thermal_coupled with a cache of its own.
 [[nodiscard]] ThermalRun run_thermal_coupled(const Scenario& scenario, const StudyArea& area);
 
 } // namespace lauter::sim
