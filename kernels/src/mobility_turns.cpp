@@ -89,7 +89,7 @@ TurnAwareQuery::TurnAwareQuery(const Graph& graph)
     reached_nodes_.reserve(graph.node_count());
 }
 
-bool TurnAwareQuery::dominated(EdgeId f, double nd, std::span<const float> weights,
+inline bool TurnAwareQuery::dominated(EdgeId f, double nd, std::span<const float> weights,
                                const TurnCosts& turns) const noexcept {
     const NodeState& head = nodes_[graph_->head()[f]];
     if (head.stamp != reached_stamp()) {
@@ -113,7 +113,7 @@ bool TurnAwareQuery::dominated(EdgeId f, double nd, std::span<const float> weigh
     return t.stamp >= reached_stamp() && t.dist <= nd + static_cast<double>(weights[twin]);
 }
 
-void TurnAwareQuery::relax(EdgeId f, double nd, EdgeId parent, bool chain,
+inline void TurnAwareQuery::relax(EdgeId f, double nd, EdgeId parent, bool chain,
                            std::span<const float> weights, const TurnCosts& turns) {
     LabelState& s = labels_[f];
     if (s.stamp == settled_stamp() || (s.stamp == reached_stamp() && !(nd < s.dist))) {
@@ -169,7 +169,7 @@ void TurnAwareQuery::start(NodeId source, std::span<const float> weights,
     }
 }
 
-void TurnAwareQuery::reach_head(EdgeId e) {
+inline void TurnAwareQuery::reach_head(EdgeId e) {
     const NodeId v = graph_->head()[e];
     NodeState& node = nodes_[v];
     if (node.stamp != reached_stamp()) {
@@ -182,7 +182,7 @@ void TurnAwareQuery::reach_head(EdgeId e) {
     }
 }
 
-void TurnAwareQuery::settle(EdgeId e, double key_bound, std::span<const float> weights,
+inline void TurnAwareQuery::settle(EdgeId e, double key_bound, std::span<const float> weights,
                             const TurnCosts& turns) {
     settled_.push_back(e);
     reach_head(e);
@@ -214,7 +214,7 @@ void TurnAwareQuery::settle(EdgeId e, double key_bound, std::span<const float> w
     }
 }
 
-bool TurnAwareQuery::process_next(std::span<const float> weights, const TurnCosts& turns) {
+inline bool TurnAwareQuery::process_next(std::span<const float> weights, const TurnCosts& turns) {
     while (!heap_.empty()) {
         const detail::RadixHeap::Item top = heap_.pop();
         LabelState& s = labels_[top.id];
