@@ -62,15 +62,20 @@ bool same_cold_air(const sim::ColdAirRun& a, const sim::ColdAirRun& b) {
     return true;
 }
 
+/// The cold-air slope inputs in `dir` and the scenario with both models and the coupling on.
+sim::Scenario coupled_slope_scenario(TempDir& dir) {
+    write_cold_air_slope_inputs(dir.path(), "residential");
+    dir.write("on.yaml", cache_scenario_text(true));
+    return sim::load_scenario(dir / "on.yaml");
+}
+
 } // namespace
 
 TEST_CASE("model cache: the thermal and cold-air tasks share one run of each, bitwise equal to "
           "their own runs",
           "[cache]") {
     TempDir dir("model-cache-share");
-    write_cold_air_slope_inputs(dir.path(), "residential");
-    dir.write("on.yaml", cache_scenario_text(true));
-    const sim::Scenario s = sim::load_scenario(dir / "on.yaml");
+    const sim::Scenario s = coupled_slope_scenario(dir);
     const sim::StudyArea area = sim::prepare_study_area(s);
 
     // Each task on its own, as without the cache: the cold-air surface runs the thermal model
@@ -160,9 +165,7 @@ TEST_CASE("model cache: lauter run with the coupling writes the thermal and cold
           "each model run alone",
           "[cache]") {
     TempDir dir("model-cache-run");
-    write_cold_air_slope_inputs(dir.path(), "residential");
-    dir.write("on.yaml", cache_scenario_text(true));
-    const sim::Scenario s = sim::load_scenario(dir / "on.yaml");
+    const sim::Scenario s = coupled_slope_scenario(dir);
     // With the cache: run_scenario shares the runs between the two tasks.
     sim::run_scenario(s, dir / "shared.h5");
     // Without: each model on its own, as run_model without a cache does.
