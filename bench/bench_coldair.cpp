@@ -14,7 +14,8 @@
 // one hour from sunset (empty layer) with that production grid (m/h), the run that
 // shared/peers/peer_coldair.sh times for SAGA's Cold Air Flow (COLDAIR_HOURS=1). The layer runs
 // with c_D = 1, the same friction coefficient as SAGA's default f = 1 (both brake as
-// f |u| u), and with c_D = 0.01 (physics.md A3). With LAUTER_COLDAIR_EXPORT set to a directory,
+// f |u| u), and with c_D = 0.01 (physics.md A3), with the double state of the coldair model.
+// With LAUTER_COLDAIR_EXPORT set to a directory,
 // the 1 h heights are written there as GeoTIFF (lauter_<mode>_height_1h.tif) for
 // bench/peers/compare_coldair.py.
 #include "bench_fixtures.hpp"
@@ -121,7 +122,9 @@ void BM_coldair_peer_dem(benchmark::State& state, double drag_coefficient, const
             ColdAirLayerParams p;
             p.duration_s = 3600.0;
             p.output_times_s = {3600.0};
-            ColdAirLayer<float> run(in, dem.mask, p);
+            // Double, as the coldair model runs it: a float state changes the dynamics on
+            // Kaiserslautern (55,828 instead of 35,029 steps over 8 h, heights up to 35 m apart).
+            ColdAirLayer<double> run(in, dem.mask, p);
             height = std::move(run.run().back().height_m);
             steps = run.balance().step_count;
         } else {

@@ -13,7 +13,8 @@
 # What runs: make_test_dem.py N (dem_N.tif, coldair_prod_N.tif in m/h); peer_coldair.sh with
 # COLDAIR_HOURS=1 and that production grid (SAGA 8.5 sim_air_flow 0, friction 1, open edges,
 # 2 threads); lauter_bench --benchmark_filter=BM_coldair_peer_dem (layer with c_D 1 = SAGA's
-# friction and c_D 0.01 of physics.md A3, and the screening; 2 threads, float state), timed by
+# friction and c_D 0.01 of physics.md A3, and the screening; 2 threads, double state as in the
+# coldair model), timed by
 # the same peer_time as SAGA so that wall and CPU seconds are comparable.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
