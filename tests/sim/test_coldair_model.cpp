@@ -52,16 +52,7 @@ std::string border_parking_osm() {
 }
 
 std::string scenario_text(const std::string& coldair_block) {
-    return "name: night\n"
-           "study_area:\n"
-           "  crs: EPSG:25832\n"
-           "  extent: [410000, 5475000, 410400, 5475400]\n"
-           "  resolution_m: 10\n"
-           "inputs:\n"
-           "  osm: area.osm\n"
-           "  dem: dem.tif\n"
-           "models:\n"
-           "  terrain: {enabled: false}\n"
+    return cold_air_slope_scenario_head() +
            "  coldair:\n"
            "    enabled: true\n" +
            coldair_block;
