@@ -173,11 +173,16 @@ void describe_route(const Graph& graph, NodeId from, std::span<const float> time
 
 } // namespace
 
-Route find_route(const Graph& graph, ShortestPathQuery& query, NodeId from, NodeId to,
-                 std::span<const float> cost, std::span<const float> time_s,
-                 std::span<const std::uint8_t> lts) {
+namespace {
+
+/// The route to `to` from the tree of a query that has just computed `cost` for it (either
+/// query type: both give path_to in travel order).
+template <typename Query>
+Route route_from_query(const Graph& graph, const Query& query, NodeId from, NodeId to,
+                       double cost, std::span<const float> time_s,
+                       std::span<const std::uint8_t> lts) {
     Route r;
-    r.cost = query.to_target(from, to, cost);
+    r.cost = cost;
     if (r.cost == unreachable) {
         return r;
     }
@@ -187,18 +192,20 @@ Route find_route(const Graph& graph, ShortestPathQuery& query, NodeId from, Node
     return r;
 }
 
+} // namespace
+
+Route find_route(const Graph& graph, ShortestPathQuery& query, NodeId from, NodeId to,
+                 std::span<const float> cost, std::span<const float> time_s,
+                 std::span<const std::uint8_t> lts) {
+    return route_from_query(graph, query, from, to, query.to_target(from, to, cost), time_s,
+                            lts);
+}
+
 Route find_route(const Graph& graph, TurnAwareQuery& query, NodeId from, NodeId to,
                  std::span<const float> cost, std::span<const float> time_s,
                  std::span<const std::uint8_t> lts, const TurnCosts& turns) {
-    Route r;
-    r.cost = query.to_target(from, to, cost, turns);
-    if (r.cost == unreachable) {
-        return r;
-    }
-    r.found = true;
-    r.edges = query.path_to(to);
-    describe_route(graph, from, time_s, lts, r);
-    return r;
+    return route_from_query(graph, query, from, to, query.to_target(from, to, cost, turns),
+                            time_s, lts);
 }
 
 OdMatrix many_to_many(const Graph& graph, std::span<const NodeId> origins,

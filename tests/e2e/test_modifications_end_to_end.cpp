@@ -17,7 +17,6 @@ using lauter::sim::read_attribute;
 using lauter::sim::read_raster_layer;
 using lauter::sim::read_table;
 using lauter::sim::Table;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -26,23 +25,7 @@ const std::string centre =
     "POLYGON((7.7640 49.4412, 7.7745 49.4412, 7.7745 49.4468, 7.7640 49.4468, 7.7640 49.4412))";
 
 std::string scenario(const std::string& modifications) {
-    const fs::path inputs = source_dir() / "inputs" / "kaiserslautern";
-    return "name: mods\n"
-           "study_area:\n"
-           "  crs: EPSG:25832\n"
-           "  extent_from: osm\n"
-           "  resolution_m: 10\n"
-           "inputs:\n"
-           "  osm: " + (inputs / "kaiserslautern_cc.osm.gz").string() + "\n"
-           "  dem: " + (inputs / "terrain_illustrative.tif").string() + "\n"
-           "  dem_kind: illustrative\n"
-           "models:\n"
-           "  terrain: {enabled: false}\n"
-           "  mobility:\n"
-           "    enabled: true\n"
-           "    zones: {size_m: 250}\n"
-           "    demand: {mean_trip_km: 0.45}\n"
-           "modifications:\n" + modifications;
+    return city_centre_mobility_scenario("mods", modifications);
 }
 
 struct Run {

@@ -33,20 +33,7 @@ namespace {
 constexpr double area_east_edge_m = 410724.0;
 
 std::string pct_scenario(const std::string& modifications) {
-    return "name: pct\n"
-           "study_area:\n"
-           "  crs: EPSG:25832\n"
-           "  extent_from: osm\n"
-           "  resolution_m: 10\n" +
-           city_centre_inputs_yaml() +
-           "models:\n"
-           "  terrain: {enabled: false}\n"
-           "  mobility:\n"
-           "    enabled: true\n"
-           "    zones: {size_m: 250}\n"
-           "    demand: {mean_trip_km: 0.45}\n"
-           "modifications:\n" +
-           modifications;
+    return city_centre_mobility_scenario("pct", modifications);
 }
 
 const std::string area_measures =

@@ -183,6 +183,24 @@ std::string city_centre_inputs_yaml() {
            "  dem_kind: illustrative\n";
 }
 
+std::string city_centre_mobility_scenario(const std::string& name,
+                                          const std::string& modifications) {
+    return "name: " + name + "\n" +
+           "study_area:\n"
+           "  crs: EPSG:25832\n"
+           "  extent_from: osm\n"
+           "  resolution_m: 10\n" +
+           city_centre_inputs_yaml() +
+           "models:\n"
+           "  terrain: {enabled: false}\n"
+           "  mobility:\n"
+           "    enabled: true\n"
+           "    zones: {size_m: 250}\n"
+           "    demand: {mean_trip_km: 0.45}\n"
+           "modifications:\n" +
+           modifications;
+}
+
 std::string mpiexec_prefix(int ranks) {
     const std::string mpiexec = LAUTER_MPIEXEC;
     if (mpiexec.empty()) {

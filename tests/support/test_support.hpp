@@ -82,6 +82,11 @@ std::filesystem::path kaiserslautern_input(const std::string& name);
 /// The `inputs:` block of a scenario on the city-centre extract (kaiserslautern_cc.osm.gz) with
 /// the illustrative terrain, as the end-to-end tests use it.
 std::string city_centre_inputs_yaml();
+/// A scenario `name` on the city-centre extract with only the mobility model (250 m zones, mean
+/// trip 0.45 km, so that the small extract has trips of every mode) and the given
+/// `modifications:` list (YAML items, indented by two spaces, or "  []").
+std::string city_centre_mobility_scenario(const std::string& name,
+                                          const std::string& modifications);
 
 /// "mpiexec -np N" with the environment OpenMPI needs in a container run as root on a small
 /// machine (root allowed, oversubscription allowed, no CMA single-copy), or "" when lauter was
