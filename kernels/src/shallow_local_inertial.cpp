@@ -45,6 +45,10 @@ struct FaceContext {
     double depth_threshold_m = 0.0;
     /// Faces count towards the time step's velocity only where h_f exceeds this (m).
     double velocity_depth_m = 0.0;
+    /// |q| <= froude_limit h_f sqrt(g_f h_f) (infinity: no limit).
+    double froude_limit = std::numeric_limits<double>::infinity();
+    /// TimeStepRule::face_signal_speed: a face reports |u| + sqrt(g_f h_f) instead of |u|.
+    bool signal_speed = false;
     double dt_s = 0.0;
     const BoundaryParams* boundary = nullptr;
 };
@@ -53,6 +57,7 @@ struct FaceContext {
 /// grouped as the update multiplies them (left to right), so that precomputing them for uniform
 /// coefficients gives bitwise the same flux as forming them per face.
 struct FaceCoefficients {
+    double g = 0.0;              ///< g_f
     double inv_g = 0.0;          ///< 1 / g_f
     double g_dt = 0.0;           ///< g_f dt
     double friction_scale = 0.0; ///< dt g_f c_f^2 (Manning) or dt c_f (quadratic drag)
@@ -61,7 +66,7 @@ struct FaceCoefficients {
 FaceCoefficients face_coefficients(const FaceContext& ctx, double g_f, double c_f) noexcept {
     const double scale =
         ctx.law == FrictionLaw::manning ? ctx.dt_s * g_f * c_f * c_f : ctx.dt_s * c_f;
-    return {1.0 / g_f, g_f * ctx.dt_s, scale};
+    return {g_f, 1.0 / g_f, g_f * ctx.dt_s, scale};
 }
 
 /// h_f^(-1/3) of a face that will flow (h_f above the threshold), else 0 (not used then).
@@ -128,8 +133,11 @@ inline double interior_flux(const FaceContext& ctx, const FaceCoefficients& k, d
     if (ctx.theta < 1.0 && q_new * slope > 0.0) {
         q_new = (q_old - drive) * inv_denominator;
     }
+    const double q_cap = ctx.froude_limit * h_f * std::sqrt(k.g * h_f);
+    q_new = std::min(std::max(q_new, -q_cap), q_cap);
     const double velocity = std::abs(q_new) * inv_h;
-    diag.velocity_m_per_s = h_f > ctx.velocity_depth_m ? velocity : 0.0;
+    const double step_speed = ctx.signal_speed ? velocity + std::sqrt(k.g * h_f) : velocity;
+    diag.velocity_m_per_s = h_f > ctx.velocity_depth_m ? step_speed : 0.0;
     diag.froude_sq = velocity * velocity * inv_h * k.inv_g;
     return q_new;
 }
@@ -151,9 +159,12 @@ double outflow_flux(const FaceContext& ctx, const CellRef& c, double q_out_old, 
     const double denominator = friction_denominator(
         ctx.law, k.friction_scale, std::sqrt(q_out_old * q_out_old + q_t * q_t), inv_h,
         ctx.law == FrictionLaw::manning ? inverse_cube_root(c.h) : 0.0);
-    const double q_out = std::max(0.0, (q_out_old + k.g_dt * c.h * slope) / denominator);
+    const double q_cap = ctx.froude_limit * c.h * std::sqrt(k.g * c.h);
+    const double q_out =
+        std::min(std::max(0.0, (q_out_old + k.g_dt * c.h * slope) / denominator), q_cap);
     const double velocity = q_out * inv_h;
-    diag.velocity_m_per_s = c.h > ctx.velocity_depth_m ? velocity : 0.0;
+    const double step_speed = ctx.signal_speed ? velocity + std::sqrt(k.g * c.h) : velocity;
+    diag.velocity_m_per_s = c.h > ctx.velocity_depth_m ? step_speed : 0.0;
     diag.froude_sq = velocity * velocity * inv_h * k.inv_g;
     return q_out;
 }
@@ -225,6 +236,8 @@ struct FaceConstants {
     bool fallback = false;      ///< theta < 1: recompute up-slope fluxes with theta = 1
     T depth_threshold_m = 0;
     T velocity_depth_m = 0; ///< faces count towards the step's velocity only above this h_f
+    T froude_limit = std::numeric_limits<T>::infinity(); ///< |q| <= limit h_f sqrt(g_f h_f)
+    T signal_speed = 0; ///< 1: faces report |u| + sqrt(g_f h_f) for the step, 0: |u|
     T inv_spacing = 0;
     T dt_s = 0;
     T gravity = 0;  ///< uniform g (when not PerCellG)
@@ -267,6 +280,8 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
     const T fallback_bound = k.fallback ? T{0} : std::numeric_limits<T>::infinity();
     const T depth_threshold_m = k.depth_threshold_m;
     const T velocity_depth_m = k.velocity_depth_m;
+    const T froude_limit = k.froude_limit;
+    const T signal_speed = k.signal_speed;
     const T inv_spacing = k.inv_spacing;
     const T dt_s = k.dt_s;
     const T gravity = k.gravity;
@@ -315,11 +330,16 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
         // vectorise); + 0 turns the -0 of a negative flux into +0. Every operand is finite
         // (a dry face divides by 1), so the product is an exact zero.
         const T wet_factor = wet ? one : T{0};
-        const T q_new = (up_slope ? q_bates : q_weighted) * wet_factor + T{0};
+        const T wave_speed = std::sqrt(g_f * h_safe);
+        const T q_cap = froude_limit * h_safe * wave_speed;
+        const T q_unlimited = up_slope ? q_bates : q_weighted;
+        const T q_limited =
+            q_unlimited > q_cap ? q_cap : (q_unlimited < -q_cap ? -q_cap : q_unlimited);
+        const T q_new = q_limited * wet_factor + T{0};
         out[i] = static_cast<Real>(q_new);
         const T velocity = (q_new < T{0} ? -q_new : q_new) * inv_h;
         const T froude_sq = velocity * velocity * inv_h * inv_g;
-        const T step_velocity = h_f > velocity_depth_m ? velocity : T{0};
+        const T step_velocity = h_f > velocity_depth_m ? velocity + signal_speed * wave_speed : T{0};
         velocity_max = step_velocity > velocity_max ? step_velocity : velocity_max;
         froude_sq_max = froude_sq > froude_sq_max ? froude_sq : froude_sq_max;
     }
@@ -345,6 +365,8 @@ void interior_faces(const FaceContext& ctx, const FaceRun<Real>& run, double spa
     k.fallback = ctx.theta < 1.0;
     k.depth_threshold_m = static_cast<T>(ctx.depth_threshold_m);
     k.velocity_depth_m = static_cast<T>(ctx.velocity_depth_m);
+    k.froude_limit = static_cast<T>(ctx.froude_limit);
+    k.signal_speed = ctx.signal_speed ? T{1} : T{0};
     k.inv_spacing = static_cast<T>(1.0 / spacing_m);
     k.dt_s = static_cast<T>(ctx.dt_s);
     k.gravity = static_cast<T>(ctx.gravity->constant);
@@ -1121,6 +1143,8 @@ double time_step_from_speeds_s(double wave_speed_sq, double face_velocity_m_per_
     double speed = std::sqrt(wave_speed_sq);
     if (params.time_step_rule == TimeStepRule::depth_and_velocity) {
         speed += face_velocity_m_per_s;
+    } else if (params.time_step_rule == TimeStepRule::face_signal_speed) {
+        speed = std::max(speed, face_velocity_m_per_s);
     }
     double dt = params.dt_max_s;
     if (speed > 0.0) {
@@ -1154,6 +1178,7 @@ void validate(const LocalInertialParams& p) {
     require(p.time_step_velocity_depth_m >= 0.0 && std::isfinite(p.time_step_velocity_depth_m),
             "time_step_velocity_depth_m must be >= 0");
     require(p.dt_max_s > 0.0 && std::isfinite(p.dt_max_s), "dt_max_s must be positive");
+    require(p.froude_limit > 0.0, "froude_limit must be positive (infinity: no limit)");
     require(p.boundary.boundary_slope >= 0.0 && std::isfinite(p.boundary.boundary_slope),
             "boundary.boundary_slope must be >= 0");
     if (!problems.empty()) {
@@ -1207,6 +1232,8 @@ ShallowStepStats local_inertial_step(RasterView<const float> bed_elevation_m,
     ctx.theta = params.theta;
     ctx.depth_threshold_m = params.depth_threshold_m;
     ctx.velocity_depth_m = params.time_step_velocity_depth_m;
+    ctx.froude_limit = params.froude_limit;
+    ctx.signal_speed = params.time_step_rule == TimeStepRule::face_signal_speed;
     ctx.dt_s = stats.dt_s;
     ctx.boundary = &params.boundary;
     const double dx = spec.cell_size_x_m;

@@ -110,6 +110,7 @@ void run_layer(const ColdAirSurface& surface, const ColdAirModelSettings& settin
     }
     p.velocity_depth_threshold_m = settings.velocity_depth_threshold_m;
     p.solver.time_step_velocity_depth_m = settings.velocity_depth_threshold_m;
+    p.solver.froude_limit = settings.froude_limit;
     kc::ColdAirInputs in;
     in.terrain_m = surface.elevation_m.view();
     in.production_m3_per_m2_h =

@@ -170,6 +170,12 @@ schema::KeySpec coldair_model_schema() {
                         .with_unit("m")
                         .with_range(0.001, 5.0)
                         .with_default(format_number(d.velocity_depth_threshold_m)),
+                    number_key("froude_limit",
+                               "largest Froude number u / sqrt(g' h) of a face flux: caps the "
+                               "momentum a shrinking film keeps; 10 lies above the buoyancy-drag "
+                               "balance of any slope below 35 degrees (docs/coldair.md)")
+                        .with_range(1.0, 1000.0)
+                        .with_default(format_number(d.froude_limit)),
                 },
                 "the shallow cold-air layer (mode: layer)"),
             mapping_key(
@@ -359,6 +365,7 @@ ColdAirModelSettings coldair_settings_from(const YAML::Node& t) {
     s.deficit_k = number({"layer", "deficit_k"});
     s.ambient_temperature_c = number({"layer", "ambient_temperature_c"});
     s.velocity_depth_threshold_m = number({"layer", "velocity_depth_threshold_m"});
+    s.froude_limit = number({"layer", "froude_limit"});
     s.drag_reference_depth_m = number({"drag", "reference_depth_m"});
     s.building_displacement = schema::to_boolean(at_path(t, {"buildings", "displacement"}));
     s.building_drag_coefficient = number({"buildings", "drag_coefficient"});

@@ -22,6 +22,8 @@ shallow::LocalInertialParams default_cold_air_solver() {
     // Films under 5 cm (the output velocity threshold, far below the 1-50 m of a cold-air layer)
     // do not bound the step: their |q| / h_f is not a resolved velocity (local_inertial.hpp).
     p.time_step_velocity_depth_m = 0.05;
+    p.froude_limit = 10.0;
+    p.time_step_rule = shallow::TimeStepRule::face_signal_speed;
     return p;
 }
 

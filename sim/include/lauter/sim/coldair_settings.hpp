@@ -65,6 +65,8 @@ struct ColdAirModelSettings {
     double ambient_temperature_c = kernels::coldair::ColdAirLayerParams{}.ambient_temperature_k - 273.15;
     double velocity_depth_threshold_m =
         kernels::coldair::ColdAirLayerParams{}.velocity_depth_threshold_m;
+    /// Largest Froude number of a face flux (kernels::coldair::default_cold_air_solver()).
+    double froude_limit = kernels::coldair::default_cold_air_solver().froude_limit;
     /// Roughness lengths per class and the layer depth of the drag law (roughness.hpp).
     ColdAirPerClass roughness_length_m = kernels::coldair::RoughnessParams{}.roughness_length_m;
     double drag_reference_depth_m = kernels::coldair::RoughnessParams{}.reference_depth_m;
@@ -94,6 +96,7 @@ struct ColdAirModelSettings {
                production_m3_per_m2_h == o.production_m3_per_m2_h &&
                deficit_k == o.deficit_k && ambient_temperature_c == o.ambient_temperature_c &&
                velocity_depth_threshold_m == o.velocity_depth_threshold_m &&
+               froude_limit == o.froude_limit &&
                roughness_length_m == o.roughness_length_m &&
                drag_reference_depth_m == o.drag_reference_depth_m &&
                building_displacement == o.building_displacement &&

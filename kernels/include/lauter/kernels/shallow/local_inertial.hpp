@@ -230,6 +230,8 @@ enum class TimeStepRule : std::uint8_t {
     /// previous step (an upper bound of the largest |u| + sqrt(g h), the usual CFL condition of
     /// the shallow-water equations).
     depth_and_velocity = 1,
+    /// EXPERIMENT dt = cfl d / max(sqrt(max g h), max_faces(|u| + sqrt(g_f h_f))).
+    face_signal_speed = 2,
 };
 
 /// Parameters of the local-inertial step. Defaults: LISFLOOD-FP (physics.md B1 and E1).
@@ -267,6 +269,8 @@ struct LocalInertialParams {
     /// velocity term for resolved flow. 0 (every flowing face, the rule of issue 3) keeps the
     /// runoff results; the cold-air layer uses 0.05 m (coldair/layer.hpp).
     double time_step_velocity_depth_m = 0.0;
+    /// Froude limiter: |q| <= froude_limit h_f sqrt(g_f h_f) on every face (EXPERIMENT).
+    double froude_limit = std::numeric_limits<double>::infinity();
     BoundaryParams boundary{};
 };
 
