@@ -339,7 +339,9 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
         out[i] = static_cast<Real>(q_new);
         const T velocity = (q_new < T{0} ? -q_new : q_new) * inv_h;
         const T froude_sq = velocity * velocity * inv_h * inv_g;
-        const T step_velocity = h_f > velocity_depth_m ? velocity + signal_speed * wave_speed : T{0};
+        // A dry face's wave_speed is that of h_safe = 1: counted times wet_factor, i.e. not at all.
+        const T step_velocity =
+            h_f > velocity_depth_m ? velocity + signal_speed * wave_speed * wet_factor : T{0};
         velocity_max = step_velocity > velocity_max ? step_velocity : velocity_max;
         froude_sq_max = froude_sq > froude_sq_max ? froude_sq : froude_sq_max;
     }

@@ -17,6 +17,8 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 using namespace lauter::kernels;
@@ -450,6 +452,192 @@ TEST_CASE("Time step follows the CFL condition and dt_max", "[shallow]") {
     CHECK(local_inertial_time_step_s(m.mask, m.state, m.workspace, p) == Approx(expected));
     CHECK(m.step(no_source, p).dt_s == Approx(expected));
     CHECK(m.step(no_source, p, 0.01).dt_s == 0.01);
+}
+
+namespace {
+
+/// Face depth h_f and the new flux of every face that has data on both sides, with the cells'
+/// old depths (the state before the step), for the face checks below.
+struct FaceSample {
+    double h_f = 0.0;
+    double q = 0.0;
+};
+
+template <typename Real>
+std::vector<FaceSample> interior_face_samples(const Raster<float>& bed, const CellMask& mask,
+                                              const Raster<Real>& old_depth,
+                                              const FaceField<Real>& q) {
+    std::vector<FaceSample> out;
+    const GridSpec& g = bed.spec();
+    const auto h_f = [&](std::size_t r0, std::size_t c0, std::size_t r1, std::size_t c1) {
+        const double z0 = bed(r0, c0);
+        const double z1 = bed(r1, c1);
+        return std::max(z0 + static_cast<double>(old_depth(r0, c0)),
+                        z1 + static_cast<double>(old_depth(r1, c1))) -
+               std::max(z0, z1);
+    };
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        for (std::size_t c = 0; c < g.cols; ++c) {
+            if (c + 1 < g.cols && mask.has_data(r, c) && mask.has_data(r, c + 1)) {
+                out.push_back({h_f(r, c, r, c + 1), static_cast<double>(q.x(r, c + 1))});
+            }
+            if (r + 1 < g.rows && mask.has_data(r, c) && mask.has_data(r + 1, c)) {
+                out.push_back({h_f(r, c, r + 1, c), static_cast<double>(q.y(r + 1, c))});
+            }
+        }
+    }
+    return out;
+}
+
+/// A thin, fast film: 5-15 cm on bumpy ground, two faces in three carrying 2 m^2/s from an
+/// earlier, deeper state (the spill of docs/coldair.md), the third 0.01 m^2/s; no-data cells in
+/// some rows so that both the vector runs and the general faces are exercised.
+template <typename Real>
+Model<Real> fast_film(const GridSpec& g) {
+    Model<Real> m(g);
+    bumpy_bed(m.bed, 5);
+    for (std::size_t i = 0; i < g.cell_count(); ++i) {
+        m.state.depth_m[i] = static_cast<Real>(0.05 + 0.01 * static_cast<double>(i % 11));
+    }
+    m.mask.set(3, 4, CellStatus::no_data);
+    m.mask.set(9, 17, CellStatus::no_data);
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        auto x = m.state.q_m2_per_s.x_row(r);
+        for (std::size_t fc = 0; fc < x.size(); ++fc) {
+            x[fc] = (r + fc) % 3 == 0 ? Real{0.01F} : Real{2};
+        }
+    }
+    for (std::size_t fr = 0; fr <= g.rows; ++fr) {
+        auto y = m.state.q_m2_per_s.y_row(fr);
+        for (std::size_t c = 0; c < y.size(); ++c) {
+            y[c] = (fr + c) % 3 == 0 ? Real{0.01F} : Real{2};
+        }
+    }
+    return m;
+}
+
+} // namespace
+
+TEMPLATE_TEST_CASE("Froude limiter: no face carries more than Fr_max h_f sqrt(g h_f)",
+                   "[shallow]", double, float) {
+    const GridSpec g = make_grid(14, 23, 2.0, 2.0);
+    LocalInertialParams p;
+    p.friction_coefficient = CellField::uniform(0.0);
+    p.boundary = all_sides(OuterFace::free_outflow);
+    const double dt_s = 0.01;
+    const double g0 = standard_gravity_m_per_s2;
+
+    Model<TestType> unlimited = fast_film<TestType>(g);
+    const Raster<TestType> old_depth = unlimited.state.depth_m.clone();
+    unlimited.step(no_source, p, dt_s);
+    p.froude_limit = 2.0;
+    Model<TestType> limited = fast_film<TestType>(g);
+    limited.step(no_source, p, dt_s);
+    const auto before = interior_face_samples(unlimited.bed, unlimited.mask, old_depth,
+                                              unlimited.state.q_m2_per_s);
+    const auto after =
+        interior_face_samples(limited.bed, limited.mask, old_depth, limited.state.q_m2_per_s);
+    REQUIRE(before.size() == after.size());
+    // Float: h_f is a difference of elevations near 3 m, rounded to about 1e-5 of a 5 cm film.
+    const double tolerance = std::is_same_v<TestType, float> ? 1e-4 : 1e-12;
+    int capped = 0;
+    int free = 0;
+    for (std::size_t i = 0; i < after.size(); ++i) {
+        const double h_f = after[i].h_f;
+        const double cap = p.froude_limit * h_f * std::sqrt(g0 * h_f);
+        CHECK(std::abs(after[i].q) <= cap * (1.0 + tolerance));
+        if (std::abs(before[i].q) > cap * (1.0 + tolerance)) {
+            // Capped to exactly the limit, in the direction the unlimited flux had.
+            CHECK(after[i].q == Approx(std::copysign(cap, before[i].q)).epsilon(tolerance));
+            ++capped;
+        } else {
+            CHECK(std::abs(after[i].q - before[i].q) <= tolerance * cap);
+            ++free;
+        }
+    }
+    // 2 m^2/s on 5-15 cm is Fr 16-57: those faces are capped, the slow third mostly not.
+    CHECK(capped > static_cast<int>(after.size()) / 2);
+    CHECK(free > static_cast<int>(after.size()) / 6);
+    // Free-outflow faces obey the same cap with the depth of their cell.
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        const double h = static_cast<double>(old_depth(r, g.cols - 1));
+        CHECK(static_cast<double>(limited.state.q_m2_per_s.x(r, g.cols)) <=
+              p.froude_limit * h * std::sqrt(g0 * h) * (1.0 + tolerance));
+    }
+
+    // An infinite limit (the default) is no limiter at all: bitwise the unlimited step.
+    p.froude_limit = std::numeric_limits<double>::infinity();
+    Model<TestType> off = fast_film<TestType>(g);
+    off.step(no_source, p, dt_s);
+    CHECK(off.state.depth_m.values() == unlimited.state.depth_m.values());
+    for (std::size_t r = 0; r < g.rows; ++r) {
+        const auto a = off.state.q_m2_per_s.x_row(r);
+        const auto b = unlimited.state.q_m2_per_s.x_row(r);
+        CHECK(std::equal(a.begin(), a.end(), b.begin()));
+    }
+}
+
+TEST_CASE("Face signal-speed step: dt from the largest |u| + sqrt(g h_f) of one face",
+          "[shallow]") {
+    // A deep, still pool (8 m) and a thin, fast film elsewhere: the sum rule adds the pool's
+    // wave speed to the film's velocity, the face rule takes the larger of the pool's wave speed
+    // and the film's own |u| + sqrt(g h_f).
+    const GridSpec g = make_grid(12, 20, 5.0, 5.0);
+    LocalInertialParams p;
+    p.friction_coefficient = CellField::uniform(0.0);
+    p.boundary = all_sides(OuterFace::closed);
+    const double g0 = standard_gravity_m_per_s2;
+    // Second case: films under the depth threshold (0.5 mm) around a 0.5 m pool carry nothing
+    // and add no wave speed of their own: the step is the pool's.
+    const auto make = [&](bool films_below_threshold) {
+        Model<> m(g);
+        bumpy_bed(m.bed, 9);
+        for (std::size_t i = 0; i < g.cell_count(); ++i) {
+            m.state.depth_m[i] = films_below_threshold
+                                     ? 0.5e-3
+                                     : 0.2 + 0.01 * static_cast<double>(i % 7);
+        }
+        m.state.depth_m(6, 3) = films_below_threshold ? 0.5 : 8.0;
+        m.state.q_m2_per_s.fill(films_below_threshold ? 0.0 : 3.0);
+        return m;
+    };
+    const double dt_s = 1e-3;
+    for (const auto& [rule, films_below_threshold] :
+         {std::pair{TimeStepRule::depth_and_velocity, false},
+          std::pair{TimeStepRule::face_signal_speed, false},
+          std::pair{TimeStepRule::face_signal_speed, true}}) {
+        p.time_step_rule = rule;
+        Model<> m = make(films_below_threshold);
+        const Raster<double> old_depth = m.state.depth_m.clone();
+        m.step(no_source, p, dt_s);
+        double fastest = 0.0;
+        double fastest_signal = 0.0;
+        for (const FaceSample& f :
+             interior_face_samples(m.bed, m.mask, old_depth, m.state.q_m2_per_s)) {
+            if (f.h_f > p.depth_threshold_m) {
+                fastest = std::max(fastest, std::abs(f.q) / f.h_f);
+                fastest_signal =
+                    std::max(fastest_signal, std::abs(f.q) / f.h_f + std::sqrt(g0 * f.h_f));
+            }
+        }
+        double h_max = 0.0;
+        for (double h : m.state.depth_m.values()) {
+            h_max = std::max(h_max, h);
+        }
+        const double wave = std::sqrt(g0 * h_max);
+        const double speed = rule == TimeStepRule::depth_and_velocity
+                                 ? wave + fastest
+                                 : std::max(wave, fastest_signal);
+        INFO("rule " << static_cast<int>(rule) << ", films below threshold "
+                     << films_below_threshold);
+        CHECK(local_inertial_time_step_s(m.mask, m.state, m.workspace, p) ==
+              Approx(p.cfl * 5.0 / speed).epsilon(1e-12));
+        if (rule == TimeStepRule::face_signal_speed && !films_below_threshold) {
+            // The film is faster than the pool's waves, and the step is longer than the sum's.
+            CHECK(fastest_signal > wave);
+            CHECK(speed < wave + fastest);
+        }
+    }
 }
 
 TEST_CASE("Steep rough terrain with default settings: no water is created", "[shallow]") {

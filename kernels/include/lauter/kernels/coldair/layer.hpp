@@ -55,7 +55,9 @@ namespace lauter::kernels::coldair {
                                               double ambient_temperature_k) noexcept;
 
 /// The solver settings of the cold-air layer: LISFLOOD-FP's defaults of the shared solver
-/// (physics.md B1) with quadratic drag, free outflow on every side down the local bed slope.
+/// (physics.md B1) with quadratic drag, free outflow on every side down the local bed slope,
+/// films under 5 cm left out of the step's velocity, the Froude limiter at 10 and the
+/// face-by-face signal-speed step (local_inertial.hpp; why: layer.cpp and docs/coldair.md).
 [[nodiscard]] shallow::LocalInertialParams default_cold_air_solver();
 
 /// Parameters of a cold-air run.

@@ -28,6 +28,18 @@
 /// orthogonal old face fluxes (LISFLOOD-FP's 2D friction; the available ones at the grid edge).
 /// Face values of per-cell coefficients (g, n, c_d) are the arithmetic means of the two cells.
 ///
+/// Froude limiter (optional; off for water, froude_limit = infinity). The new flux is clamped to
+///     |q_f| <= Fr_max h_f sqrt(g_f h_f)
+/// (at a free-outflow face with the depth h of its cell). The scheme carries q, not u, and has no
+/// advection term: when h_f shrinks under a flux (a pool upstream drains, air spills over a bed
+/// step), q stays and q / h_f can exceed the friction-limited speed 10-100 fold for several
+/// steps, and such transients set the velocity-aware step of the whole grid (docs/coldair.md).
+/// Capping the Froude number is established practice in local-inertial codes: CAESAR-Lisflood
+/// limits the flow between cells to a Froude number (its froude_limit parameter, 0.8 for water;
+/// Coulthard et al. 2013, Earth Surf. Process. Landforms 38:1897-1906), FLO-2D raises Manning's n
+/// where a limiting Froude number is exceeded. The limit must lie above the Froude number of
+/// the balanced flows the model is meant to carry (see the cold-air layer, coldair/layer.hpp).
+///
 /// Gravity g is 9.80665 m/s^2 for water and the reduced gravity g' = g (theta_env - theta_air) /
 /// theta_env for a cold-air layer; it may vary per cell (a deficit field). The momentum equation
 /// of both layers is then dq/dt = -g h d(eta)/dx - friction: the cold-air model supplies the
@@ -46,7 +58,9 @@
 /// Time step (Bates et al. 2010, eq. 12; dt_max 10 s as LISFLOOD-FP, cfl 0.5, see the parameter):
 ///     dt = min(dt_max, dt_limit, cfl * min(dx, dy) / sqrt(max_i(g_i h_i)))
 /// or, by default (TimeStepRule), with the largest face velocity of the previous step added to
-/// the wave speed, taken over faces deeper than time_step_velocity_depth_m (thin films excluded).
+/// the wave speed, taken over faces deeper than time_step_velocity_depth_m (thin films excluded);
+/// or, with TimeStepRule::face_signal_speed, dt = cfl d / max(sqrt(max_i g h_i), max_f(|u_f| +
+/// sqrt(g_f h_f))), the signal speed |u| + c of the shallow-water equations taken face by face.
 ///
 /// Boundaries. The faces of a cell on the grid edge and the faces between a cell with data and a
 /// no-data cell are "outer faces". Each grid side and the no-data edge is either closed (q = 0) or
@@ -230,7 +244,12 @@ enum class TimeStepRule : std::uint8_t {
     /// previous step (an upper bound of the largest |u| + sqrt(g h), the usual CFL condition of
     /// the shallow-water equations).
     depth_and_velocity = 1,
-    /// EXPERIMENT dt = cfl d / max(sqrt(max g h), max_faces(|u| + sqrt(g_f h_f))).
+    /// dt = cfl d / max(sqrt(max g h), max_f(|q_f| / h_f + sqrt(g_f h_f))): the CFL condition
+    /// of the shallow-water equations, max(|u| + c), with |u| and c of the same face (over faces
+    /// deeper than time_step_velocity_depth_m), where depth_and_velocity adds the largest |u|
+    /// of one place (a fast jet) to the largest c of another (a deep, still pool). Never longer
+    /// than depth_only's step, never shorter than depth_and_velocity's. The cold-air layer uses
+    /// it; runoff keeps depth_and_velocity, with which its validation was run.
     face_signal_speed = 2,
 };
 
@@ -269,7 +288,8 @@ struct LocalInertialParams {
     /// velocity term for resolved flow. 0 (every flowing face, the rule of issue 3) keeps the
     /// runoff results; the cold-air layer uses 0.05 m (coldair/layer.hpp).
     double time_step_velocity_depth_m = 0.0;
-    /// Froude limiter: |q| <= froude_limit h_f sqrt(g_f h_f) on every face (EXPERIMENT).
+    /// Froude limiter (file comment): |q| <= froude_limit h_f sqrt(g_f h_f) on every face; > 0.
+    /// Infinity (no limit) by default and for runoff; the cold-air layer uses 10.
     double froude_limit = std::numeric_limits<double>::infinity();
     BoundaryParams boundary{};
 };
@@ -310,7 +330,9 @@ struct ShallowLayerWorkspace {
     /// Per cell row: 1 if the positivity limiter scales a flux of the row in this step (only
     /// then is the row's part of outflow_factor written and read).
     std::vector<std::uint8_t> row_limited;
-    /// Largest |q| / h_f of the last step (m/s), for the next time step; 0 for a fresh workspace.
+    /// Largest |q| / h_f of the last step (m/s), for the next time step; with
+    /// TimeStepRule::face_signal_speed the largest |q| / h_f + sqrt(g_f h_f). 0 for a fresh
+    /// workspace.
     double max_face_velocity_m_per_s = 0.0;
 };
 
