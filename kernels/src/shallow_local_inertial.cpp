@@ -8,6 +8,7 @@
 
 #include <omp.h>
 #include <string>
+#include <utility>
 
 namespace lauter::kernels::shallow {
 
@@ -248,7 +249,7 @@ struct FaceConstants {
 /// and selected, and a dry face divides by 1 instead of by h_f and is multiplied by 0, so that
 /// the loop around it vectorises. The same formulas as interior_flux (file comment of
 /// local_inertial.hpp), with h_f^(-1/3) from inverse_cube_root_simd.
-template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
+template <typename T, bool Manning, bool PerCellG, bool PerCellC, bool WaveTerms, typename Real>
 [[gnu::always_inline]] inline void face_run_body(const FaceRun<Real>& run,
                                                  const FaceConstants<T>& k, T& max_velocity,
                                                  T& max_froude_sq) noexcept {
@@ -330,18 +331,20 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
         // vectorise); + 0 turns the -0 of a negative flux into +0. Every operand is finite
         // (a dry face divides by 1), so the product is an exact zero.
         const T wet_factor = wet ? one : T{0};
-        const T wave_speed = std::sqrt(g_f * h_safe);
-        const T q_cap = froude_limit * h_safe * wave_speed;
-        const T q_unlimited = up_slope ? q_bates : q_weighted;
-        const T q_limited =
-            q_unlimited > q_cap ? q_cap : (q_unlimited < -q_cap ? -q_cap : q_unlimited);
-        const T q_new = q_limited * wet_factor + T{0};
+        T q_chosen = up_slope ? q_bates : q_weighted;
+        T step_wave_speed = 0;
+        if constexpr (WaveTerms) {
+            const T wave_speed = std::sqrt(g_f * h_safe);
+            const T q_cap = froude_limit * h_safe * wave_speed;
+            q_chosen = q_chosen > q_cap ? q_cap : (q_chosen < -q_cap ? -q_cap : q_chosen);
+            // A dry face's wave_speed is that of h_safe = 1: times wet_factor, not counted.
+            step_wave_speed = signal_speed * wave_speed * wet_factor;
+        }
+        const T q_new = q_chosen * wet_factor + T{0};
         out[i] = static_cast<Real>(q_new);
         const T velocity = (q_new < T{0} ? -q_new : q_new) * inv_h;
         const T froude_sq = velocity * velocity * inv_h * inv_g;
-        // A dry face's wave_speed is that of h_safe = 1: counted times wet_factor, i.e. not at all.
-        const T step_velocity =
-            h_f > velocity_depth_m ? velocity + signal_speed * wave_speed * wet_factor : T{0};
+        const T step_velocity = h_f > velocity_depth_m ? velocity + step_wave_speed : T{0};
         velocity_max = step_velocity > velocity_max ? step_velocity : velocity_max;
         froude_sq_max = froude_sq > froude_sq_max ? froude_sq : froude_sq_max;
     }
@@ -349,10 +352,25 @@ template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
     max_froude_sq = froude_sq_max;
 }
 
-template <typename T, bool Manning, bool PerCellG, bool PerCellC, typename Real>
+template <typename T, bool Manning, bool PerCellG, bool PerCellC, bool WaveTerms, typename Real>
 LAUTER_SHALLOW_CLONES void face_run(const FaceRun<Real>& run, const FaceConstants<T>& k,
                                     T& max_velocity, T& max_froude_sq) noexcept {
-    face_run_body<T, Manning, PerCellG, PerCellC>(run, k, max_velocity, max_froude_sq);
+    face_run_body<T, Manning, PerCellG, PerCellC, WaveTerms>(run, k, max_velocity,
+                                                              max_froude_sq);
+}
+
+/// Calls f.template operator()<b...>() with the run-time flags as template arguments.
+template <bool... Chosen, typename F>
+void with_flags(F&& f) {
+    f.template operator()<Chosen...>();
+}
+template <bool... Chosen, typename F, typename... Rest>
+void with_flags(F&& f, bool flag, Rest... rest) {
+    if (flag) {
+        with_flags<Chosen..., true>(std::forward<F>(f), rest...);
+    } else {
+        with_flags<Chosen..., false>(std::forward<F>(f), rest...);
+    }
 }
 
 /// Interior faces of one run with the kernel instance for the friction law and the coefficient
@@ -378,26 +396,15 @@ void interior_faces(const FaceContext& ctx, const FaceRun<Real>& run, double spa
     const bool per_c = ctx.friction->is_raster();
     T velocity = 0;
     T froude_sq = 0;
-    const auto call = [&]<bool M, bool G, bool C>() {
-        face_run<T, M, G, C>(run, k, velocity, froude_sq);
-    };
-    if (manning) {
-        if (per_g) {
-            per_c ? call.template operator()<true, true, true>()
-                  : call.template operator()<true, true, false>();
-        } else {
-            per_c ? call.template operator()<true, false, true>()
-                  : call.template operator()<true, false, false>();
-        }
-    } else {
-        if (per_g) {
-            per_c ? call.template operator()<false, true, true>()
-                  : call.template operator()<false, true, false>();
-        } else {
-            per_c ? call.template operator()<false, false, true>()
-                  : call.template operator()<false, false, false>();
-        }
-    }
+    // The Froude limiter and the signal-speed step need sqrt(g h_f) per face; without them
+    // (runoff) the kernel does not compute it.
+    const bool wave_terms =
+        ctx.signal_speed || ctx.froude_limit < std::numeric_limits<double>::infinity();
+    with_flags(
+        [&]<bool M, bool G, bool C, bool W>() {
+            face_run<T, M, G, C, W>(run, k, velocity, froude_sq);
+        },
+        manning, per_g, per_c, wave_terms);
     maxima.add({static_cast<double>(froude_sq), static_cast<double>(velocity)});
 }
 
