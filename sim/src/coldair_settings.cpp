@@ -173,7 +173,8 @@ schema::KeySpec coldair_model_schema() {
                     number_key("froude_limit",
                                "largest Froude number u / sqrt(g' h) of a face flux: caps the "
                                "momentum a shrinking film keeps; 10 lies above the buoyancy-drag "
-                               "balance of any slope below 35 degrees (docs/coldair.md)")
+                               "balance at open-land drag of any slope below 35 degrees "
+                               "(docs/coldair.md)")
                         .with_range(1.0, 1000.0)
                         .with_default(format_number(d.froude_limit)),
                 },

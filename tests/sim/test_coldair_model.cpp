@@ -162,6 +162,14 @@ TEST_CASE("coldair model: inflow into a settlement block at the foot of a slope"
     CHECK(s.corridor_class(15, 45) >= 3);
     CHECK(s.corridor_class(15, 55) == 2);
 
+    // layer.froude_limit reaches the solver: the balance flow on this 5 % open slope runs at
+    // Fr = sqrt(S / c_D) = 2.7 (c_D 0.0069), so a limit of 1 slows it and thickens it.
+    sim::ColdAirModelSettings subcritical = settings;
+    subcritical.froude_limit = 1.0;
+    const sim::ColdAirTimeSlice& capped = sim::run_coldair(surface, subcritical).slices.back();
+    CHECK(capped.u_m_per_s(15, 30) < 0.8F * s.u_m_per_s(15, 30));
+    CHECK(capped.height_m(15, 30) > s.height_m(15, 30));
+
     // The screening mode gives the same sign.
     settings.mode = sim::ColdAirMode::screening;
     const sim::ColdAirRun screening = sim::run_coldair(surface, settings);

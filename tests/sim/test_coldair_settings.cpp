@@ -39,6 +39,8 @@ TEST_CASE("coldair settings: defaults come from the kernels", "[coldair_settings
     CHECK(c.production_m3_per_m2_h[land_cover_index(LandCover::trees)] == 1.0);
     CHECK(c.roughness_length_m == kc::RoughnessParams{}.roughness_length_m);
     CHECK(c.deficit_k == kc::ColdAirLayerParams{}.deficit_k);
+    CHECK(c.froude_limit == 10.0);
+    CHECK(c.froude_limit == kc::default_cold_air_solver().froude_limit);
     CHECK(c.ambient_temperature_c == Approx(15.0));
     CHECK(c.corridors.flux_breaks_m2_per_s == kc::CorridorParams{}.flux_breaks_m2_per_s);
     CHECK(c.settlement_min_sealed_fraction == 0.5);
@@ -54,7 +56,7 @@ TEST_CASE("coldair settings: user values", "[coldair_settings]") {
     const Scenario s = load_scenario(project.write(
         "    enabled: true\n    mode: screening\n    duration_h: 6\n"
         "    output_times_h: [0.5, 2, 6]\n    resolution_m: 50\n"
-        "    layer: {deficit_k: 5}\n    screening: {friction: 2}\n"
+        "    layer: {deficit_k: 5, froude_limit: 4}\n    screening: {friction: 2}\n"
         "    corridors: {flux_breaks_m2_per_s: [0.5, 2, 8]}\n"
         "    settlement: {min_sealed_fraction: 0.7}\n"));
     const ColdAirModelSettings& c = s.models.coldair;
@@ -63,6 +65,7 @@ TEST_CASE("coldair settings: user values", "[coldair_settings]") {
     CHECK(c.output_times_h == std::vector<double>{0.5, 2.0, 6.0});
     CHECK(c.resolution_m == 50.0);
     CHECK(c.deficit_k == 5.0);
+    CHECK(c.froude_limit == 4.0);
     CHECK(c.screening_friction == 2.0);
     CHECK(c.corridors.flux_breaks_m2_per_s == std::array<double, 3>{0.5, 2.0, 8.0});
     CHECK(c.settlement_min_sealed_fraction == 0.7);
