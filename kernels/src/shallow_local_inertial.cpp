@@ -774,6 +774,34 @@ LAUTER_SHALLOW_CLONES bool row_needs_limiter(const Real* __restrict qx,
     return excess > 0.0;
 }
 
+/// The exact factors of a row whose cells all have data (the loop of limiter_row without mask
+/// look-ups, vectorised: the same operations per cell, so the same bits); returns whether one
+/// is below 1.
+template <typename Real>
+LAUTER_SHALLOW_CLONES bool full_row_factors(const Real* __restrict qx,
+                                            const Real* __restrict y_north,
+                                            const Real* __restrict y_south,
+                                            const Real* __restrict h, std::size_t cols,
+                                            double dt_s, double dx, double dy,
+                                            double* __restrict factor) noexcept {
+    int any = 0;
+#pragma omp simd reduction(max : any)
+    for (std::size_t c = 0; c < cols; ++c) {
+        const double out_m =
+            dt_s * ((std::max(0.0, -static_cast<double>(qx[c])) +
+                     std::max(0.0, static_cast<double>(qx[c + 1]))) / dx +
+                    (std::max(0.0, -static_cast<double>(y_north[c])) +
+                     std::max(0.0, static_cast<double>(y_south[c]))) / dy);
+        const double depth_m = static_cast<double>(h[c]);
+        const bool limit = out_m > depth_m;
+        // Every lane divides (a cell without outflow by 0, to inf or NaN, never selected).
+        const double ratio = depth_m / out_m;
+        factor[c] = limit ? ratio : 1.0;
+        any = limit ? 1 : any;
+    }
+    return any != 0;
+}
+
 /// The limiter decision and factors of cell row r from the new fluxes `q` (see above).
 template <typename Real>
 void limiter_row(const CellMask& mask, const Raster<Real>& depth, const FaceField<Real>& q,
@@ -794,6 +822,12 @@ void limiter_row(const CellMask& mask, const Raster<Real>& depth, const FaceFiel
         return;
     }
     double* factor = ws.outflow_factor.data() + r * cols;
+    if (full) {
+        ws.row_limited[r] = full_row_factors(qx, y_north, y_south, h, cols, dt_s, dx, dy, factor)
+                                ? 1
+                                : 0;
+        return;
+    }
     bool any = false;
     for (std::size_t c = 0; c < cols; ++c) {
         double f = 1.0;
@@ -824,6 +858,22 @@ Real limited(Real v, const double* minus, const double* plus) noexcept {
     return donor == nullptr ? v : static_cast<Real>(value * *donor);
 }
 
+/// limited() over `count` faces whose donors all have factors: q[i] scaled by minus[i] where it
+/// is positive and by plus[i] where it is negative (vectorised; the same operations, the same
+/// bits).
+template <typename Real>
+LAUTER_SHALLOW_CLONES void scale_by_donor(Real* __restrict q, const double* __restrict minus,
+                                          const double* __restrict plus,
+                                          std::size_t count) noexcept {
+#pragma omp simd
+    for (std::size_t i = 0; i < count; ++i) {
+        const double value = static_cast<double>(q[i]);
+        const double factor = value > 0.0 ? minus[i] : plus[i];
+        const Real scaled = static_cast<Real>(value * factor);
+        q[i] = value != 0.0 ? scaled : q[i];
+    }
+}
+
 /// Applies the limiter in place to the faces of face row r (the x-faces of cell row r, the
 /// y-faces north of it). Each face belongs to one face row and its new value depends only on
 /// the factors, so rows can be processed in parallel; rows next to no flagged cell row are left
@@ -838,13 +888,16 @@ void limit_face_row(ShallowLayerWorkspace<Real>& ws, FaceField<Real>& q, std::si
         r > 0 && ws.row_limited[r - 1] != 0 ? ws.outflow_factor.data() + (r - 1) * cols : nullptr;
     if (here != nullptr) {
         Real* qx = q.x_row(r).data();
-        for (std::size_t fc = 0; fc <= cols; ++fc) {
-            qx[fc] = limited(qx[fc], fc > 0 ? here + fc - 1 : nullptr,
-                             fc < cols ? here + fc : nullptr);
+        qx[0] = limited(qx[0], nullptr, here);
+        if (cols > 1) {
+            scale_by_donor(qx + 1, here, here + 1, cols - 1);
         }
+        qx[cols] = limited(qx[cols], here + cols - 1, nullptr);
     }
-    if (here != nullptr || north != nullptr) {
-        Real* qy = q.y_row(r).data();
+    Real* qy = q.y_row(r).data();
+    if (here != nullptr && north != nullptr) {
+        scale_by_donor(qy, north, here, cols);
+    } else if (here != nullptr || north != nullptr) {
         for (std::size_t c = 0; c < cols; ++c) {
             qy[c] = limited(qy[c], north != nullptr ? north + c : nullptr,
                             here != nullptr ? here + c : nullptr);
