@@ -88,7 +88,8 @@
 /// grid per step: (1) max g h for the time step, which also flags the rows without no-data;
 /// (2) all face fluxes, and, right behind them while they are in cache, the decision per cell
 /// row whether the positivity limiter acts (its factors are written only for such rows, and
-/// only then are those fluxes scaled, in place, before continuity); (3) continuity. Interior
+/// only then are those fluxes scaled, in place, before continuity; both in vector loops where
+/// the row has no no-data cell); (3) continuity. Interior
 /// faces (both cells with data, not on the grid edge) run in branch-free loops over runs of
 /// consecutive such faces, in every row, that the compiler vectorises (SSE2, the
 /// x86-64 baseline, and an AVX2 clone chosen at load time; no FMA, so both give the same bits):
