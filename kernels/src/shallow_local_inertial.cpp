@@ -774,6 +774,18 @@ LAUTER_SHALLOW_CLONES bool row_needs_limiter(const Real* __restrict qx,
     return excess > 0.0;
 }
 
+/// Depth (m) the outgoing fluxes of a cell would remove in dt_s, from its four face fluxes (signs
+/// as in local_inertial.hpp), as the limiter's exact loops compute it.
+template <typename Real>
+[[gnu::always_inline]] inline double outgoing_depth_m(Real west, Real east, Real north,
+                                                      Real south, double dt_s, double dx,
+                                                      double dy) noexcept {
+    return dt_s * ((std::max(0.0, -static_cast<double>(west)) +
+                    std::max(0.0, static_cast<double>(east))) / dx +
+                   (std::max(0.0, -static_cast<double>(north)) +
+                    std::max(0.0, static_cast<double>(south))) / dy);
+}
+
 /// The exact factors of a row whose cells all have data (the loop of limiter_row without mask
 /// look-ups, vectorised: the same operations per cell, so the same bits); returns whether one
 /// is below 1.
@@ -788,10 +800,7 @@ LAUTER_SHALLOW_CLONES bool full_row_factors(const Real* __restrict qx,
 #pragma omp simd reduction(max : any)
     for (std::size_t c = 0; c < cols; ++c) {
         const double out_m =
-            dt_s * ((std::max(0.0, -static_cast<double>(qx[c])) +
-                     std::max(0.0, static_cast<double>(qx[c + 1]))) / dx +
-                    (std::max(0.0, -static_cast<double>(y_north[c])) +
-                     std::max(0.0, static_cast<double>(y_south[c]))) / dy);
+            outgoing_depth_m(qx[c], qx[c + 1], y_north[c], y_south[c], dt_s, dx, dy);
         const double depth_m = static_cast<double>(h[c]);
         const bool limit = out_m > depth_m;
         // Every lane divides (a cell without outflow by 0, to inf or NaN, never selected).
@@ -831,12 +840,9 @@ void limiter_row(const CellMask& mask, const Raster<Real>& depth, const FaceFiel
     bool any = false;
     for (std::size_t c = 0; c < cols; ++c) {
         double f = 1.0;
-        if (full || mask.has_data(r, c)) {
+        if (mask.has_data(r, c)) {
             const double out_m =
-                dt_s * ((std::max(0.0, -static_cast<double>(qx[c])) +
-                         std::max(0.0, static_cast<double>(qx[c + 1]))) / dx +
-                        (std::max(0.0, -static_cast<double>(y_north[c])) +
-                         std::max(0.0, static_cast<double>(y_south[c]))) / dy);
+                outgoing_depth_m(qx[c], qx[c + 1], y_north[c], y_south[c], dt_s, dx, dy);
             const double depth_m = static_cast<double>(h[c]);
             if (out_m > depth_m) {
                 f = depth_m / out_m;
